@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+//
+// swift-pyxis: a Slurm SPANK plugin that runs tasks in enroot containers, plus enroot hooks.
+//
+// Layout (see README "Architecture"):
+//   Sources/PyxisPlugin        SPANK glue: @_cdecl entry points, the Slurm-facing host (libspank_pyxis.so)
+//   Sources/PyxisPlugin/CSpank C shim: SPANK_PLUGIN symbols, option registration, typed variadic wrappers
+//   Sources/PyxisPlugin/Core   pure option/config logic (no Slurm, no libc): unit-tested on its own
+//   Sources/EnvRemap           pure environment remapping rules shared by hooks and plugin
+//   Sources/SeccompFilter      libseccomp fake-success filter
+//   Sources/Hooks              one small executable per enroot hook
+import PackageDescription
+import Foundation
+
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+
+/// Linker flags that make the plugin a well-behaved Slurm plugin: export only the SPANK
+/// symbols, never be unloaded (a Swift image cannot be dlclose'd safely), bind eagerly.
+let pluginLinkerFlags: [String] = [
+    "-Xlinker", "--version-script=\(root)/Sources/PyxisPlugin/CSpank/exports.map",
+    "-Xlinker", "-z", "-Xlinker", "nodelete",
+    "-Xlinker", "-z", "-Xlinker", "now",
+    "-Xlinker", "--gc-sections",
+]
+
+let package = Package(
+    name: "swift-pyxis",
+    products: [
+        .library(name: "spank_pyxis", type: .dynamic, targets: ["PyxisPlugin"]),
+    ],
+    targets: [
+        .target(
+            name: "PyxisCore",
+            path: "Sources/PyxisPlugin/Core"
+        ),
+        .target(
+            name: "CSpank",
+            path: "Sources/PyxisPlugin/CSpank",
+            exclude: ["exports.map"],
+            cSettings: [.unsafeFlags(["-fvisibility=hidden"])]
+        ),
+        .target(
+            name: "PyxisPlugin",
+            dependencies: ["PyxisCore", "CSpank"],
+            path: "Sources/PyxisPlugin",
+            exclude: ["Core", "CSpank", "README.md"],
+            linkerSettings: [.unsafeFlags(pluginLinkerFlags)]
+        ),
+
+        // Environment remapping rules (pure) and the enroot hooks that use them.
+        .target(name: "EnvRemap", path: "Sources/EnvRemap"),
+        .target(name: "HookSupport", dependencies: ["EnvRemap"], path: "Sources/Hooks/Support"),
+        .executableTarget(name: "pyxis-hook-pytorch", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/PyTorch"),
+        .executableTarget(name: "pyxis-hook-pmi", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/PMI"),
+        .executableTarget(name: "pyxis-hook-home", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/Home"),
+
+        // libseccomp fake-success filter, and a command that installs it and execs a program.
+        .systemLibrary(name: "CSeccomp", path: "Sources/SeccompFilter/CSeccomp"),
+        .target(
+            name: "SeccompFilter",
+            dependencies: ["CSeccomp"],
+            path: "Sources/SeccompFilter",
+            exclude: ["CSeccomp", "Exec", "README.md"]
+        ),
+        .executableTarget(name: "pyxis-seccomp-exec", dependencies: ["SeccompFilter"], path: "Sources/SeccompFilter/Exec"),
+
+        .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
+        .testTarget(name: "EnvRemapTests", dependencies: ["EnvRemap"]),
+        .testTarget(name: "HooksTests", dependencies: ["HookSupport", "EnvRemap"]),
+        .testTarget(name: "SeccompFilterTests", dependencies: ["SeccompFilter"]),
+    ]
+)

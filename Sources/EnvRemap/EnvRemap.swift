@@ -1,0 +1,1 @@
+// Placeholder: environment remapping rules land here (issue "Hooks toolkit and EnvRemap").

@@ -1,0 +1,1 @@
+// Placeholder: shared hook support (env/mount files, site config).

@@ -1,0 +1,1 @@
+// Placeholder: the libseccomp fake-success filter lands here (issue "SeccompFilter").
