@@ -17,6 +17,9 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 /// Linker flags that make the plugin a well-behaved Slurm plugin: export only the SPANK
 /// symbols, never be unloaded (a Swift image cannot be dlclose'd safely), bind eagerly.
 let pluginLinkerFlags: [String] = [
+    // lld turns references to our own (now local) symbols into relative relocations; gold
+    // leaves them in .dynsym, where `nm -D` would show them.
+    "-use-ld=lld",
     "-Xlinker", "--version-script=\(root)/Sources/PyxisPlugin/CSpank/exports.map",
     "-Xlinker", "-z", "-Xlinker", "nodelete",
     "-Xlinker", "-z", "-Xlinker", "now",
@@ -36,8 +39,7 @@ let package = Package(
         .target(
             name: "CSpank",
             path: "Sources/PyxisPlugin/CSpank",
-            exclude: ["exports.map"],
-            cSettings: [.unsafeFlags(["-fvisibility=hidden"])]
+            exclude: ["exports.map"]
         ),
         .target(
             name: "PyxisPlugin",

@@ -1,0 +1,90 @@
+/// A namespace `--container-unshare` can ask for.
+public enum UnshareNamespace: String, CaseIterable, Sendable {
+    case net, ipc, uts
+
+    /// The variable that tells `enroot start` to make this namespace.
+    public var enrootVariable: String { "ENROOT_UNSHARE_" + rawValue.uppercased() }
+
+    /// Parses `net[,ipc[,uts]]`; repeated names are kept once.
+    /// Rejected: `""`, `net,`, `pid`, `NET`.
+    public static func parseList(_ value: String) throws(PyxisError) -> [UnshareNamespace] {
+        guard !value.isEmpty else {
+            throw PyxisError("the value is empty; expected NAMESPACE[,NAMESPACE...] with namespaces net, ipc, uts")
+        }
+        var result: [UnshareNamespace] = []
+        for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let namespace = UnshareNamespace(rawValue: String(item)) else {
+                throw PyxisError("unknown namespace \(quoted(String(item))) in \(quoted(value)); allowed: net, ipc, uts")
+            }
+            if !result.contains(namespace) {
+                result.append(namespace)
+            }
+        }
+        return result
+    }
+}
+
+/// `--container-env=NAME[,NAME...]`: names of host variables to carry into the container.
+/// Accepted: `HOME`, `LANG,LC_ALL`, `_X1`. Rejected: `""`, `A,,B`, `1X`, `A=B`, `A B`.
+public enum EnvironmentNameList {
+    public static func parse(_ value: String) throws(PyxisError) -> [String] {
+        guard !value.isEmpty else {
+            throw PyxisError("the value is empty; expected NAME[,NAME...]")
+        }
+        var result: [String] = []
+        for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = String(item)
+            guard isValidName(name) else {
+                throw PyxisError("invalid variable name \(quoted(name)) in \(quoted(value)); names are letters, digits and '_', not starting with a digit")
+            }
+            if !result.contains(name) {
+                result.append(name)
+            }
+        }
+        return result
+    }
+
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+            return false
+        }
+        return name.utf8.allSatisfy { byte in
+            byte == UInt8(ascii: "_")
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+    }
+}
+
+/// Path-valued options (`--container-workdir`, `--container-save`).
+public enum PathValue {
+    /// Accepted: `/work`, `out`, `./a b`. Rejected: `""`, values with control characters.
+    public static func parseWorkdir(_ value: String) throws(PyxisError) -> String {
+        try checkPath(value)
+        return value
+    }
+
+    /// Accepted: `/shared/img.sqsh`, `img.sqsh` (relative to the job's cwd on the node).
+    /// Rejected: `""`, `dir/` (a trailing slash names a directory, not a file), `.`/`..`.
+    public static func parseSave(_ value: String) throws(PyxisError) -> String {
+        try checkPath(value)
+        if value.hasSuffix("/") {
+            throw PyxisError("\(quoted(value)) ends with '/'; name the squashfs file to write, e.g. \(value)image.sqsh")
+        }
+        let last = value.split(separator: "/").last.map(String.init) ?? value
+        if last == "." || last == ".." {
+            throw PyxisError("\(quoted(value)) names a directory; name the squashfs file to write, e.g. \(value)/image.sqsh")
+        }
+        return value
+    }
+
+    static func checkPath(_ value: String) throws(PyxisError) {
+        guard !value.isEmpty else {
+            throw PyxisError("the value is empty; expected a path")
+        }
+        guard !value.hasControlCharacter else {
+            throw PyxisError("\(quoted(value)) contains a control character, which a path here may not contain")
+        }
+    }
+}

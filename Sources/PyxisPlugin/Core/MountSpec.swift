@@ -1,0 +1,132 @@
+/// One `--container-mounts` entry: `SRC:DST[:FLAGS]`, or `SRC` alone for `SRC:SRC`.
+///
+/// Accepted: `/data`, `/data:/mnt`, `./work:/work:ro+nosuid`, `tmpfs:/scratch`,
+/// `umount:/proc/driver`, `/my dir:/in container` (spaces are escaped in the fstab line).
+/// Rejected: `""`, `data:/mnt` (source neither a path nor tmpfs/umount), `/a:mnt` (target not
+/// a path), `/a:/b:` (empty flags), `/a:/b:ro++nosuid` (empty flag), `/a:/b:ro:x` (too many
+/// fields), `tmpfs` alone (no target), paths with control characters.
+public struct MountSpec: Equatable, Hashable, Sendable {
+    public enum Source: Equatable, Hashable, Sendable {
+        case path(String)
+        case tmpfs
+        case umount
+    }
+
+    public let source: Source
+    public let destination: String
+    /// Flags the user gave, in order (`ro+nosuid` → `["ro", "nosuid"]`).
+    public let userFlags: [String]
+
+    public init(source: Source, destination: String, userFlags: [String] = []) {
+        self.source = source
+        self.destination = destination
+        self.userFlags = userFlags
+    }
+
+    /// Defaults first, then the user's flags, as enroot expects them after the type field.
+    public var options: [String] {
+        let defaults: [String] = switch source {
+        case .path: ["x-create=auto", "rbind"]
+        case .tmpfs: ["x-create=dir"]
+        case .umount: ["x-detach"]
+        }
+        return defaults + userFlags
+    }
+
+    /// The line enroot reads from a `mounts()` config function or an fstab file.
+    public var fstabLine: String {
+        let (source, type): (String, String) = switch self.source {
+        case .path(let path): (path, "none")
+        case .tmpfs: ("tmpfs", "tmpfs")
+        case .umount: ("none", "none")
+        }
+        return [FstabEscaping.escape(source), FstabEscaping.escape(destination), type, options.joined(separator: ",")]
+            .joined(separator: " ")
+    }
+
+    /// Parses the whole comma-separated option value; identical entries are kept once.
+    public static func parseList(_ value: String) throws(PyxisError) -> [MountSpec] {
+        guard !value.isEmpty else {
+            throw PyxisError("the value is empty; expected SRC:DST[:FLAGS][,SRC:DST...]")
+        }
+        var result: [MountSpec] = []
+        var seen: Set<MountSpec> = []
+        for entry in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let mount = try parse(String(entry), in: value)
+            if seen.insert(mount).inserted {
+                result.append(mount)
+            }
+        }
+        return result
+    }
+
+    static func parse(_ entry: String, in whole: String) throws(PyxisError) -> MountSpec {
+        guard !entry.isEmpty else {
+            throw PyxisError("empty mount entry in \(quoted(whole)); expected SRC:DST[:FLAGS] between commas")
+        }
+        guard !entry.hasControlCharacter else {
+            throw PyxisError("mount entry \(quoted(entry)) contains a control character")
+        }
+        let fields = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count <= 3 else {
+            throw PyxisError("mount entry \(quoted(entry)) has \(fields.count) ':'-separated fields; expected SRC:DST[:FLAGS]")
+        }
+        let sourceText = fields[0]
+        let source: Source
+        switch sourceText {
+        case "tmpfs": source = .tmpfs
+        case "umount": source = .umount
+        default:
+            guard isPath(sourceText) else {
+                throw PyxisError("mount source \(quoted(sourceText)) in \(quoted(entry)) is neither a path (starting with / or .) nor tmpfs or umount")
+            }
+            source = .path(sourceText)
+        }
+        let destination: String
+        if fields.count >= 2 {
+            destination = fields[1]
+        } else if case .path = source {
+            destination = sourceText
+        } else {
+            throw PyxisError("mount entry \(quoted(entry)) needs a target: \(sourceText):DST")
+        }
+        guard isPath(destination) else {
+            throw PyxisError("mount target \(quoted(destination)) in \(quoted(entry)) is not a path (it must start with / or .)")
+        }
+        var flags: [String] = []
+        if fields.count == 3 {
+            guard !fields[2].isEmpty else {
+                throw PyxisError("mount entry \(quoted(entry)) ends with ':' but gives no flags; expected e.g. SRC:DST:ro+nosuid")
+            }
+            for flag in fields[2].split(separator: "+", omittingEmptySubsequences: false) {
+                guard !flag.isEmpty, !flag.contains(" ") else {
+                    throw PyxisError("mount flags \(quoted(fields[2])) in \(quoted(entry)) hold an empty or blank flag; separate flags with a single '+', e.g. ro+nosuid")
+                }
+                flags.append(String(flag))
+            }
+        }
+        return MountSpec(source: source, destination: destination, userFlags: flags)
+    }
+
+    static func isPath(_ text: String) -> Bool {
+        text.hasPrefix("/") || text.hasPrefix(".")
+    }
+}
+
+/// fstab field escaping, as getmntent(3) reads it: space, tab, newline and backslash become
+/// octal escapes so a path can never split a field or add a line.
+public enum FstabEscaping {
+    public static func escape(_ field: String) -> String {
+        var out = ""
+        for scalar in field.unicodeScalars {
+            switch scalar {
+            case " ": out += "\\040"
+            case "\t": out += "\\011"
+            case "\n": out += "\\012"
+            case "\\": out += "\\134"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,141 @@
+/// The plugin's behaviour per SPANK callback, written against `SpankHost` and `NodeSystem`.
+///
+/// One instance lives per process (Slurm calls `slurm_spank_init` once per program), and
+/// Slurm calls every callback from the same thread.
+public final class Plugin {
+    public let config: PluginConfig
+    let host: SpankHost
+    let system: NodeSystem
+
+    public private(set) var commandLine = CommandLineOptions()
+    public private(set) var resolution: Resolution?
+    /// An error found in slurmstepd before the tasks exist. Slurm does not show the user a
+    /// failure of those early callbacks, so it is reported from task_init, in the task.
+    public private(set) var deferredError: PyxisError?
+
+    init(config: PluginConfig, host: SpankHost, system: NodeSystem) {
+        self.config = config
+        self.host = host
+        self.system = system
+    }
+
+    /// `slurm_spank_init`: reads the plugstack arguments and does the per-context set-up.
+    /// Returns nil (after logging why) when the plugin must not load.
+    public static func initialize(arguments: [String], host: SpankHost, system: NodeSystem) -> Plugin? {
+        let config: PluginConfig
+        do {
+            config = try PluginConfig(arguments: arguments)
+        } catch {
+            host.log(.error, error.message)
+            return nil
+        }
+        let plugin = Plugin(config: config, host: host, system: system)
+        return plugin.setUp() ? plugin : nil
+    }
+
+    func setUp() -> Bool {
+        switch host.context {
+        case .slurmd:
+            do {
+                try system.createRuntimeDirectory(config.runtimePath)
+            } catch {
+                host.log(.error, error.message)
+                return false
+            }
+            return true
+        case .local, .remote:
+            return registerOptions()
+        case .allocator:
+            return config.sbatchSupport ? registerOptions() : true
+        case .jobScript, .unknown:
+            return true
+        }
+    }
+
+    func registerOptions() -> Bool {
+        for option in OptionID.allCases where !host.registerOption(option) {
+            host.log(.error, "could not register option \(option.flag) with Slurm")
+            return false
+        }
+        return true
+    }
+
+    /// An option callback. Returns 0 or -1 as Slurm expects.
+    public func handleOption(_ option: OptionID, argument: String?) -> Int32 {
+        do {
+            try commandLine.record(option, argument: argument)
+            return 0
+        } catch {
+            host.log(.error, error.message)
+            return -1
+        }
+    }
+
+    /// `slurm_spank_init_post_opt`: resolves the options against the `PYXIS_*` defaults.
+    public func postOptions() -> Int32 {
+        switch host.context {
+        case .local, .allocator:
+            do {
+                let resolution = try OptionResolver.resolve(
+                    commandLine: commandLine, environment: host.processEnvironment, config: config)
+                for warning in resolution.warnings {
+                    host.log(.info, warning)
+                }
+                self.resolution = resolution
+                return 0
+            } catch {
+                host.log(.error, error.message)
+                return -1
+            }
+        case .remote:
+            do {
+                let resolution = try OptionResolver.resolve(
+                    commandLine: commandLine, environment: host.jobEnvironment, config: config)
+                self.resolution = resolution
+                if resolution.options.isActive {
+                    try checkMountSources(resolution.options.mounts)
+                }
+            } catch {
+                deferredError = error
+            }
+            return 0
+        case .slurmd, .jobScript, .unknown:
+            return 0
+        }
+    }
+
+    /// Bind-mount sources must exist on the node; relative ones resolve against the job's
+    /// working directory, as enroot would see them.
+    func checkMountSources(_ mounts: [MountSpec]) throws(PyxisError) {
+        let workingDirectory = host.jobEnvironment("PWD")
+        for mount in mounts {
+            guard case .path(let source) = mount.source else { continue }
+            let path: String
+            if source.hasPrefix("/") {
+                path = source
+            } else if let workingDirectory {
+                path = workingDirectory + "/" + source
+            } else {
+                continue
+            }
+            if !system.pathExists(path) {
+                let resolved = path == source ? "" : " (resolved against the job's working directory: \(quoted(path)))"
+                throw PyxisError("--container-mounts: mount source \(quoted(source)) does not exist on this node\(resolved)")
+            }
+        }
+    }
+
+    /// `slurm_spank_task_init`, in each task before the user's command.
+    public func taskInit() -> Int32 {
+        guard host.context == .remote else { return 0 }
+        if let deferredError {
+            host.log(.error, deferredError.message)
+            return -1
+        }
+        guard let options = resolution?.options, options.isActive else { return 0 }
+        let what = options.image.map { "--container-image=\($0.enrootArgument)" }
+            ?? options.name.map { "--container-name=\($0.name)" } ?? ""
+        host.log(.error, "running tasks in containers is not implemented yet in this build (\(what)); nothing was started")
+        return -1
+    }
+}

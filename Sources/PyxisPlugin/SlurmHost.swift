@@ -1,0 +1,42 @@
+import CSpank
+import Glibc
+import PyxisCore
+
+/// `SpankHost` over the real Slurm, through the C shim.
+final class SlurmHost: SpankHost {
+    /// The `spank_t` of the callback being served (Slurm passes a new one to each).
+    var handle: UnsafeMutableRawPointer?
+
+    var context: SpankContext {
+        switch cspank_context() {
+        case 1: .local
+        case 2: .remote
+        case 3: .allocator
+        case 4: .slurmd
+        case 5: .jobScript
+        default: .unknown
+        }
+    }
+
+    func registerOption(_ option: OptionID) -> Bool {
+        cspank_register_option(handle, option.name, option.argInfo, option.usage, option.rawValue) == 0
+    }
+
+    func jobEnvironment(_ name: String) -> String? {
+        guard let value = cspank_getenv(handle, name) else { return nil }
+        defer { free(value) }
+        return String(cString: value)
+    }
+
+    func processEnvironment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    func log(_ level: LogLevel, _ message: String) {
+        switch level {
+        case .error: cspank_error(message)
+        case .info: cspank_info(message)
+        case .verbose: cspank_verbose(message)
+        }
+    }
+}
