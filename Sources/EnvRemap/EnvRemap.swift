@@ -1,1 +1,0 @@
-// Placeholder: environment remapping rules land here (issue "Hooks toolkit and EnvRemap").

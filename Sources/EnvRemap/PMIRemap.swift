@@ -1,0 +1,147 @@
+/// Site settings of the PMI hook (`[pmi]`).
+public struct PMISettings: Sendable, Equatable {
+    public var enabled = true
+    /// Bind-mount `PMIX_SERVER_TMPDIR` (the PMIx server's rendezvous directory).
+    public var mountServerTmpdir = true
+    public init() {}
+}
+
+/// Site settings of the home hook (`[home]`).
+public struct HomeSettings: Sendable, Equatable {
+    public var enabled = true
+    public init() {}
+}
+
+/// What a hook adds: environment lines and mount lines.
+public struct HookPlan: Sendable, Equatable {
+    public var variables: [Variable] = []
+    public var mounts: [MountLine] = []
+    public init(variables: [Variable] = [], mounts: [MountLine] = []) {
+        self.variables = variables
+        self.mounts = mounts
+    }
+    public var isEmpty: Bool { variables.isEmpty && mounts.isEmpty }
+}
+
+public enum PlanError: Error, Equatable, CustomStringConvertible {
+    case notAbsolute(name: String, value: String)
+    case notABoolean(name: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .notAbsolute(let name, let value):
+            return "\(name)=\(value.debugDescription) is not an absolute path"
+        case .notABoolean(let name, let value):
+            return "\(name)=\(value.debugDescription) is not a boolean (y/yes/true/1 or n/no/false/0)"
+        }
+    }
+}
+
+/// The PMI rules (enroot's `50-slurm-pmi.sh`), for a process started inside a Slurm job:
+///
+/// - every `SLURM_*` variable is copied;
+/// - PMIx (`SLURM_MPI_TYPE` unset or `pmix*`, and some `PMIX_*` set): every `PMIX_*` is copied,
+///   `PMIX_PTL_MODULE`→`PMIX_MCA_ptl`, `PMIX_SECURITY_MODE`→`PMIX_MCA_psec`,
+///   `PMIX_GDS_MODULE`→`PMIX_MCA_gds` are added when the target is set nowhere, and
+///   `PMIX_SERVER_TMPDIR` is bind-mounted at the same path;
+/// - otherwise (PMI, PMI2) every `PMI_*` is copied.
+///
+/// Copies are in name order. The step's values are authoritative, so a copy is written even when
+/// the container has another value (as enroot does); only a line that is already there with the
+/// same value is skipped.
+public enum PMIRemap {
+    public static let serverTmpdirOptions = "x-create=dir,bind,rw,nosuid,noexec,nodev,private,nofail"
+
+    static let mcaMappings = [
+        ("PMIX_PTL_MODULE", "PMIX_MCA_ptl"),
+        ("PMIX_SECURITY_MODE", "PMIX_MCA_psec"),
+        ("PMIX_GDS_MODULE", "PMIX_MCA_gds"),
+    ]
+
+    public static func plan(
+        process: Environment,
+        container: Environment,
+        settings: PMISettings = PMISettings()
+    ) throws(PlanError) -> HookPlan {
+        guard settings.enabled, process.contains("SLURM_JOB_ID") else { return HookPlan() }
+        var plan = HookPlan()
+        func copy(prefix: String) {
+            for variable in process.withPrefix(prefix).sorted(by: { $0.name < $1.name })
+            where container[variable.name] != variable.value {
+                plan.variables.append(variable)
+            }
+        }
+        copy(prefix: "SLURM_")
+
+        let mpiType = process["SLURM_MPI_TYPE"]
+        let pmix = process.withPrefix("PMIX_")
+        if mpiType.map({ $0.hasPrefix("pmix") }) ?? true, !pmix.isEmpty {
+            copy(prefix: "PMIX_")
+            for (source, target) in mcaMappings {
+                if let value = process[source], !process.contains(target), !container.contains(target) {
+                    plan.variables.append(Variable(target, value))
+                }
+            }
+            if settings.mountServerTmpdir, let tmpdir = process["PMIX_SERVER_TMPDIR"], !tmpdir.isEmpty {
+                guard tmpdir.hasPrefix("/") else {
+                    throw .notAbsolute(name: "PMIX_SERVER_TMPDIR", value: tmpdir)
+                }
+                plan.mounts.append(MountLine(source: tmpdir, target: tmpdir, options: serverTmpdirOptions))
+            }
+        } else {
+            copy(prefix: "PMI_")
+        }
+        return plan
+    }
+}
+
+/// The home rule (enroot's `10-home.sh`): when `ENROOT_MOUNT_HOME` is true, bind the user's home
+/// at the same path — or at `/root` when `ENROOT_REMAP_ROOT` is true — and set `HOME` to it.
+public enum HomeRemap {
+    public static let options = "x-create=dir,bind,rw,nosuid"
+
+    /// - Parameter home: the user's home (from `HOME` or the passwd entry); consulted only when
+    ///   the mount is wanted, so the caller can resolve it lazily.
+    public static func plan(
+        mountHome: String?,
+        remapRoot: String?,
+        home: () -> String?,
+        settings: HomeSettings = HomeSettings()
+    ) throws(HomeError) -> HookPlan {
+        guard settings.enabled else { return HookPlan() }
+        guard try homeFlag("ENROOT_MOUNT_HOME", mountHome) else { return HookPlan() }
+        let root = try homeFlag("ENROOT_REMAP_ROOT", remapRoot)
+        guard let home = home(), !home.isEmpty else { throw .noHome }
+        guard home.hasPrefix("/") else { throw .plan(.notAbsolute(name: "HOME", value: home)) }
+        let target = root ? "/root" : home
+        return HookPlan(
+            variables: [Variable("HOME", target)],
+            mounts: [MountLine(source: home, target: target, options: options)])
+    }
+
+    private static func homeFlag(_ name: String, _ value: String?) throws(HomeError) -> Bool {
+        do { return try flag(name, value) } catch { throw .plan(error) }
+    }
+
+    /// enroot's switches: unset or empty is off.
+    public static func flag(_ name: String, _ value: String?) throws(PlanError) -> Bool {
+        guard let value, !value.isEmpty else { return false }
+        switch value.lowercased() {
+        case "y", "yes", "true", "1", "on": return true
+        case "n", "no", "false", "0", "off": return false
+        default: throw .notABoolean(name: name, value: value)
+        }
+    }
+}
+
+public enum HomeError: Error, Equatable, CustomStringConvertible {
+    case noHome
+    case plan(PlanError)
+
+    public var description: String {
+        switch self {
+        case .noHome: return "HOME is not set and the user has no passwd entry with a home directory"
+        case .plan(let error): return error.description
+        }
+    }
+}
