@@ -57,7 +57,12 @@ let package = Package(
         .executableTarget(name: "pyxis-hook-home", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/Home"),
 
         // libseccomp fake-success filter, and a command that installs it and execs a program.
-        .systemLibrary(name: "CSeccomp", path: "Sources/SeccompFilter/CSeccomp"),
+        // C shim: typed wrappers for libseccomp's variadic rule_add and its macro constants.
+        .target(
+            name: "CSeccomp",
+            path: "Sources/SeccompFilter/CSeccomp",
+            linkerSettings: [.linkedLibrary("seccomp")]
+        ),
         .target(
             name: "SeccompFilter",
             dependencies: ["CSeccomp"],
@@ -69,6 +74,6 @@ let package = Package(
         .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
         .testTarget(name: "EnvRemapTests", dependencies: ["EnvRemap"]),
         .testTarget(name: "HooksTests", dependencies: ["HookSupport", "EnvRemap"]),
-        .testTarget(name: "SeccompFilterTests", dependencies: ["SeccompFilter"]),
+        .testTarget(name: "SeccompFilterTests", dependencies: ["SeccompFilter", "pyxis-seccomp-exec"]),
     ]
 )

@@ -1,1 +1,0 @@
-// Placeholder: the libseccomp fake-success filter lands here (issue "SeccompFilter").
