@@ -1,1 +1,206 @@
-// Placeholder: shared hook support (env/mount files, site config).
+// What every hook executable shares: the process environment, reading and appending enroot's
+// files with plain syscalls, the site configuration, and one-line failures.
+// Glibc only (no Foundation): hooks run at every container start, so start-up time is the cost.
+import EnvRemap
+import Glibc
+
+/// A failure the hook reports as one line, `pyxis-hook-NAME: message`, before exiting 1.
+public struct HookFailure: Error, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// The running hook: its name, its environment, and access to enroot's files.
+public struct Hook {
+    public let name: String
+    /// The environment enroot started the hook with (Slurm's variables live here).
+    public let process: Environment
+
+    public init(name: String, process: Environment = ProcessEnvironment.current()) {
+        self.name = name
+        self.process = process
+    }
+
+    /// Runs `body` and exits: 0 on success, 1 with one line on stderr on failure.
+    public static func main(_ name: String, _ body: (Hook) throws(HookFailure) -> Void) -> Never {
+        let hook = Hook(name: name)
+        do {
+            try body(hook)
+            exit(0)
+        } catch {
+            writeAll(2, "pyxis-hook-\(name): \(error.message)\n")
+            exit(1)
+        }
+    }
+
+    /// The site configuration: `$PYXIS_HOOKS_CONFIG` when set (empty: none), else
+    /// `/etc/pyxis/hooks.conf` when it exists, else the defaults.
+    public func config() throws(HookFailure) -> SiteConfig {
+        let path: String
+        if let override = process[SiteConfig.pathVariable] {
+            if override.isEmpty { return SiteConfig() }
+            path = override
+        } else {
+            path = SiteConfig.defaultPath
+        }
+        let explicit = process[SiteConfig.pathVariable] != nil
+        guard let bytes = try Files.read(path, what: "configuration file", missingOK: !explicit) else {
+            return SiteConfig()
+        }
+        do {
+            return try SiteConfig.parse(String(decoding: bytes, as: UTF8.self), file: path)
+        } catch {
+            throw HookFailure("invalid configuration: \(error)")
+        }
+    }
+
+    /// The path in `variable` (`ENROOT_ENVIRON`, `ENROOT_MOUNTS`), which enroot always sets.
+    public func enrootFile(_ variable: String) throws(HookFailure) -> String {
+        guard let path = process[variable], !path.isEmpty else {
+            throw HookFailure("\(variable) is not set; hooks are run by enroot start")
+        }
+        return path
+    }
+
+    /// The container's environment as enroot will build it (SPEC §5 rules).
+    public func containerEnvironment() throws(HookFailure) -> Environment {
+        let path = try enrootFile("ENROOT_ENVIRON")
+        let bytes = try Files.read(path, what: "ENROOT_ENVIRON", missingOK: false) ?? []
+        return EnvironmentFile.parse(bytes)
+    }
+
+    /// Appends the plan: every line is rendered (and refused if malformed) before anything is
+    /// written, so a bad value never leaves half a plan behind.
+    public func write(_ plan: HookPlan) throws(HookFailure) {
+        var environText = ""
+        var mountsText = ""
+        do {
+            for variable in plan.variables { environText += try EnvironmentFile.line(for: variable) }
+            for mount in plan.mounts { mountsText += try mount.line() }
+        } catch {
+            throw HookFailure(error.description)
+        }
+        if !mountsText.isEmpty {
+            try Files.append(mountsText, to: try enrootFile("ENROOT_MOUNTS"), what: "ENROOT_MOUNTS")
+        }
+        if !environText.isEmpty {
+            try Files.append(environText, to: try enrootFile("ENROOT_ENVIRON"), what: "ENROOT_ENVIRON")
+        }
+    }
+}
+
+public enum ProcessEnvironment {
+    /// The process environment from `environ`, first occurrence of a name winning.
+    public static func current() -> Environment {
+        var pairs: [(String, String)] = []
+        // `environ` is NULL after clearenv(3); the optional binding keeps that from trapping.
+        let start: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+        guard var cursor = start else { return Environment() }
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                pairs.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
+            }
+            cursor += 1
+        }
+        return Environment(pairs)
+    }
+}
+
+/// File access through read(2)/write(2) on plain descriptors, EINTR retried here only.
+public enum Files {
+    /// The whole file, or nil when it does not exist and `missingOK`.
+    public static func read(_ path: String, what: String, missingOK: Bool) throws(HookFailure) -> [UInt8]? {
+        let fd = retrying { open(path, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 {
+            let error = errno
+            if error == ENOENT && missingOK { return nil }
+            throw HookFailure("cannot open \(what) \(path): \(describe(error))")
+        }
+        defer { close(fd) }
+        var status = stat()
+        let size = fstat(fd, &status) == 0 ? max(Int(status.st_size), 0) : 0
+        var buffer = [UInt8](repeating: 0, count: size + 1)
+        var used = 0
+        while true {
+            if used == buffer.count { buffer += [UInt8](repeating: 0, count: max(buffer.count, 4096)) }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                retrying { Glibc.read(fd, raw.baseAddress.map { $0 + used }, raw.count - used) }
+            }
+            if count < 0 { throw HookFailure("cannot read \(what) \(path): \(describe(errno))") }
+            if count == 0 { break }
+            used += count
+        }
+        buffer.removeLast(buffer.count - used)
+        return buffer
+    }
+
+    /// Appends `text` with O_APPEND in one write when possible. A file whose last line lacks its
+    /// newline gets one first, so the new line never glues onto it.
+    public static func append(_ text: String, to path: String, what: String) throws(HookFailure) {
+        var fd = retrying { open(path, O_RDWR | O_APPEND | O_CLOEXEC) }
+        var canPeek = true
+        if fd < 0 && errno == EACCES {
+            fd = retrying { open(path, O_WRONLY | O_APPEND | O_CLOEXEC) }
+            canPeek = false
+        }
+        if fd < 0 { throw HookFailure("cannot open \(what) \(path): \(describe(errno))") }
+        defer { close(fd) }
+        var bytes = Array(text.utf8)
+        var status = stat()
+        if canPeek, fstat(fd, &status) == 0, status.st_size > 0 {
+            var last: UInt8 = 0
+            if retrying({ pread(fd, &last, 1, status.st_size - 1) }) == 1, last != UInt8(ascii: "\n") {
+                bytes.insert(UInt8(ascii: "\n"), at: 0)
+            }
+        }
+        guard writeAll(fd, bytes) else { throw HookFailure("cannot write \(what) \(path): \(describe(errno))") }
+    }
+}
+
+/// Writes all of `bytes`; false on error (errno set).
+@discardableResult
+public func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let count = bytes.withUnsafeBytes { raw in
+            retrying { write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset) }
+        }
+        if count <= 0 { return false }
+        offset += count
+    }
+    return true
+}
+
+@discardableResult
+public func writeAll(_ fd: Int32, _ text: String) -> Bool { writeAll(fd, Array(text.utf8)) }
+
+func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
+    while true {
+        let result = call()
+        if result >= 0 || errno != EINTR { return result }
+    }
+}
+
+func describe(_ error: Int32) -> String {
+    guard let message = strerror(error) else { return "errno \(error)" }
+    return String(cString: message)
+}
+
+/// The user's home: `$HOME`, else the passwd entry of `$USER`/`$LOGNAME`, of `$SLURM_JOB_UID`,
+/// then of the real uid (which is 0 under a remapped root, hence last).
+public func userHome(_ process: Environment) -> String? {
+    if let home = process["HOME"], !home.isEmpty { return home }
+    func dir(_ entry: UnsafeMutablePointer<passwd>?) -> String? {
+        guard let entry, let dir = entry.pointee.pw_dir else { return nil }
+        let home = String(cString: dir)
+        return home.isEmpty ? nil : home
+    }
+    for name in ["USER", "LOGNAME"] {
+        if let user = process[name], !user.isEmpty, let home = dir(getpwnam(user)) { return home }
+    }
+    if let text = process["SLURM_JOB_UID"], let uid = UInt32(text), let home = dir(getpwuid(uid)) {
+        return home
+    }
+    return dir(getpwuid(getuid()))
+}
