@@ -114,7 +114,7 @@ public final class Plugin {
             if source.hasPrefix("/") {
                 path = source
             } else if let workingDirectory {
-                path = workingDirectory + "/" + source
+                path = Self.join(workingDirectory, source)
             } else {
                 continue
             }
@@ -123,6 +123,18 @@ public final class Plugin {
                 throw PyxisError("--container-mounts: mount source \(quoted(source)) does not exist on this node\(resolved)")
             }
         }
+    }
+
+    /// `directory` + `relative`, without the `./` prefixes (`/home/u` + `./data` → `/home/u/data`).
+    static func join(_ directory: String, _ relative: String) -> String {
+        var rest = Substring(relative)
+        while rest.hasPrefix("./") {
+            rest = rest.dropFirst(2)
+        }
+        if rest == "." || rest.isEmpty {
+            return directory
+        }
+        return directory.hasSuffix("/") ? directory + rest : directory + "/" + rest
     }
 
     /// `slurm_spank_task_init`, in each task before the user's command.

@@ -1,0 +1,65 @@
+# swift-pyxis: build, install and test.
+#
+#   make                      build everything in release mode (static Swift stdlib, stripped)
+#   make install              install under $(PREFIX) (default /usr/local), honouring DESTDIR
+#   make uninstall            remove what `make install` put there
+#   make test                 unit tests, then integration tests on a one-node Slurm (root)
+#   make bench                the benchmarks under bench/
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?= $(PREFIX)/lib
+LIBEXECDIR ?= $(PREFIX)/libexec
+DATADIR ?= $(PREFIX)/share
+SWIFT ?= swift
+# The plugin runs inside srun/slurmstepd on nodes without a Swift toolchain: link the Swift
+# standard library statically into everything we ship.
+SWIFT_BUILD_FLAGS ?= -c release -Xswiftc -static-stdlib
+STRIP ?= strip
+
+RELEASE_DIR := .build/release
+STAGE := .build/stage
+EXECUTABLES := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home pyxis-seccomp-exec
+
+.PHONY: all build install uninstall test unit-test integration-test bench clean
+
+all: build
+
+build:
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+	@mkdir -p $(STAGE)
+	$(STRIP) --strip-unneeded -o $(STAGE)/spank_pyxis.so $(RELEASE_DIR)/libspank_pyxis.so
+	@for exe in $(EXECUTABLES); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
+
+install:
+	@test -f $(STAGE)/spank_pyxis.so || { echo "make install: run make first" >&2; exit 1; }
+	install -d $(DESTDIR)$(LIBDIR)/slurm $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d
+	install -m 0755 $(STAGE)/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so
+	@for exe in $(EXECUTABLES); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe || exit 1; done
+	@for hook in hooks.d/*.sh; do \
+		[ -e "$$hook" ] || continue; \
+		sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' "$$hook" > $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook) && \
+		chmod 0755 $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook) || exit 1; \
+	done
+	echo "required $(LIBDIR)/slurm/spank_pyxis.so" > $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
+	chmod 0644 $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
+	@for exe in $(EXECUTABLES); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
+	@for hook in hooks.d/*.sh; do rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook); done
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
+
+test: build unit-test integration-test
+
+unit-test:
+	$(SWIFT) test
+
+integration-test:
+	bash Tests/Integration/run.sh
+
+bench: build
+	bash bench/srun-overhead.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,176 @@
+# Foundation: the plugin loads everywhere, lists its options, stays out of the way of plain
+# steps, and rejects bad input with one clear line before anything runs.
+# Sourced by run.sh (which provides as_user, expect_*, set_plugstack, PYXIS_PLUGIN, ...).
+
+all_options=(
+    container-image container-mounts container-workdir container-name container-save
+    container-mount-home no-container-mount-home container-remap-root no-container-remap-root
+    container-entrypoint no-container-entrypoint container-entrypoint-log container-writable
+    container-readonly container-env container-unshare
+)
+
+for command in srun sbatch salloc; do
+    help=$(as_user "$command" --help 2>&1 || true)
+    missing=""
+    for option in "${all_options[@]}"; do
+        grep -qE -- "--$option( |=|$)" <<<"$help" || missing+=" --$option"
+    done
+    [[ -z $missing ]] && pass "$command --help lists every option" || fail "$command --help lists every option" "missing:$missing"
+    check "$command --help shows the [pyxis] prefix" grep -qF "[pyxis] the image to use" <<<"$help"
+done
+
+expect_success "srun hostname works with the plugin loaded" "$(hostname -s)" as_user srun hostname
+expect_success "srun -n 4 true works with the plugin loaded" "" as_user srun -n 4 true
+out=$(as_user srun -n 2 sh -c 'echo $SLURM_PROCID' | sort | tr '\n' ' ')
+check "srun -n 2 runs both tasks" test "$out" = "0 1 "
+check "slurmd created runtime_path" test -d "$PYXIS_RUNTIME_PATH"
+
+# A step that asks for a container must not silently run on the host.
+marker=$PYXIS_TEST_WORK/home/ran-on-host
+rm -f "$marker"
+expect_failure "a container step fails clearly until containers are implemented" \
+    "pyxis: running tasks in containers is not implemented yet in this build (--container-image=docker://ubuntu:24.04); nothing was started" \
+    as_user srun --container-image=ubuntu:24.04 touch "$marker"
+check "...and did not run the command on the host" test ! -e "$marker"
+
+# Bad input through real srun: one `pyxis: ...` line naming the value; nothing runs.
+bad_srun() { # NAME MESSAGE ARGS... (VAR=value words first)
+    local name=$1 message=$2; shift 2
+    rm -f "$marker"
+    expect_failure "srun rejects $name" "pyxis: $message" as_user "$@" srun "${srun_args[@]}" touch "$marker"
+    [[ ! -e $marker ]] || fail "srun rejects $name: started nothing" "the command ran"
+}
+srun_args=(--container-image=)
+bad_srun "an empty --container-image" "--container-image: the value is empty; expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file"
+srun_args=(--container-mounts=)
+bad_srun "an empty --container-mounts" "--container-mounts: the value is empty; expected SRC:DST[:FLAGS][,SRC:DST...]"
+srun_args=(--container-workdir=)
+bad_srun "an empty --container-workdir" "--container-workdir: the value is empty; expected a path"
+srun_args=(--container-name=)
+bad_srun "an empty --container-name" "--container-name: '' has an empty name; expected NAME[:FLAG], e.g. mycontainer:exec"
+srun_args=(--container-save=)
+bad_srun "an empty --container-save" "--container-save: the value is empty; expected a path"
+srun_args=(--container-env=)
+bad_srun "an empty --container-env" "--container-env: the value is empty; expected NAME[,NAME...]"
+srun_args=(--container-unshare=)
+bad_srun "an empty --container-unshare" "--container-unshare: the value is empty; expected NAMESPACE[,NAMESPACE...] with namespaces net, ipc, uts"
+srun_args=(--container-image=ubuntu --container-unshare=pid)
+bad_srun "an unknown namespace" "--container-unshare: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts"
+srun_args=(--container-image=ubuntu --container-unshare=net,,ipc)
+bad_srun "an empty namespace in a list" "--container-unshare: unknown namespace '' in 'net,,ipc'; allowed: net, ipc, uts"
+srun_args=(--container-image=ubuntu --container-name=train:start)
+bad_srun "an unknown --container-name flag" "--container-name: unknown flag 'start' in 'train:start'; allowed: NAME, NAME:auto, NAME:create, NAME:exec, NAME:no_exec"
+srun_args=(--container-image=ubuntu --container-name=a/b)
+bad_srun "a container name with /" "--container-name: invalid name 'a/b': a container name may not contain '/' or be '.' or '..'"
+srun_args=(--container-image=ubuntu --container-name=:exec)
+bad_srun "a container name that is only a flag" "--container-name: ':exec' has an empty name; expected NAME[:FLAG], e.g. mycontainer:exec"
+srun_args=(--container-image=ubuntu "--container-name=$(printf 'n%.0s' {1..240})")
+bad_srun "a container name too long for a file name" "--container-name: the name '$(printf 'n%.0s' {1..32})'... is 240 bytes long; at most 238 are allowed"
+srun_args=(--container-image=ubuntu --container-save=out/)
+bad_srun "--container-save=out/" "--container-save: 'out/' ends with '/'; name the squashfs file to write, e.g. out/image.sqsh"
+srun_args=(--container-image=ubuntu --container-mount-home --no-container-mount-home)
+bad_srun "--container-mount-home with its negation" "--container-mount-home and --no-container-mount-home conflict; give only one of them"
+srun_args=(--container-image=ubuntu --container-remap-root --no-container-remap-root)
+bad_srun "--container-remap-root with its negation" "--container-remap-root and --no-container-remap-root conflict; give only one of them"
+srun_args=(--container-image=ubuntu --container-entrypoint --no-container-entrypoint)
+bad_srun "--container-entrypoint with its negation" "--container-entrypoint and --no-container-entrypoint conflict; give only one of them"
+srun_args=(--container-image=ubuntu --container-writable --container-readonly)
+bad_srun "--container-writable with --container-readonly" "--container-writable and --container-readonly conflict; give only one of them"
+srun_args=(--container-image=ubuntu --container-image=debian)
+bad_srun "two different images" "--container-image given twice with different values: 'ubuntu' and 'debian'; give it once"
+srun_args=(--container-image=podman://alpine)
+bad_srun "an unsupported image scheme" "--container-image: unsupported URI scheme 'podman://' in 'podman://alpine'"
+srun_args=(--container-image=ubuntu --container-mounts=data:/data)
+bad_srun "a mount source that is neither a path nor tmpfs/umount" "--container-mounts: mount source 'data' in 'data:/data' is neither a path (starting with / or .) nor tmpfs or umount"
+srun_args=(--container-image=ubuntu --container-mounts=/tmp:data)
+bad_srun "a mount target that is not a path" "--container-mounts: mount target 'data' in '/tmp:data' is not a path (it must start with / or .)"
+srun_args=(--container-image=ubuntu --container-mounts=/tmp:/t:ro++nosuid)
+bad_srun "an empty mount flag" "--container-mounts: mount flags 'ro++nosuid' in '/tmp:/t:ro++nosuid' hold an empty or blank flag; separate flags with a single '+', e.g. ro+nosuid"
+srun_args=(--container-image=ubuntu --container-mounts=/tmp:/t:ro:x)
+bad_srun "a mount with too many fields" "--container-mounts: mount entry '/tmp:/t:ro:x' has 4 ':'-separated fields; expected SRC:DST[:FLAGS]"
+srun_args=(--container-image=ubuntu --container-mounts=/tmp,,/var)
+bad_srun "an empty mount entry" "--container-mounts: empty mount entry in '/tmp,,/var'; expected SRC:DST[:FLAGS] between commas"
+srun_args=(--container-image=ubuntu --container-mounts=tmpfs)
+bad_srun "tmpfs without a target" "--container-mounts: mount entry 'tmpfs' needs a target: tmpfs:DST"
+srun_args=(--container-image=ubuntu --container-mounts=/no/such/dir:/x)
+bad_srun "a missing absolute mount source" "--container-mounts: mount source '/no/such/dir' does not exist on this node"
+srun_args=(--container-image=ubuntu --container-mounts=./no-such-dir:/x)
+bad_srun "a missing relative mount source" "--container-mounts: mount source './no-such-dir' does not exist on this node (resolved against the job's working directory: '$PYXIS_TEST_WORK/home/no-such-dir')"
+srun_args=(--container-image=ubuntu --container-env=1BAD)
+bad_srun "an invalid --container-env name" "--container-env: invalid variable name '1BAD' in '1BAD'; names are letters, digits and '_', not starting with a digit"
+
+srun_args=()
+bad_srun "PYXIS_CONTAINER_MOUNT_HOME=maybe" "PYXIS_CONTAINER_MOUNT_HOME='maybe' is not a boolean; expected 1, true, yes, y, 0, false, no or n" \
+    PYXIS_CONTAINER_MOUNT_HOME=maybe
+bad_srun "PYXIS_CONTAINER_ENTRYPOINT_LOG=2" "PYXIS_CONTAINER_ENTRYPOINT_LOG='2' is not a boolean; expected 1, true, yes, y, 0, false, no or n" \
+    PYXIS_CONTAINER_ENTRYPOINT_LOG=2
+bad_srun "PYXIS_CONTAINER_UNSHARE=pid" "PYXIS_CONTAINER_UNSHARE: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts" \
+    PYXIS_CONTAINER_IMAGE=ubuntu PYXIS_CONTAINER_UNSHARE=pid
+bad_srun "PYXIS_CONTAINER_NAME=x:go" "PYXIS_CONTAINER_NAME: unknown flag 'go' in 'x:go'" PYXIS_CONTAINER_NAME=x:go
+bad_srun "PYXIS_CONTAINER_SAVE=out/" "PYXIS_CONTAINER_SAVE: 'out/' ends with '/'" PYXIS_CONTAINER_IMAGE=ubuntu PYXIS_CONTAINER_SAVE=out/
+bad_srun "disagreeing PYXIS_CONTAINER_WRITABLE and _READONLY" "PYXIS_CONTAINER_WRITABLE and PYXIS_CONTAINER_READONLY disagree; set only one of them" \
+    PYXIS_CONTAINER_IMAGE=ubuntu PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=yes
+
+# The same checks guard sbatch (command line and #SBATCH lines).
+expect_failure "sbatch rejects an unknown namespace" "pyxis: --container-unshare: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts" \
+    as_user sbatch --container-image=ubuntu --container-unshare=pid --wrap true
+script=$PYXIS_TEST_WORK/home/bad.sbatch
+printf '#!/bin/sh\n#SBATCH --container-image=ubuntu\n#SBATCH --container-name=a/b\ntrue\n' > "$script"
+chmod 644 "$script"
+expect_failure "sbatch rejects a bad #SBATCH --container-name" \
+    "pyxis: --container-name: invalid name 'a/b': a container name may not contain '/' or be '.' or '..'" as_user sbatch "$script"
+expect_failure "sbatch rejects conflicting #SBATCH flags" \
+    "pyxis: --container-writable and --container-readonly conflict; give only one of them" \
+    as_user sbatch --container-image=ubuntu --container-writable --container-readonly --wrap true
+
+# PYXIS_* defaults and their precedence under the command line (observed through the image
+# the step names when it refuses to run).
+expect_failure "PYXIS_CONTAINER_IMAGE is used when --container-image is not given" \
+    "(--container-image=docker://from-env); nothing was started" \
+    as_user PYXIS_CONTAINER_IMAGE=from-env srun true
+expect_failure "--container-image wins over PYXIS_CONTAINER_IMAGE" \
+    "(--container-image=docker://from-cli); nothing was started" \
+    as_user PYXIS_CONTAINER_IMAGE=from-env srun --container-image=from-cli true
+expect_failure "a command-line flag wins over a malformed PYXIS_ boolean" \
+    "not implemented yet" as_user PYXIS_CONTAINER_MOUNT_HOME=maybe srun --container-image=x --no-container-mount-home true
+expect_failure "a command-line value wins over a malformed PYXIS_ value" \
+    "not implemented yet" as_user PYXIS_CONTAINER_UNSHARE=pid srun --container-image=x --container-unshare=net true
+expect_failure "--container-readonly wins over disagreeing PYXIS_ variables" \
+    "not implemented yet" as_user PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=1 srun --container-image=x --container-readonly true
+expect_success "an empty PYXIS_CONTAINER_IMAGE counts as unset" "ok" as_user PYXIS_CONTAINER_IMAGE= srun echo ok
+
+# Options without an image or a name are ignored, with a warning per option.
+out=$(as_user srun --container-mounts=/tmp --container-remap-root echo ran 2>&1)
+check "options without an image run the step on the host" grep -qx "ran" <<<"$out"
+check "...warning about --container-mounts" grep -qF "pyxis: ignoring --container-mounts because neither --container-image nor --container-name is set" <<<"$out"
+check "...and about --container-remap-root" grep -qF "pyxis: ignoring --container-remap-root because neither --container-image nor --container-name is set" <<<"$out"
+
+# sbatch_support=0: the options are unknown to sbatch and salloc, but still work in srun.
+set_plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH" sbatch_support=0
+expect_failure "sbatch_support=0 makes sbatch reject --container-image" "unrecognized option '--container-image=ubuntu'" \
+    as_user sbatch --container-image=ubuntu --wrap true
+printf '#!/bin/sh\n#SBATCH --container-image=ubuntu\ntrue\n' > "$script"
+expect_failure "sbatch_support=0 makes sbatch reject #SBATCH --container-image" "container-image" as_user sbatch "$script"
+help=$(as_user sbatch --help 2>&1 || true)
+check "sbatch_support=0 hides the options from sbatch --help" bash -c '! grep -qF -- "--container-image" <<<"$1"' _ "$help"
+expect_failure "sbatch_support=0 keeps the options in srun" "not implemented yet" as_user srun --container-image=x true
+reset_plugstack
+
+# Bad plugstack arguments stop the plugin (and so srun) from loading.
+bad_plugstack() { # NAME MESSAGE ARGS...
+    local name=$1 message=$2; shift 2
+    set_plugstack "$PYXIS_PLUGIN" "$@"
+    expect_failure "plugstack: $name" "pyxis: $message" as_user srun true
+}
+bad_plugstack "an unknown key" "unknown plugstack argument 'colour=blue'; known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse" colour=blue
+bad_plugstack "an argument without =" "plugstack argument 'runtime_path' is not key=value" runtime_path
+bad_plugstack "a relative runtime_path" "plugstack argument runtime_path='run/pyxis': expected an absolute path" runtime_path=run/pyxis
+bad_plugstack "a bad container_scope" "plugstack argument container_scope='node': expected job or global" container_scope=node
+bad_plugstack "a bad execute_entrypoint" "plugstack argument execute_entrypoint=sometimes: expected 1, true, yes, y, 0, false, no or n" execute_entrypoint=sometimes
+bad_plugstack "a bad use_squashfuse" "plugstack argument use_squashfuse='maybe': expected auto, 1, true" use_squashfuse=maybe
+bad_plugstack "a relative importer" "plugstack argument importer='importer.sh': expected an absolute path" importer=importer.sh
+reset_plugstack
+expect_success "a valid plugstack line with every key loads" "ok" bash -c "
+    '$repo/scripts/slurm-cluster.sh' plugstack '$PYXIS_PLUGIN' runtime_path='$PYXIS_RUNTIME_PATH' execute_entrypoint=0 \
+        container_scope=job sbatch_support=1 use_enroot_load=0 importer=/bin/true use_squashfuse=auto &&
+    cd /tmp && runuser -u '$PYXIS_TEST_USER' -- srun echo ok"

@@ -1,0 +1,74 @@
+# Shared helpers for the integration suites: run commands as the unprivileged test user and
+# check exit codes and messages. Sourced by Tests/Integration/run.sh and each suite.
+
+: "${PYXIS_TEST_USER:=pyxistest}"
+: "${PYXIS_TEST_WORK:=/tmp/pyxis-it}"
+passed=${passed:-0}
+failed=${failed:-0}
+failures=${failures:-}
+
+# Runs a command as the test user, from the test user's work directory, with a clean
+# environment, as a login shell would have it (plus whatever VAR=value words come first: `as_user A=1 srun true`).
+as_user() {
+    local vars=()
+    while [[ $# -gt 0 && $1 == *=* && $1 != -* ]]; do vars+=("$1"); shift; done
+    (cd "$PYXIS_TEST_WORK/home" && runuser -u "$PYXIS_TEST_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin \
+        HOME="$PYXIS_TEST_WORK/home" PWD="$PYXIS_TEST_WORK/home" USER="$PYXIS_TEST_USER" LOGNAME="$PYXIS_TEST_USER" \
+        ${SLURM_CONF:+SLURM_CONF=$SLURM_CONF} "${vars[@]}" "$@")
+}
+
+pass() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() {
+    failed=$((failed + 1)); failures+="  $1"$'\n'
+    echo "not ok - $1"
+    [[ -n ${2:-} ]] && printf '%s\n' "$2" | sed 's/^/    # /'
+    return 0
+}
+
+# expect_failure NAME MESSAGE COMMAND...: the command exits non-zero and prints MESSAGE
+# (a whole line, or a fixed substring of one).
+expect_failure() {
+    local name=$1 message=$2; shift 2
+    local output rc
+    output=$("$@" 2>&1) && rc=0 || rc=$?
+    if [[ $rc -eq 0 ]]; then
+        fail "$name" "exited 0; output: $output"
+    elif ! grep -qF -- "$message" <<<"$output"; then
+        fail "$name" "expected message: $message"$'\n'"got (rc=$rc): $output"
+    else
+        pass "$name"
+    fi
+}
+
+# expect_success NAME EXPECTED_OUTPUT COMMAND...: exits 0 and prints exactly EXPECTED_OUTPUT
+# on stdout ("-" skips the output check).
+expect_success() {
+    local name=$1 expected=$2; shift 2
+    local output rc errfile
+    errfile=$(mktemp)
+    output=$("$@" 2>"$errfile") && rc=0 || rc=$?
+    if [[ $rc -ne 0 ]]; then
+        fail "$name" "exit $rc; stderr: $(cat "$errfile")"
+    elif [[ $expected != - && $output != "$expected" ]]; then
+        fail "$name" "expected: $expected"$'\n'"got: $output"
+    else
+        pass "$name"
+    fi
+    rm -f "$errfile"
+}
+
+# check NAME COMMAND...: passes when the command (a test of some state) succeeds.
+check() {
+    local name=$1; shift
+    if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+summary() {
+    echo
+    if [[ $failed -gt 0 ]]; then
+        echo "failed tests:"
+        printf '%s' "$failures"
+    fi
+    echo "$passed passed, $failed failed"
+    [[ $failed -eq 0 ]]
+}

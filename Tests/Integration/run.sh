@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Integration tests through a real Slurm (srun, sbatch, slurmd, slurmstepd) with the freshly
+# built plugin, run as an unprivileged user. Needs root; `make test` runs it after `make`.
+#
+#   Tests/Integration/run.sh [SUITE...]     default: every Tests/Integration/*.test.sh
+#
+# Leaves the cluster running with KEEP_CLUSTER=1 (for poking at it by hand).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+source "$here/lib.sh"
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "run.sh: needs root (it starts slurmctld/slurmd and runs tests as $PYXIS_TEST_USER)" >&2
+    exit 2
+fi
+
+# A staging install that the test user and slurmstepd can read: this also tests `make install`.
+export PYXIS_TEST_PREFIX=$PYXIS_TEST_WORK/prefix
+rm -rf "$PYXIS_TEST_PREFIX"
+mkdir -p "$PYXIS_TEST_WORK"
+chmod 755 "$PYXIS_TEST_WORK"
+make -s -C "$repo" install PREFIX="$PYXIS_TEST_PREFIX" >/dev/null
+export PYXIS_PLUGIN=$PYXIS_TEST_PREFIX/lib/slurm/spank_pyxis.so
+
+id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$PYXIS_TEST_USER"
+mkdir -p "$PYXIS_TEST_WORK/home"
+chown "$PYXIS_TEST_USER:" "$PYXIS_TEST_WORK/home"
+
+cluster=$repo/scripts/slurm-cluster.sh
+export PYXIS_RUNTIME_PATH=$PYXIS_TEST_WORK/runtime
+"$cluster" up "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"
+[[ ${KEEP_CLUSTER:-0} == 1 ]] || trap '"$cluster" down' EXIT
+
+# Puts the default plugstack line back (suites may change it).
+reset_plugstack() { "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"; }
+set_plugstack() { "$cluster" plugstack "$@"; }
+
+suites=("$@")
+[[ ${#suites[@]} -gt 0 ]] || suites=("$here"/*.test.sh)
+for suite in "${suites[@]}"; do
+    echo "# suite $(basename "$suite")"
+    source "$suite"
+    reset_plugstack
+done
+summary

@@ -1,0 +1,130 @@
+import Testing
+@testable import PyxisCore
+
+/// A Slurm stand-in: records registrations and messages, serves environments from tables.
+final class FakeSpank: SpankHost {
+    var context: SpankContext
+    var job: [String: String] = [:]
+    var process: [String: String] = [:]
+    var registered: [OptionID] = []
+    var refuse: Set<OptionID> = []
+    var messages: [(LogLevel, String)] = []
+
+    init(_ context: SpankContext) { self.context = context }
+
+    func registerOption(_ option: OptionID) -> Bool {
+        registered.append(option)
+        return !refuse.contains(option)
+    }
+    func jobEnvironment(_ name: String) -> String? { job[name] }
+    func processEnvironment(_ name: String) -> String? { process[name] }
+    func log(_ level: LogLevel, _ message: String) { messages.append((level, message)) }
+
+    var errors: [String] { messages.filter { $0.0 == .error }.map(\.1) }
+    var infos: [String] { messages.filter { $0.0 == .info }.map(\.1) }
+}
+
+final class FakeNode: NodeSystem {
+    var existing: Set<String> = []
+    var created: [String] = []
+    var failCreate: PyxisError?
+
+    func pathExists(_ path: String) -> Bool { existing.contains(path) }
+    func createRuntimeDirectory(_ path: String) throws(PyxisError) {
+        if let failCreate { throw failCreate }
+        created.append(path)
+    }
+}
+
+@Suite struct PluginTests {
+    @Test func registersEveryOptionInSrunAndSlurmstepd() throws {
+        for context in [SpankContext.local, .remote, .allocator] {
+            let host = FakeSpank(context)
+            _ = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
+            #expect(host.registered == OptionID.allCases)
+        }
+    }
+
+    @Test func sbatchSupportOffRegistersNothingInAllocator() throws {
+        let host = FakeSpank(.allocator)
+        _ = try #require(Plugin.initialize(arguments: ["sbatch_support=0"], host: host, system: FakeNode()))
+        #expect(host.registered.isEmpty)
+        let srun = FakeSpank(.local)
+        _ = try #require(Plugin.initialize(arguments: ["sbatch_support=0"], host: srun, system: FakeNode()))
+        #expect(srun.registered == OptionID.allCases)
+    }
+
+    @Test func badPlugstackArgumentStopsLoading() {
+        let host = FakeSpank(.local)
+        #expect(Plugin.initialize(arguments: ["colour=blue"], host: host, system: FakeNode()) == nil)
+        #expect(host.errors.first?.hasPrefix("unknown plugstack argument 'colour=blue'") == true)
+    }
+
+    @Test func refusedRegistrationStopsLoading() {
+        let host = FakeSpank(.local)
+        host.refuse = [.mounts]
+        #expect(Plugin.initialize(arguments: [], host: host, system: FakeNode()) == nil)
+        #expect(host.errors == ["could not register option --container-mounts with Slurm"])
+    }
+
+    @Test func slurmdCreatesRuntimePath() throws {
+        let node = FakeNode()
+        let host = FakeSpank(.slurmd)
+        _ = try #require(Plugin.initialize(arguments: ["runtime_path=/run/px"], host: host, system: node))
+        #expect(node.created == ["/run/px"])
+        #expect(host.registered.isEmpty)
+
+        node.failCreate = PyxisError("runtime_path /run/px exists but is not a directory")
+        #expect(Plugin.initialize(arguments: ["runtime_path=/run/px"], host: host, system: node) == nil)
+    }
+
+    @Test func clientReadsProcessEnvironmentAndWarns() throws {
+        let host = FakeSpank(.local)
+        host.job = ["PYXIS_CONTAINER_IMAGE": "ignored-in-srun"]
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
+        #expect(plugin.handleOption(.mounts, argument: "/a") == 0)
+        #expect(plugin.postOptions() == 0)
+        #expect(host.infos == ["ignoring --container-mounts because neither --container-image nor --container-name is set"])
+        #expect(plugin.taskInit() == 0)
+    }
+
+    @Test func clientErrorsFailTheCallback() throws {
+        let host = FakeSpank(.local)
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
+        #expect(plugin.handleOption(.unshare, argument: "pid") == -1)
+        #expect(host.errors == ["--container-unshare: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts"])
+        host.process["PYXIS_CONTAINER_REMAP_ROOT"] = "sometimes"
+        #expect(plugin.postOptions() == -1)
+        #expect(host.errors.last?.hasPrefix("PYXIS_CONTAINER_REMAP_ROOT='sometimes' is not a boolean") == true)
+    }
+
+    @Test func slurmstepdDefersErrorsToTaskInit() throws {
+        let host = FakeSpank(.remote)
+        host.job = ["PYXIS_CONTAINER_IMAGE": "ubuntu", "PWD": "/home/u"]
+        let node = FakeNode()
+        node.existing = ["/data", "/home/u/rel"]
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: node))
+        #expect(plugin.handleOption(.mounts, argument: "/data:/d,./rel:/r,./missing:/m") == 0)
+        #expect(plugin.postOptions() == 0)
+        #expect(host.errors.isEmpty)
+        #expect(plugin.taskInit() == -1)
+        #expect(host.errors == ["--container-mounts: mount source './missing' does not exist on this node (resolved against the job's working directory: '/home/u/missing')"])
+    }
+
+    @Test func slurmstepdRefusesToRunOnTheHostWhenAContainerIsAsked() throws {
+        let host = FakeSpank(.remote)
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
+        #expect(plugin.handleOption(.image, argument: "ubuntu") == 0)
+        #expect(plugin.postOptions() == 0)
+        #expect(plugin.taskInit() == -1)
+        #expect(host.errors.first?.contains("not implemented yet") == true)
+    }
+
+    @Test func slurmstepdWithoutContainerDoesNothing() throws {
+        let host = FakeSpank(.remote)
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
+        #expect(plugin.postOptions() == 0)
+        #expect(plugin.taskInit() == 0)
+        #expect(host.messages.isEmpty)
+    }
+}
