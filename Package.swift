@@ -73,7 +73,12 @@ let package = Package(
 
         .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
         .testTarget(name: "EnvRemapTests", dependencies: ["EnvRemap"]),
-        .testTarget(name: "HooksTests", dependencies: ["HookSupport", "EnvRemap"]),
+        // The hook executables are dependencies so `swift test` builds them next to the test
+        // bundle; the contract tests run them as enroot would.
+        .testTarget(
+            name: "HooksTests",
+            dependencies: ["HookSupport", "EnvRemap", "pyxis-hook-pytorch", "pyxis-hook-pmi", "pyxis-hook-home"]
+        ),
         .testTarget(name: "SeccompFilterTests", dependencies: ["SeccompFilter", "pyxis-seccomp-exec"]),
     ]
 )

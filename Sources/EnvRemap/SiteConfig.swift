@@ -46,6 +46,7 @@ public struct SiteConfig: Sendable, Equatable {
             lineNumber += 1
             try parser.consume(line, number: lineNumber)
         }
+        try parser.finish()
         return parser.config
     }
 }
@@ -184,6 +185,7 @@ struct SiteConfigParser {
     var config = SiteConfig()
     var section = Section.none
     var seenKeys: Set<String> = []
+    var portLine: Int?
 
     init(file: String) { self.file = file }
 
@@ -281,9 +283,15 @@ struct SiteConfigParser {
         default:
             throw fail("unknown key \(key.debugDescription) in [\(sectionName)]")
         }
-        // A port range past 65535 would give invalid ports; checked once both keys may be known.
-        if config.pytorch.masterPortBase + config.pytorch.masterPortRange - 1 > 65535 {
-            throw fail("master_port_base + master_port_range - 1 exceeds 65535")
+        if key == "master_port_base" || key == "master_port_range" { portLine = number }
+    }
+
+    /// Checks that need the whole file: the port range must stay below 65536, reported at the
+    /// later of the two port keys (either may come first, and either may be left at default).
+    func finish() throws(ConfigError) {
+        if let portLine, config.pytorch.masterPortBase + config.pytorch.masterPortRange - 1 > 65535 {
+            throw ConfigError(file: file, line: portLine,
+                              message: "master_port_base + master_port_range - 1 exceeds 65535")
         }
     }
 

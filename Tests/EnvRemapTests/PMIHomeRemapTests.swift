@@ -1,0 +1,92 @@
+import Testing
+@testable import EnvRemap
+
+struct PMIRemapTests {
+    static let pmix = Environment([
+        ("SLURM_JOB_ID", "42"), ("SLURM_STEP_ID", "0"), ("SLURM_MPI_TYPE", "pmix_v4"),
+        ("PMIX_RANK", "0"), ("PMIX_NAMESPACE", "slurm.pmix.42.0"), ("PMIX_SERVER_TMPDIR", "/var/spool/slurmd/pmix.42.0"),
+        ("PMIX_PTL_MODULE", "tcp,usock"), ("PMIX_SECURITY_MODE", "munge,native"), ("PMIX_GDS_MODULE", "ds21,ds12,hash"),
+        ("PMI_FD", "3"), ("HOME", "/home/u"),
+    ])
+
+    @Test func pmixStep() throws {
+        let plan = try PMIRemap.plan(process: Self.pmix, container: Environment([("SLURM_STEP_ID", "0")]))
+        #expect(plan.variables.map(\.description) == [
+            "SLURM_JOB_ID=42", "SLURM_MPI_TYPE=pmix_v4",
+            "PMIX_GDS_MODULE=ds21,ds12,hash", "PMIX_NAMESPACE=slurm.pmix.42.0", "PMIX_PTL_MODULE=tcp,usock",
+            "PMIX_RANK=0", "PMIX_SECURITY_MODE=munge,native", "PMIX_SERVER_TMPDIR=/var/spool/slurmd/pmix.42.0",
+            "PMIX_MCA_ptl=tcp,usock", "PMIX_MCA_psec=munge,native", "PMIX_MCA_gds=ds21,ds12,hash",
+        ])
+        #expect(plan.mounts == [MountLine(
+            source: "/var/spool/slurmd/pmix.42.0", target: "/var/spool/slurmd/pmix.42.0",
+            options: "x-create=dir,bind,rw,nosuid,noexec,nodev,private,nofail")])
+    }
+
+    @Test func mcaMappingsYieldToExistingValues() throws {
+        let container = Environment([("PMIX_MCA_psec", "native")])
+        var pairs = Self.pmix.variables.map { ($0.name, $0.value) }
+        pairs.append(("PMIX_MCA_gds", "hash"))
+        let plan = try PMIRemap.plan(process: Environment(pairs), container: container)
+        let names = plan.variables.map(\.name)
+        #expect(names.contains("PMIX_MCA_ptl"))
+        #expect(!names.contains("PMIX_MCA_psec"))
+        #expect(names.filter { $0 == "PMIX_MCA_gds" }.count == 1)
+        #expect(plan.variables.contains(Variable("PMIX_MCA_gds", "hash")))
+    }
+
+    @Test func pmi2Step() throws {
+        let process = Environment([
+            ("SLURM_JOB_ID", "42"), ("SLURM_MPI_TYPE", "pmi2"), ("PMI_FD", "5"), ("PMI_SIZE", "2"),
+            ("PMIX_RANK", "0"),
+        ])
+        let plan = try PMIRemap.plan(process: process, container: Environment())
+        #expect(plan.variables.map(\.description) == ["SLURM_JOB_ID=42", "SLURM_MPI_TYPE=pmi2", "PMI_FD=5", "PMI_SIZE=2"])
+        #expect(plan.mounts.isEmpty)
+    }
+
+    @Test func outsideSlurmOrDisabled() throws {
+        #expect(try PMIRemap.plan(process: Environment([("PMIX_RANK", "0")]), container: Environment()).isEmpty)
+        var settings = PMISettings()
+        settings.enabled = false
+        #expect(try PMIRemap.plan(process: Self.pmix, container: Environment(), settings: settings).isEmpty)
+        settings = PMISettings()
+        settings.mountServerTmpdir = false
+        #expect(try PMIRemap.plan(process: Self.pmix, container: Environment(), settings: settings).mounts.isEmpty)
+    }
+
+    @Test func relativeServerTmpdirIsAnError() {
+        let process = Environment([("SLURM_JOB_ID", "1"), ("PMIX_SERVER_TMPDIR", "tmp")])
+        #expect(throws: PlanError.notAbsolute(name: "PMIX_SERVER_TMPDIR", value: "tmp")) {
+            try PMIRemap.plan(process: process, container: Environment())
+        }
+    }
+}
+
+struct HomeRemapTests {
+    @Test(arguments: [
+        ("y", nil, "/home/u", "HOME=/home/u", "/home/u /home/u none x-create=dir,bind,rw,nosuid\n"),
+        ("yes", "n", "/home/u", "HOME=/home/u", "/home/u /home/u none x-create=dir,bind,rw,nosuid\n"),
+        ("1", "y", "/home/u", "HOME=/root", "/home/u /root none x-create=dir,bind,rw,nosuid\n"),
+        ("true", "", "/home/a b", "HOME=/home/a b", "/home/a\\040b /home/a\\040b none x-create=dir,bind,rw,nosuid\n"),
+    ] as [(String, String?, String, String, String)])
+    func mountsHome(_ mount: String, _ root: String?, _ home: String, _ variable: String, _ line: String) throws {
+        let plan = try HomeRemap.plan(mountHome: mount, remapRoot: root, home: { home })
+        #expect(plan.variables.map(\.description) == [variable])
+        #expect(try plan.mounts.map { try $0.line() } == [line])
+    }
+
+    @Test(arguments: [nil, "", "n", "no", "0", "false"] as [String?])
+    func nothingWhenOff(_ mount: String?) throws {
+        #expect(try HomeRemap.plan(mountHome: mount, remapRoot: "y", home: { Issue.record("home looked up"); return "/h" }).isEmpty)
+    }
+
+    @Test func errors() {
+        #expect(throws: HomeError.noHome) { try HomeRemap.plan(mountHome: "y", remapRoot: nil, home: { nil }) }
+        #expect(throws: HomeError.plan(.notAbsolute(name: "HOME", value: "rel"))) {
+            try HomeRemap.plan(mountHome: "y", remapRoot: nil, home: { "rel" })
+        }
+        #expect(throws: HomeError.plan(.notABoolean(name: "ENROOT_MOUNT_HOME", value: "maybe"))) {
+            try HomeRemap.plan(mountHome: "maybe", remapRoot: nil, home: { "/h" })
+        }
+    }
+}
