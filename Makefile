@@ -14,7 +14,11 @@ DATADIR ?= $(PREFIX)/share
 SWIFT ?= swift
 # The plugin runs inside srun/slurmstepd on nodes without a Swift toolchain: link the Swift
 # standard library statically into everything we ship.
-SWIFT_BUILD_FLAGS ?= -c release -Xswiftc -static-stdlib
+# libstdc++ (which the Swift runtime needs) is linked statically too: loading libstdc++.so
+# costs srun and every hook about 0.4 ms. swiftc always asks for -lstdc++, so a linker script
+# named libstdc++.so, found first, points the linker at the archive.
+STDCXX_DIR := $(CURDIR)/.build/static-libstdc++
+SWIFT_BUILD_FLAGS ?= -c release -Xswiftc -static-stdlib -Xlinker -L$(STDCXX_DIR)
 STRIP ?= strip
 
 RELEASE_DIR := .build/release
@@ -25,11 +29,15 @@ EXECUTABLES := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home pyxis-seccomp-e
 
 all: build
 
-build:
+build: $(STDCXX_DIR)/libstdc++.so
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 	@mkdir -p $(STAGE)
 	$(STRIP) --strip-unneeded -o $(STAGE)/spank_pyxis.so $(RELEASE_DIR)/libspank_pyxis.so
 	@for exe in $(EXECUTABLES); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
+
+$(STDCXX_DIR)/libstdc++.so:
+	@mkdir -p $(STDCXX_DIR)
+	echo "INPUT($$($${CXX:-g++} -print-file-name=libstdc++.a))" > $@
 
 install:
 	@test -f $(STAGE)/spank_pyxis.so || { echo "make install: run make first" >&2; exit 1; }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# What the plugin costs a plain step: `srun -n 1 true` with the plugin in the plugstack versus
+# an empty plugstack, interleaved so that drift on the machine hits both alike.
+#
+#   bench/srun-overhead.sh [RUNS]      (root; default 20 runs of each; run `make` first)
+#
+# Brings up the one-node cluster of scripts/slurm-cluster.sh if none is running (and stops
+# it again afterwards). Prints the medians, their ratio and the plugin's size.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-20}
+cluster=$repo/scripts/slurm-cluster.sh
+plugin_dir=/tmp/pyxis-bench
+plugin=$plugin_dir/spank_pyxis.so
+
+[[ -f $repo/.build/stage/spank_pyxis.so ]] || { echo "bench: run make first" >&2; exit 1; }
+mkdir -p "$plugin_dir"
+install -m 0755 "$repo/.build/stage/spank_pyxis.so" "$plugin"
+
+started=0
+if ! sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed)'; then
+    "$cluster" up "$plugin" >/dev/null
+    started=1
+fi
+restore() {
+    if [[ $started == 1 ]]; then "$cluster" down; else "$cluster" plugstack "$plugin"; fi
+}
+trap restore EXIT
+
+time_srun() { # prints milliseconds of one `srun -n 1 true`
+    local start end
+    start=$(date +%s%N)
+    srun -n 1 true
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000 ))
+}
+
+with=() without=()
+for _ in 1 2 3; do srun -n 1 true; done   # warm caches
+for ((i = 0; i < runs; i++)); do
+    "$cluster" plugstack "$plugin";  with+=("$(time_srun)")
+    "$cluster" plugstack;            without+=("$(time_srun)")
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+m_with=$(median "${with[@]}")
+m_without=$(median "${without[@]}")
+printf 'srun -n 1 true, %d interleaved runs each (microseconds)\n' "$runs"
+printf '  empty plugstack : median %8.0f us\n' "$m_without"
+printf '  with the plugin : median %8.0f us\n' "$m_with"
+awk -v a="$m_with" -v b="$m_without" 'BEGIN { printf "  ratio           : %.3f (target <= 1.03)\n", a / b }'
+printf 'plugin size: %d bytes stripped (%d bytes before stripping)\n' \
+    "$(stat -c %s "$plugin")" "$(stat -c %s "$repo/.build/release/libspank_pyxis.so")"
