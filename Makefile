@@ -20,6 +20,7 @@ SWIFT ?= swift
 STDCXX_DIR := $(CURDIR)/.build/static-libstdc++
 SWIFT_BUILD_FLAGS ?= -c release -Xswiftc -static-stdlib -Xlinker -L$(STDCXX_DIR)
 STRIP ?= strip
+PATCHELF ?= patchelf
 
 RELEASE_DIR := .build/release
 STAGE := .build/stage
@@ -34,6 +35,9 @@ build: $(STDCXX_DIR)/libstdc++.so
 	@mkdir -p $(STAGE)
 	$(STRIP) --strip-unneeded -o $(STAGE)/spank_pyxis.so $(RELEASE_DIR)/libspank_pyxis.so
 	@for exe in $(EXECUTABLES); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
+	@# SwiftPM links with RUNPATH=$$ORIGIN: the loader would look for libc in our install
+	@# directories first (a hazard for a plugin loaded by root, and wasted syscalls).
+	cd $(STAGE) && $(PATCHELF) --remove-rpath spank_pyxis.so $(EXECUTABLES)
 
 $(STDCXX_DIR)/libstdc++.so:
 	@mkdir -p $(STDCXX_DIR)
