@@ -123,6 +123,9 @@ expect_failure "sbatch rejects conflicting #SBATCH flags" \
     "pyxis: --container-writable and --container-readonly conflict; give only one of them" \
     as_user sbatch --container-image=ubuntu --container-writable --container-readonly --wrap true
 
+expect_failure "salloc rejects an unknown namespace" "pyxis: --container-unshare: unknown namespace 'net2' in 'net2'; allowed: net, ipc, uts" \
+    as_user salloc --container-image=ubuntu --container-unshare=net2 true
+
 # PYXIS_* defaults and their precedence under the command line (observed through the image
 # the step names when it refuses to run).
 expect_failure "PYXIS_CONTAINER_IMAGE is used when --container-image is not given" \
