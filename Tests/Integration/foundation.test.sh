@@ -126,6 +126,17 @@ expect_failure "sbatch rejects conflicting #SBATCH flags" \
 expect_failure "salloc rejects an unknown namespace" "pyxis: --container-unshare: unknown namespace 'net2' in 'net2'; allowed: net, ipc, uts" \
     as_user salloc --container-image=ubuntu --container-unshare=net2 true
 
+# A valid #SBATCH --container-image is accepted, and the batch step refuses to run on the host.
+printf '#!/bin/sh\n#SBATCH --container-image=ubuntu:24.04\n#SBATCH --output=%s/batch.out\ntouch %s\n' \
+    "$PYXIS_TEST_WORK/home" "$marker" > "$script"
+rm -f "$marker" "$PYXIS_TEST_WORK/home/batch.out"
+expect_failure "sbatch accepts #SBATCH --container-image; the batch step refuses to run on the host" \
+    "" as_user sbatch --wait "$script"
+check "...with the reason in the job's output" \
+    grep -qF "pyxis: running tasks in containers is not implemented yet in this build (--container-image=docker://ubuntu:24.04)" \
+    "$PYXIS_TEST_WORK/home/batch.out"
+check "...and without running the script on the host" test ! -e "$marker"
+
 # PYXIS_* defaults and their precedence under the command line (observed through the image
 # the step names when it refuses to run).
 expect_failure "PYXIS_CONTAINER_IMAGE is used when --container-image is not given" \
