@@ -39,7 +39,7 @@ public struct ContainerName: Equatable, Sendable {
         guard !name.isEmpty else {
             throw PyxisError("\(quoted(value)) has an empty name; expected NAME[:FLAG], e.g. mycontainer:exec")
         }
-        guard !name.contains("/"), name != ".", name != ".." else {
+        guard !name.contains(Character("/")), name != ".", name != ".." else {
             throw PyxisError("invalid name \(quoted(String(name))): a container name may not contain '/' or be '.' or '..'")
         }
         guard !name.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7f }) else {

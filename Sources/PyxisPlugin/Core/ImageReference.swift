@@ -19,7 +19,7 @@ public enum ImageReference: Equatable, Sendable {
         guard !value.isEmpty else {
             throw PyxisError("the value is empty; expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file")
         }
-        guard !value.hasControlCharacter, !value.contains(" ") else {
+        guard !value.hasControlCharacter, !value.contains(Character(" ")) else {
             throw PyxisError("\(quoted(value)) contains a space or control character, which no image name or path here may contain")
         }
         if value.hasPrefix("/") || value.hasPrefix(".") {
@@ -33,8 +33,8 @@ public enum ImageReference: Equatable, Sendable {
             self = .uri(value)
             return
         }
-        if let range = value.firstRange(of: "://") {
-            let scheme = String(value[..<range.upperBound])
+        if let schemeEnd = value.endOfScheme {
+            let scheme = String(value[..<schemeEnd])
             throw PyxisError("unsupported URI scheme \(quoted(scheme)) in \(quoted(value)); use docker://, dockerd://, a registry image such as ubuntu:24.04, or a squashfs path starting with / or .")
         }
         self = .uri("docker://" + value)
@@ -46,5 +46,20 @@ public enum ImageReference: Equatable, Sendable {
         case .squashfsFile(let path): path
         case .uri(let uri): uri
         }
+    }
+}
+
+extension String {
+    /// The index just past the first `://`, if any (`podman://x` → after `podman://`).
+    /// Written out rather than `firstRange(of:)` so the plugin does not link the regex engine.
+    var endOfScheme: String.Index? {
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix("://") {
+                return self.index(index, offsetBy: 3)
+            }
+            index = self.index(after: index)
+        }
+        return nil
     }
 }

@@ -99,7 +99,7 @@ public struct MountSpec: Equatable, Hashable, Sendable {
                 throw PyxisError("mount entry \(quoted(entry)) ends with ':' but gives no flags; expected e.g. SRC:DST:ro+nosuid")
             }
             for flag in fields[2].split(separator: "+", omittingEmptySubsequences: false) {
-                guard !flag.isEmpty, !flag.contains(" ") else {
+                guard !flag.isEmpty, !flag.contains(Character(" ")) else {
                     throw PyxisError("mount flags \(quoted(fields[2])) in \(quoted(entry)) hold an empty or blank flag; separate flags with a single '+', e.g. ro+nosuid")
                 }
                 flags.append(String(flag))

@@ -57,7 +57,7 @@ public struct PluginConfig: Equatable, Sendable {
             return parsed
         }
         func absolutePath() throws(PyxisError) -> String {
-            guard value.hasPrefix("/"), !value.hasControlCharacter, !value.contains(" ") else {
+            guard value.hasPrefix("/"), !value.hasControlCharacter, !value.contains(Character(" ")) else {
                 throw PyxisError("plugstack argument \(key)=\(quoted(value)): expected an absolute path without spaces or control characters")
             }
             guard !value.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
