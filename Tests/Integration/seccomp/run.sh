@@ -2,7 +2,7 @@
 # Integration tests of the seccomp filter (SPEC §8) with the real kernel, as an unprivileged
 # user: pyxis-seccomp-exec's command line, then probe.c (native and `gcc -m32 -static`) with and
 # without the filter, an apt-get-like privilege drop, no_new_privs, and the plugin's case
-# (no no_new_privs, CAP_SYS_ADMIN in a user namespace).
+# (no no_new_privs, CAP_SYS_ADMIN in a user namespace) with a dpkg-like `tar --same-owner`.
 #
 # Run as root (creates user `pyxistest` if missing). Environment:
 #   PYXIS_SECCOMP_EXEC  the binary to test (default: `swift build --product pyxis-seccomp-exec`)
@@ -137,5 +137,20 @@ out=$(as_user unshare --user --map-root-user "$px" --allow-new-privs -- \
 check "user namespace --allow-new-privs: filter installed, chown returns 0" test "$rc" -eq 0
 check "user namespace --allow-new-privs: no_new_privs left unset" test "$(echo $out)" = "NoNewPrivs: 0"
 check "user namespace --allow-new-privs: owner unchanged" test "$(stat -c %U "$dir/f")" = "$user"
+
+# What dpkg does when unpacking: restore files' owners, here ids the namespace does not map.
+dir=$(fresh_dir) || bail "setup: work directory"
+echo data >"$dir/a" && tar --owner=12345 --group=42 -cf "$work/foreign.tar" -C "$dir" a && chmod 0644 "$work/foreign.tar"
+for mode in unfiltered filtered; do
+    dir=$(fresh_dir) || bail "setup: work directory"
+    if [ "$mode" = filtered ]; then
+        as_user unshare --user --map-root-user "$px" --allow-new-privs -- tar --same-owner -xf "$work/foreign.tar" -C "$dir" 2>/dev/null; rc=$?
+        check "user namespace, filtered: tar --same-owner of foreign owners exits 0" test "$rc" -eq 0
+        check "user namespace, filtered: extracted file kept the user as owner" test "$(stat -c %U "$dir/a" 2>/dev/null)" = "$user"
+    else
+        as_user unshare --user --map-root-user tar --same-owner -xf "$work/foreign.tar" -C "$dir" 2>/dev/null; rc=$?
+        check "user namespace, unfiltered: tar --same-owner of foreign owners fails" test "$rc" -ne 0
+    fi
+done
 
 finish
