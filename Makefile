@@ -68,10 +68,12 @@ unit-test:
 	$(SWIFT) test
 
 integration-test:
+	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash Tests/Integration/seccomp/run.sh
 	bash Tests/Integration/run.sh
 
 bench: build
 	bash bench/srun-overhead.sh
+	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash bench/seccomp/run.sh
 
 clean:
 	rm -rf .build
