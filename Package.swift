@@ -41,11 +41,14 @@ let package = Package(
             path: "Sources/PyxisPlugin/CSpank",
             exclude: ["exports.map"]
         ),
+        // The plugin's system layer (process spawning, ...): real syscalls, tested on their own.
+        .target(name: "CSystem", path: "Sources/PyxisPlugin/CSystem"),
+        .target(name: "PyxisSystem", dependencies: ["CSystem"], path: "Sources/PyxisPlugin/System"),
         .target(
             name: "PyxisPlugin",
             dependencies: ["PyxisCore", "CSpank"],
             path: "Sources/PyxisPlugin",
-            exclude: ["Core", "CSpank", "README.md"],
+            exclude: ["Core", "CSpank", "CSystem", "System", "README.md"],
             linkerSettings: [.unsafeFlags(pluginLinkerFlags)]
         ),
 
@@ -72,6 +75,7 @@ let package = Package(
         .executableTarget(name: "pyxis-seccomp-exec", dependencies: ["SeccompFilter"], path: "Sources/SeccompFilter/Exec"),
 
         .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
+        .testTarget(name: "PyxisSystemTests", dependencies: ["PyxisSystem"]),
         .testTarget(name: "EnvRemapTests", dependencies: ["EnvRemap"]),
         // The hook executables are dependencies so `swift test` builds them next to the test
         // bundle; the contract tests run them as enroot would.

@@ -1,0 +1,55 @@
+/*
+ * csystem: process spawning for the plugin.
+ *
+ * Why this shim exists: the plugin runs enroot and importers as the job's user from inside
+ * slurmstepd (root). Between fork and exec only async-signal-safe calls are allowed, which
+ * Swift cannot guarantee (it may allocate or take runtime locks), so the whole child side is
+ * written here in C and leaves with _exit. Swift only prepares the arguments and reads results.
+ */
+#ifndef CSYSTEM_H
+#define CSYSTEM_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct {
+    /* Absolute path of the program, and its argv/envp (NULL-terminated). */
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    /* Identity to take, in this order: supplementary groups, gid, uid. A uid of (uid_t)-1
+     * keeps the caller's identity (used by tests run unprivileged). */
+    const gid_t *groups;
+    size_t group_count;
+    gid_t gid;
+    uid_t uid;
+    /* Where stdout goes (-1: to log_fd), and stderr (and stdout when stdout_fd is -1).
+     * stdin is always /dev/null. */
+    int stdout_fd;
+    int log_fd;
+    /* Working directory for the child, or NULL to keep the caller's. */
+    const char *cwd;
+} csystem_spawn_spec;
+
+/* Forks and execs spec. The child gets default signal dispositions and an empty signal mask,
+ * oom_score_adj 0, every fd above 2 closed, then the job's groups/gid/uid. Returns 0 and the
+ * child's pid, or an errno: the fork's, or the child's failure before exec (setuid, chdir,
+ * execve, ...) reported back through a close-on-exec pipe, in which case the child is reaped
+ * and *failed_step names what failed. */
+int csystem_spawn(const csystem_spawn_spec *spec, pid_t *pid, const char **failed_step);
+
+/* waitpid with EINTR retried. Returns 0 or an errno. */
+int csystem_wait(pid_t pid, int *status, int options);
+
+/* An anonymous in-memory file (memfd_create, close-on-exec) for a child's output. */
+int csystem_memfd(const char *name);
+
+/* Decoding of wait statuses (the W* macros do not import into Swift). */
+int csystem_exited(int status);
+int csystem_exit_status(int status);
+int csystem_signaled(int status);
+int csystem_term_signal(int status);
+int csystem_stopped(int status);
+int csystem_stop_signal(int status);
+
+#endif

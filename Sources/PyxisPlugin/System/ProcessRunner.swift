@@ -1,0 +1,140 @@
+import CSystem
+import Glibc
+
+/// Who a child process runs as: the job's user, with its supplementary groups.
+public struct ProcessIdentity: Equatable, Sendable {
+    public var uid: uid_t
+    public var gid: gid_t
+    public var groups: [gid_t]
+
+    public init(uid: uid_t, gid: gid_t, groups: [gid_t]) {
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+    }
+
+    /// Keep the caller's identity (tests, and privileged jobs that run as root anyway).
+    public static let inherited = ProcessIdentity(uid: uid_t.max, gid: gid_t.max, groups: [])
+}
+
+/// How a child process ended, and what it printed.
+public struct ProcessResult: Equatable, Sendable {
+    public enum Termination: Equatable, Sendable {
+        case exited(Int32)
+        case signaled(Int32)
+    }
+
+    public let termination: Termination
+    /// stdout (when captured separately) — e.g. the squashfs path an importer prints.
+    public let output: String
+    /// stderr, and stdout when it was not captured separately: shown to the user on failure.
+    public let log: String
+
+    public var succeeded: Bool { termination == .exited(0) }
+
+    /// The log as `pyxis: ...` lines, for the user to see why a command failed.
+    public var logLines: [String] {
+        log.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    }
+}
+
+/// The one place that runs a child process (enroot, importers). The child side is C
+/// (`csystem_spawn`): stdin from /dev/null, output into in-memory files, oom_score_adj 0,
+/// other descriptors closed, groups, gid and uid of the job user set in that order.
+public enum ProcessRunner {
+    public static func run(
+        _ path: String,
+        arguments: [String],
+        environment: [String],
+        identity: ProcessIdentity,
+        captureOutput: Bool = false,
+        workingDirectory: String? = nil
+    ) throws(SystemError) -> ProcessResult {
+        let logFD = csystem_memfd("pyxis-log")
+        guard logFD >= 0 else { throw SystemError("memfd_create", errno: errno) }
+        defer { close(logFD) }
+        var outputFD: Int32 = -1
+        if captureOutput {
+            outputFD = csystem_memfd("pyxis-output")
+            guard outputFD >= 0 else { throw SystemError("memfd_create", errno: errno) }
+        }
+        defer { if outputFD >= 0 { close(outputFD) } }
+
+        let pid = try spawn(path, arguments: [path] + arguments, environment: environment,
+                            identity: identity, stdoutFD: outputFD, logFD: logFD,
+                            workingDirectory: workingDirectory)
+        var status: Int32 = 0
+        let rc = csystem_wait(pid, &status, 0)
+        guard rc == 0 else { throw SystemError("waitpid(\(pid))", errno: rc) }
+        let termination: ProcessResult.Termination = csystem_signaled(status) != 0
+            ? .signaled(csystem_term_signal(status)) : .exited(csystem_exit_status(status))
+        return ProcessResult(
+            termination: termination,
+            output: captureOutput ? try readAll(outputFD) : "",
+            log: try readAll(logFD))
+    }
+
+    /// Starts a child and returns its pid without waiting (for `enroot start`, whose process
+    /// stops itself and is waited for with WUNTRACED).
+    public static func spawn(
+        _ path: String,
+        arguments: [String],
+        environment: [String],
+        identity: ProcessIdentity,
+        stdoutFD: Int32,
+        logFD: Int32,
+        workingDirectory: String? = nil
+    ) throws(SystemError) -> pid_t {
+        var cArguments = arguments.map { strdup($0) } + [nil]
+        var cEnvironment = environment.map { strdup($0) } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        var failedStep: UnsafePointer<CChar>?
+        let rc: Int32 = path.withCString { cPath in
+            identity.groups.withUnsafeBufferPointer { groups in
+                cArguments.withUnsafeMutableBufferPointer { argv in
+                    cEnvironment.withUnsafeMutableBufferPointer { envp in
+                        withOptionalCString(workingDirectory) { cwd in
+                            var spec = csystem_spawn_spec(
+                                path: cPath, argv: argv.baseAddress, envp: envp.baseAddress,
+                                groups: groups.baseAddress, group_count: groups.count,
+                                gid: identity.gid, uid: identity.uid,
+                                stdout_fd: stdoutFD, log_fd: logFD, cwd: cwd)
+                            return csystem_spawn(&spec, &pid, &failedStep)
+                        }
+                    }
+                }
+            }
+        }
+        guard rc == 0 else {
+            let step = failedStep.map { String(cString: $0) } ?? "fork"
+            throw SystemError("cannot run \(path): \(step)", errno: rc)
+        }
+        return pid
+    }
+
+    /// The whole content of an in-memory file, from the start.
+    static func readAll(_ fd: Int32) throws(SystemError) -> String {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw SystemError("lseek", errno: errno) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read", errno: errno)
+            }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let string else { return body(nil) }
+    return string.withCString { body($0) }
+}
