@@ -334,3 +334,22 @@ struct HomeHookTests {
         #expect(result.mounts == "")
     }
 }
+
+@testable import HookSupport
+import EnvRemap
+
+struct PasswdLookupTests {
+    static let passwd = Array("root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\nbad:x\nnohome:x:7:7:::/bin/sh\n".utf8)
+
+    @Test(arguments: [("alice", "/home/alice"), ("1000", "/home/alice"), ("0", "/root"), ("nohome", nil), ("bob", nil)] as [(String, String?)])
+    func homeFromPasswd(_ key: String, _ home: String?) {
+        #expect(PasswdFile.home(of: key, in: Self.passwd) == home)
+    }
+
+    @Test func lookupOrder() {
+        #expect(userHome(Environment([("HOME", "/h")])) == "/h")
+        #expect(userHome(Environment([("USER", "root")])) == "/root")
+        #expect(userHome(Environment([("SLURM_JOB_UID", "0")])) == "/root")
+        #expect(!isPasswdKey("-x") && !isPasswdKey("a:b") && !isPasswdKey("a b") && isPasswdKey("alice"))
+    }
+}

@@ -189,18 +189,83 @@ func describe(_ error: Int32) -> String {
 
 /// The user's home: `$HOME`, else the passwd entry of `$USER`/`$LOGNAME`, of `$SLURM_JOB_UID`,
 /// then of the real uid (which is 0 under a remapped root, hence last).
+///
+/// The hooks are built as fully static executables (no dynamic loader: start-up at the floor),
+/// where glibc's in-process NSS would need the build machine's libnss at run time. So passwd is
+/// read directly from /etc/passwd, and only for users not found there (LDAP, SSSD) is
+/// `getent passwd` asked, which uses the node's own NSS configuration.
 public func userHome(_ process: Environment) -> String? {
     if let home = process["HOME"], !home.isEmpty { return home }
-    func dir(_ entry: UnsafeMutablePointer<passwd>?) -> String? {
-        guard let entry, let dir = entry.pointee.pw_dir else { return nil }
-        let home = String(cString: dir)
-        return home.isEmpty ? nil : home
-    }
+    var keys: [String] = []
     for name in ["USER", "LOGNAME"] {
-        if let user = process[name], !user.isEmpty, let home = dir(getpwnam(user)) { return home }
+        if let user = process[name], !user.isEmpty, isPasswdKey(user) { keys.append(user) }
     }
-    if let text = process["SLURM_JOB_UID"], let uid = UInt32(text), let home = dir(getpwuid(uid)) {
-        return home
+    if let uid = process["SLURM_JOB_UID"], !uid.isEmpty, uid.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+        keys.append(uid)
     }
-    return dir(getpwuid(getuid()))
+    keys.append(String(getuid()))
+    let passwd = (try? Files.read("/etc/passwd", what: "passwd", missingOK: true)) ?? nil
+    for key in keys {
+        if let passwd, let home = PasswdFile.home(of: key, in: passwd) { return home }
+    }
+    for key in keys {
+        if let line = getentPasswd(key), let home = PasswdFile.home(of: key, in: Array(line.utf8)) { return home }
+    }
+    return nil
+}
+
+/// A user name or uid that is safe to look up (no separators, no option-like leading dash).
+func isPasswdKey(_ key: String) -> Bool {
+    !key.hasPrefix("-") && !key.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 < 33 })
+}
+
+enum PasswdFile {
+    /// The home (field 6) of the entry whose name (field 1) or uid (field 3) is `key`.
+    static func home(of key: String, in bytes: [UInt8]) -> String? {
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            let fields = line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+            guard fields.count >= 7 else { continue }
+            let name = String(decoding: fields[0], as: UTF8.self)
+            let uid = String(decoding: fields[2], as: UTF8.self)
+            guard name == key || uid == key else { continue }
+            let home = String(decoding: fields[5], as: UTF8.self)
+            return home.isEmpty ? nil : home
+        }
+        return nil
+    }
+}
+
+/// `getent passwd KEY` (stdout through a pipe), or nil.
+func getentPasswd(_ key: String) -> String? {
+    var fds: [Int32] = [-1, -1]
+    // pipe2 is not imported without _GNU_SOURCE; the hook is single-threaded, so pipe + fcntl
+    // cannot race with another spawn.
+    guard pipe(&fds) == 0 else { return nil }
+    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var pid: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = [strdup("getent"), strdup("passwd"), strdup(key), nil]
+    let envp: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin:/usr/sbin:/sbin"), nil]
+    defer { (argv + envp).forEach { free($0) } }
+    let spawned = posix_spawnp(&pid, "getent", &actions, nil, argv, envp) == 0
+    close(fds[1])
+    defer { close(fds[0]) }
+    guard spawned else { return nil }
+    var output: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while output.count < 65536 {
+        let count = chunk.withUnsafeMutableBytes { raw in retrying { read(fds[0], raw.baseAddress, raw.count) } }
+        if count <= 0 { break }
+        output += chunk[..<count]
+    }
+    var status: Int32 = 0
+    _ = retrying { waitpid(pid, &status, 0) }
+    guard status == 0 else { return nil }
+    return String(decoding: output, as: UTF8.self)
 }
