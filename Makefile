@@ -22,19 +22,32 @@ SWIFT_BUILD_FLAGS ?= -c release -Xswiftc -static-stdlib -Xlinker -L$(STDCXX_DIR)
 STRIP ?= strip
 PATCHELF ?= patchelf
 
+# Hooks are fully static executables (start-up ≈ 0.5 ms above /bin/true, against ≈ 1 ms with
+# only the stdlib static), built separately so that -static-executable does not reach the plugin.
+HOOK_BUILD_FLAGS ?= -c release --disable-local-rpath -Xswiftc -static-executable -Xlinker --gc-sections
+HOOK_SCRATCH := .build-hooks-release
+
 RELEASE_DIR := .build/release
 STAGE := .build/stage
-EXECUTABLES := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home pyxis-seccomp-exec
+HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home
+EXECUTABLES := pyxis-seccomp-exec
 
 .PHONY: all build install uninstall test unit-test integration-test bench clean
 
 all: build
 
 build: $(STDCXX_DIR)/libstdc++.so
-	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product spank_pyxis
+	@for exe in $(EXECUTABLES); do $(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$exe || exit 1; done
+	@for hook in $(HOOKS); do \
+		$(SWIFT) build $(HOOK_BUILD_FLAGS) --scratch-path $(HOOK_SCRATCH) --product $$hook 2>&1 \
+			| grep -v "statically linked applications requires at runtime" || true; \
+		test -x $(HOOK_SCRATCH)/release/$$hook || exit 1; \
+	done
 	@mkdir -p $(STAGE)
 	$(STRIP) --strip-unneeded -o $(STAGE)/spank_pyxis.so $(RELEASE_DIR)/libspank_pyxis.so
 	@for exe in $(EXECUTABLES); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
+	@for hook in $(HOOKS); do $(STRIP) -o $(STAGE)/$$hook $(HOOK_SCRATCH)/release/$$hook || exit 1; done
 	@# SwiftPM links with RUNPATH=$$ORIGIN: the loader would look for libc in our install
 	@# directories first (a hazard for a plugin loaded by root, and wasted syscalls).
 	cd $(STAGE) && $(PATCHELF) --remove-rpath spank_pyxis.so $(EXECUTABLES)
@@ -47,18 +60,19 @@ install:
 	@test -f $(STAGE)/spank_pyxis.so || { echo "make install: run make first" >&2; exit 1; }
 	install -d $(DESTDIR)$(LIBDIR)/slurm $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d
 	install -m 0755 $(STAGE)/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so
-	@for exe in $(EXECUTABLES); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe || exit 1; done
-	@for hook in hooks.d/*.sh; do \
-		[ -e "$$hook" ] || continue; \
-		sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' "$$hook" > $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook) && \
-		chmod 0755 $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook) || exit 1; \
+	@for exe in $(EXECUTABLES) $(HOOKS); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe || exit 1; done
+	@# hooks.d/ holds symlinks named like enroot's own hooks; installed, they point at the
+	@# executables' final location (whatever LIBEXECDIR is), so enroot runs them without a shell.
+	@for link in hooks.d/*.sh; do \
+		ln -sfn $(LIBEXECDIR)/pyxis/$$(basename $$(readlink $$link)) \
+			$(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$link) || exit 1; \
 	done
 	echo "required $(LIBDIR)/slurm/spank_pyxis.so" > $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	chmod 0644 $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
-	@for exe in $(EXECUTABLES); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
+	@for exe in $(EXECUTABLES) $(HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
 	@for hook in hooks.d/*.sh; do rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook); done
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
 
@@ -68,12 +82,14 @@ unit-test:
 	$(SWIFT) test
 
 integration-test:
+	scripts/fuzz-hostlist 30
 	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash Tests/Integration/seccomp/run.sh
 	bash Tests/Integration/run.sh
 
 bench: build
 	bash bench/srun-overhead.sh
 	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash bench/seccomp/run.sh
+	bash bench/hooks
 
 clean:
-	rm -rf .build
+	rm -rf .build $(HOOK_SCRATCH) .build-fuzz

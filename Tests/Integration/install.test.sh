@@ -9,10 +9,14 @@ check "install: plugin at PREFIX/lib/slurm/spank_pyxis.so" test -x "$root/lib/sl
 for exe in pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home pyxis-seccomp-exec; do
     check "install: $exe under PREFIX/libexec/pyxis" test -x "$root/libexec/pyxis/$exe"
 done
-hooks=("$root"/share/pyxis/hooks.d/*.sh)
-check "install: hooks.d drop-ins under PREFIX/share/pyxis/hooks.d" test -e "${hooks[0]}"
-check "install: the drop-ins name the installed executables, not the build tree" \
-    bash -c '! grep -l -e "@LIBEXECDIR@" -e "$1" "${@:2}"' _ "$repo" "${hooks[@]}"
+for hook in 10-home.sh:pyxis-hook-home 50-slurm-pmi.sh:pyxis-hook-pmi 50-slurm-pytorch.sh:pyxis-hook-pytorch; do
+    link=$root/share/pyxis/hooks.d/${hook%%:*}
+    check "install: hooks.d/${hook%%:*} links to PREFIX/libexec/pyxis/${hook#*:}" \
+        test "$(readlink "$link")" = "/opt/pyxis-test/libexec/pyxis/${hook#*:}"
+done
+for link in "$PYXIS_TEST_PREFIX"/share/pyxis/hooks.d/*.sh; do
+    check "install: $(basename "$link") resolves to an executable" test -x "$link"
+done
 expect_success "install: plugstack line" "required /opt/pyxis-test/lib/slurm/spank_pyxis.so" \
     cat "$root/share/pyxis/pyxis.conf"
 
