@@ -34,6 +34,7 @@ let package = Package(
     targets: [
         .target(
             name: "PyxisCore",
+            dependencies: ["EnvRemap"],
             path: "Sources/PyxisPlugin/Core"
         ),
         .target(

@@ -1,3 +1,5 @@
+import EnvRemap
+
 /// One `--container-mounts` entry: `SRC:DST[:FLAGS]`, or `SRC` alone for `SRC:SRC`.
 ///
 /// Accepted: `/data`, `/data:/mnt`, `./work:/work:ro+nosuid`, `tmpfs:/scratch`,
@@ -40,7 +42,7 @@ public struct MountSpec: Equatable, Hashable, Sendable {
         case .tmpfs: ("tmpfs", "tmpfs")
         case .umount: ("none", "none")
         }
-        return [FstabEscaping.escape(source), FstabEscaping.escape(destination), type, options.joined(separator: ",")]
+        return [Fstab.escape(source), Fstab.escape(destination), type, options.joined(separator: ",")]
             .joined(separator: " ")
     }
 
@@ -110,23 +112,5 @@ public struct MountSpec: Equatable, Hashable, Sendable {
 
     static func isPath(_ text: String) -> Bool {
         text.hasPrefix("/") || text.hasPrefix(".")
-    }
-}
-
-/// fstab field escaping, as getmntent(3) reads it: space, tab, newline and backslash become
-/// octal escapes so a path can never split a field or add a line.
-public enum FstabEscaping {
-    public static func escape(_ field: String) -> String {
-        var out = ""
-        for scalar in field.unicodeScalars {
-            switch scalar {
-            case " ": out += "\\040"
-            case "\t": out += "\\011"
-            case "\n": out += "\\012"
-            case "\\": out += "\\134"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
