@@ -18,6 +18,7 @@ missing=()
 command -v mksquashfs >/dev/null && command -v unsquashfs >/dev/null || missing+=(squashfs-tools)
 if [[ ${#missing[@]} -gt 0 ]]; then
     echo "# installing ${missing[*]}"
+    apt-get update -qq >/dev/null 2>&1
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || { echo "apt-get install ${missing[*]} failed" >&2; exit 2; }
 fi
 id "$user" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/bash "$user" || exit 2
