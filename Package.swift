@@ -26,6 +26,12 @@ let pluginLinkerFlags: [String] = [
     "-Xlinker", "--gc-sections",
 ]
 
+/// The plugin's modules must not use the regex engine: `_StringProcessing` adds 1.4 MB to the
+/// plugin and to every srun's load time. Without its implicit import, a use is a compile error.
+let noRegexEngine: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import"]),
+]
+
 let package = Package(
     name: "swift-pyxis",
     products: [
@@ -35,7 +41,8 @@ let package = Package(
         .target(
             name: "PyxisCore",
             dependencies: ["EnvRemap"],
-            path: "Sources/PyxisPlugin/Core"
+            path: "Sources/PyxisPlugin/Core",
+            swiftSettings: noRegexEngine
         ),
         .target(
             name: "CSpank",
@@ -44,21 +51,22 @@ let package = Package(
         ),
         // The plugin's system layer (process spawning, ...): real syscalls, tested on their own.
         .target(name: "CSystem", path: "Sources/PyxisPlugin/CSystem"),
-        .target(name: "PyxisSystem", dependencies: ["CSystem"], path: "Sources/PyxisPlugin/System"),
+        .target(name: "PyxisSystem", dependencies: ["CSystem"], path: "Sources/PyxisPlugin/System", swiftSettings: noRegexEngine),
         .target(
             name: "PyxisPlugin",
             dependencies: ["PyxisCore", "CSpank"],
             path: "Sources/PyxisPlugin",
             exclude: ["Core", "CSpank", "CSystem", "System", "README.md"],
+            swiftSettings: noRegexEngine,
             linkerSettings: [.unsafeFlags(pluginLinkerFlags)]
         ),
 
         // Environment remapping rules (pure) and the enroot hooks that use them.
-        .target(name: "EnvRemap", path: "Sources/EnvRemap"),
-        .target(name: "HookSupport", dependencies: ["EnvRemap"], path: "Sources/Hooks/Support"),
-        .executableTarget(name: "pyxis-hook-pytorch", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/PyTorch"),
-        .executableTarget(name: "pyxis-hook-pmi", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/PMI"),
-        .executableTarget(name: "pyxis-hook-home", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/Home"),
+        .target(name: "EnvRemap", path: "Sources/EnvRemap", swiftSettings: noRegexEngine),
+        .target(name: "HookSupport", dependencies: ["EnvRemap"], path: "Sources/Hooks/Support", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-pytorch", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/PyTorch", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-pmi", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/PMI", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-home", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/Home", swiftSettings: noRegexEngine),
 
         // libseccomp fake-success filter, and a command that installs it and execs a program.
         // C shim: typed wrappers for libseccomp's variadic rule_add and its macro constants.
@@ -71,9 +79,10 @@ let package = Package(
             name: "SeccompFilter",
             dependencies: ["CSeccomp"],
             path: "Sources/SeccompFilter",
-            exclude: ["CSeccomp", "Exec", "README.md"]
+            exclude: ["CSeccomp", "Exec", "README.md"],
+            swiftSettings: noRegexEngine
         ),
-        .executableTarget(name: "pyxis-seccomp-exec", dependencies: ["SeccompFilter"], path: "Sources/SeccompFilter/Exec"),
+        .executableTarget(name: "pyxis-seccomp-exec", dependencies: ["SeccompFilter"], path: "Sources/SeccompFilter/Exec", swiftSettings: noRegexEngine),
 
         .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
         .testTarget(name: "PyxisSystemTests", dependencies: ["PyxisSystem"]),

@@ -266,7 +266,7 @@ struct SiteConfigParser {
             if key == "master_addr_suffix" {
                 config.pytorch.masterAddr = .suffix(value)
             } else {
-                guard value.contains("{host}") || value.contains("{short}") else {
+                guard value.containsSubstring("{host}") || value.containsSubstring("{short}") else {
                     throw fail("master_addr_template = \(value.debugDescription) uses neither {host} nor {short}")
                 }
                 config.pytorch.masterAddr = .template(value)

@@ -1,3 +1,5 @@
+import EnvRemap
+
 /// What `--container-image` names: a squashfs file on the node, or an enroot image URI.
 ///
 /// Accepted forms:
@@ -33,8 +35,8 @@ public enum ImageReference: Equatable, Sendable {
             self = .uri(value)
             return
         }
-        if let schemeEnd = value.endOfScheme {
-            let scheme = String(value[..<schemeEnd])
+        if let separator = value.firstIndex(ofSubstring: "://") {
+            let scheme = String(value[..<separator]) + "://"
             throw PyxisError("unsupported URI scheme \(quoted(scheme)) in \(quoted(value)); use docker://, dockerd://, a registry image such as ubuntu:24.04, or a squashfs path starting with / or .")
         }
         self = .uri("docker://" + value)
@@ -49,17 +51,3 @@ public enum ImageReference: Equatable, Sendable {
     }
 }
 
-extension String {
-    /// The index just past the first `://`, if any (`podman://x` → after `podman://`).
-    /// Written out rather than `firstRange(of:)` so the plugin does not link the regex engine.
-    var endOfScheme: String.Index? {
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix("://") {
-                return self.index(index, offsetBy: 3)
-            }
-            index = self.index(after: index)
-        }
-        return nil
-    }
-}
