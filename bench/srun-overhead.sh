@@ -2,13 +2,13 @@
 # What the plugin costs a plain step: `srun -n 1 true` with the plugin in the plugstack versus
 # an empty plugstack, interleaved so that drift on the machine hits both alike.
 #
-#   bench/srun-overhead.sh [RUNS]      (root; default 20 runs of each; run `make` first)
+#   bench/srun-overhead.sh [RUNS]      (root; default 40 runs of each; run `make` first)
 #
 # Brings up the one-node cluster of scripts/slurm-cluster.sh if none is running (and stops
 # it again afterwards). Prints the medians, their ratio and the plugin's size.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-runs=${1:-20}
+runs=${1:-40}
 cluster=$repo/scripts/slurm-cluster.sh
 plugin_dir=/tmp/pyxis-bench
 plugin=$plugin_dir/spank_pyxis.so
@@ -49,5 +49,9 @@ printf 'srun -n 1 true, %d interleaved runs each (microseconds)\n' "$runs"
 printf '  empty plugstack : median %8.0f us\n' "$m_without"
 printf '  with the plugin : median %8.0f us\n' "$m_with"
 awk -v a="$m_with" -v b="$m_without" 'BEGIN { printf "  ratio           : %.3f (target <= 1.03)\n", a / b }'
+# The difference within each interleaved pair is less sensitive to drift than two medians.
+diffs=()
+for ((i = 0; i < runs; i++)); do diffs+=($(( with[i] - without[i] ))); done
+printf '  median of the per-pair differences: %d us\n' "$(median "${diffs[@]}" | cut -d. -f1)"
 printf 'plugin size: %d bytes stripped (%d bytes before stripping)\n' \
     "$(stat -c %s "$plugin")" "$(stat -c %s "$repo/.build/release/libspank_pyxis.so")"
