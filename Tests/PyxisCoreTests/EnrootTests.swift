@@ -31,6 +31,13 @@ import Testing
         #expect(try config.render() == "# Written by pyxis for enroot start --conf.\n")
     }
 
+    @Test func quotedValuesKeepTheirQuotesAndBadNamesAreRefused() throws {
+        let config = EnrootStartConfig(mounts: [], runEntrypoint: true, environment: [("Q", "\"x\"")])
+        #expect(try config.render().contains("printf '%s\\n' 'Q=\"\"x\"\"'\n"))
+        let bad = EnrootStartConfig(mounts: [], runEntrypoint: true, environment: [("1X", "v")])
+        #expect(throws: PyxisError.self) { try bad.render() }
+    }
+
     @Test func aNewlineInAnEnvironmentValueIsRefused() {
         let config = EnrootStartConfig(mounts: [], runEntrypoint: true, environment: [("X", "a\nENROOT_ROOTFS=/")])
         #expect(throws: PyxisError("--container-env: the value of X contains a newline, which the container's environment file cannot hold")) {

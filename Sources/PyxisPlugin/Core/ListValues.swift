@@ -1,3 +1,5 @@
+import EnvRemap
+
 /// A namespace `--container-unshare` can ask for.
 public enum UnshareNamespace: String, CaseIterable, Sendable {
     case net, ipc, uts
@@ -42,18 +44,6 @@ public enum EnvironmentNameList {
             }
         }
         return result
-    }
-
-    public static func isValidName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
-            return false
-        }
-        return name.utf8.allSatisfy { byte in
-            byte == UInt8(ascii: "_")
-                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
     }
 }
 

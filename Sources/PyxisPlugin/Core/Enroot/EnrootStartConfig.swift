@@ -1,3 +1,5 @@
+import EnvRemap
+
 /// The bash file given to `enroot start --conf`. enroot sources it and calls the functions it
 /// defines: `mounts()` prints fstab lines, `environ()` prints `NAME=value` lines, `hooks()`
 /// runs before the container's command.
@@ -39,13 +41,17 @@ public struct EnrootStartConfig: Equatable, Sendable {
         if !environment.isEmpty {
             text += "environ() {\n"
             for (name, value) in environment {
-                guard EnvironmentNameList.isValidName(name) else {
-                    throw PyxisError("--container-env: invalid variable name \(quoted(name))")
-                }
                 guard !value.contains(Character("\n")), !value.contains(Character("\r")) else {
                     throw PyxisError("--container-env: the value of \(name) contains a newline, which the container's environment file cannot hold")
                 }
-                text += "    printf '%s\\n' \(ShellQuoting.quote(name + "=" + value))\n"
+                // EnvRemap's writer checks the name and keeps quoted values intact.
+                let line: String
+                do {
+                    line = try EnvironmentFile.line(for: Variable(name, value))
+                } catch {
+                    throw PyxisError("--container-env: \(error.description)")
+                }
+                text += "    printf '%s\\n' \(ShellQuoting.quote(String(line.dropLast())))\n"
             }
             text += "}\n"
         }
