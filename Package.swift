@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "PyxisSystem", dependencies: ["CSystem"], path: "Sources/PyxisPlugin/System", swiftSettings: noRegexEngine),
         .target(
             name: "PyxisPlugin",
-            dependencies: ["PyxisCore", "CSpank"],
+            dependencies: ["PyxisCore", "CSpank", "PyxisSystem", "SeccompFilter"],
             path: "Sources/PyxisPlugin",
             exclude: ["Core", "CSpank", "CSystem", "System", "README.md"],
             swiftSettings: noRegexEngine,

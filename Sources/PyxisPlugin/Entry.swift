@@ -1,6 +1,7 @@
 // The @_cdecl functions the C trampolines call. Each catches everything and returns 0 or -1:
 // a trap here would kill srun or slurmstepd.
 import CSpank
+import Glibc
 import PyxisCore
 
 /// The plugin of this process. Slurm calls every SPANK callback from one thread, before any
@@ -8,6 +9,10 @@ import PyxisCore
 nonisolated(unsafe) private var plugin: Plugin?
 nonisolated(unsafe) private let slurm = SlurmHost()
 nonisolated(unsafe) private let node = PosixNodeSystem()
+/// In slurmstepd, when the step runs in a container.
+nonisolated(unsafe) private var lifecycle: StepLifecycle?
+/// A lifecycle failure before the tasks exist, reported from task_init where the user sees it.
+nonisolated(unsafe) private var lifecycleError: LifecycleError?
 
 @_cdecl("pyxis_swift_init")
 func spankInit(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
@@ -33,11 +38,78 @@ func spankOption(_ value: Int32, _ argument: UnsafePointer<CChar>?, _ remote: In
 @_cdecl("pyxis_swift_init_post_opt")
 func spankInitPostOpt(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
-    return plugin?.postOptions() ?? 0
+    guard let plugin else { return 0 }
+    let rc = plugin.postOptions()
+    if rc == 0, slurm.context == .remote, let options = plugin.activeOptions {
+        startLifecycle(plugin.config, options)
+    }
+    return rc
+}
+
+/// post_opt in slurmstepd (root): read the step, create the user's runtime directory.
+private func startLifecycle(_ config: PluginConfig, _ options: ContainerOptions) {
+    guard let job = slurm.job() else {
+        lifecycleError = LifecycleError("cannot read the job's user and ids from Slurm")
+        return
+    }
+    let step = StepInfo(
+        uid: job.uid, gid: job.gid, groups: slurm.supplementaryGroups(), jobID: job.jobID, stepID: job.stepID,
+        localTaskCount: job.localTaskCount, totalTaskCount: job.totalTaskCount,
+        workingDirectory: slurm.jobEnvironment("PWD"),
+        privileged: StepInfo.isPrivileged(uid: job.uid, allowSuperuser: slurm.jobEnvironment("ENROOT_ALLOW_SUPERUSER")))
+    slurm.userIsVerbose = (slurm.jobEnvironment("SRUN_DEBUG").flatMap { Int($0) } ?? 0) >= 4
+    let script = step.isBatchStep ? slurm.argv().first : nil
+    let created = StepLifecycle(host: slurm, config: config, options: options, step: step, batchScript: script)
+    do {
+        try created.prepare()
+        lifecycle = created
+    } catch {
+        lifecycleError = error
+    }
+}
+
+@_cdecl("pyxis_swift_user_init")
+func spankUserInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+    slurm.handle = spank
+    guard let lifecycle, lifecycleError == nil else { return 0 }
+    do {
+        try lifecycle.createSharedState()
+    } catch {
+        lifecycleError = error
+    }
+    return 0
 }
 
 @_cdecl("pyxis_swift_task_init")
 func spankTaskInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
-    return plugin?.taskInit() ?? 0
+    guard let plugin, plugin.taskInit() == 0 else { return -1 }
+    if let lifecycleError {
+        lifecycleError.report(to: slurm)
+        return -1
+    }
+    return lifecycle?.taskInit() ?? 0
+}
+
+@_cdecl("pyxis_swift_task_exit")
+func spankTaskExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+    slurm.handle = spank
+    lifecycle?.taskExit()
+    return 0
+}
+
+@_cdecl("pyxis_swift_exit")
+func spankExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+    slurm.handle = spank
+    if slurm.context == .remote {
+        lifecycle?.finish()
+    }
+    return 0
+}
+
+@_cdecl("pyxis_swift_job_epilog")
+func spankJobEpilog(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+    slurm.handle = spank
+    guard let plugin else { return 0 }
+    return JobEpilog.run(host: slurm, config: plugin.config)
 }

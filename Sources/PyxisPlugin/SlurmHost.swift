@@ -32,11 +32,18 @@ final class SlurmHost: SpankHost {
         getenv(name).map { String(cString: $0) }
     }
 
+    /// In slurmstepd, `srun -v` (SRUN_DEBUG ≥ 4 in the job's environment): verbose messages
+    /// go to the user too.
+    var userIsVerbose = false
+
     func log(_ level: LogLevel, _ message: String) {
+        // slurm_info/slurm_verbose in slurmstepd only reach slurmd's log; slurm_spank_log
+        // reaches the user's srun.
+        let remote = cspank_context() == 2
         switch level {
         case .error: cspank_error(message)
-        case .info: cspank_info(message)
-        case .verbose: cspank_verbose(message)
+        case .info: remote ? cspank_log(message) : cspank_info(message)
+        case .verbose: remote && userIsVerbose ? cspank_log(message) : cspank_verbose(message)
         }
     }
 }

@@ -91,7 +91,9 @@ import Testing
     ])
     func containerNames(name: String?, scope: PluginConfig.ContainerScope, expected: String) throws {
         let parsed = try name.map { (text) throws(PyxisError) in try ContainerName(parsing: text) }
-        #expect(EnrootContainerName.make(name: parsed, scope: scope, jobID: 42, stepID: 3) == expected)
+        let step = StepInfo(uid: 1000, gid: 1000, groups: [], jobID: 42, stepID: 3, localTaskCount: 1,
+                            totalTaskCount: 1, workingDirectory: nil, privileged: false)
+        #expect(EnrootContainerName.make(name: parsed, scope: scope, step: step) == expected)
     }
 }
 

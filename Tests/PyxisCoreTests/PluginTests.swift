@@ -111,13 +111,14 @@ final class FakeNode: NodeSystem {
         #expect(host.errors == ["--container-mounts: mount source './missing' does not exist on this node (resolved against the job's working directory: '/home/u/missing')"])
     }
 
-    @Test func slurmstepdRefusesToRunOnTheHostWhenAContainerIsAsked() throws {
+    @Test func slurmstepdHandsActiveOptionsToTheLifecycle() throws {
         let host = FakeSpank(.remote)
         let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
         #expect(plugin.handleOption(.image, argument: "ubuntu") == 0)
         #expect(plugin.postOptions() == 0)
-        #expect(plugin.taskInit() == -1)
-        #expect(host.errors.first?.contains("not implemented yet") == true)
+        #expect(plugin.taskInit() == 0)
+        #expect(plugin.activeOptions?.image == .uri("docker://ubuntu"))
+        #expect(host.errors.isEmpty)
     }
 
     @Test func slurmstepdWithoutContainerDoesNothing() throws {

@@ -14,10 +14,18 @@ extern int pyxis_swift_init(void *spank, int argc, char **argv);
 extern int pyxis_swift_option(int val, const char *optarg, int remote);
 extern int pyxis_swift_init_post_opt(void *spank);
 extern int pyxis_swift_task_init(void *spank);
+extern int pyxis_swift_user_init(void *spank);
+extern int pyxis_swift_task_exit(void *spank);
+extern int pyxis_swift_exit(void *spank);
+extern int pyxis_swift_job_epilog(void *spank);
 
 int slurm_spank_init(spank_t sp, int ac, char **av) { return pyxis_swift_init(sp, ac, av); }
 int slurm_spank_init_post_opt(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_init_post_opt(sp); }
 int slurm_spank_task_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_task_init(sp); }
+int slurm_spank_user_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_user_init(sp); }
+int slurm_spank_task_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_task_exit(sp); }
+int slurm_spank_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_exit(sp); }
+int slurm_spank_job_epilog(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_job_epilog(sp); }
 
 static int option_callback(int val, const char *optarg, int remote)
 {
@@ -62,11 +70,68 @@ char *cspank_getenv(void *spank, const char *name)
     }
 }
 
-int cspank_get_u32(void *spank, int item, uint32_t *value)
+int cspank_get_gids(void *spank, const uint32_t **gids, int *count)
 {
-    return spank_get_item(spank, (spank_item_t)item, value) == ESPANK_SUCCESS ? 0 : -1;
+    gid_t *list = NULL;
+    int n = 0;
+    if (spank_get_item(spank, S_JOB_SUPPLEMENTARY_GIDS, &list, &n) != ESPANK_SUCCESS)
+        return -1;
+    *gids = (const uint32_t *)list;
+    *count = n;
+    return 0;
+}
+
+int cspank_get_argv(void *spank, int *argc, char ***argv)
+{
+    return spank_get_item(spank, S_JOB_ARGV, argc, argv) == ESPANK_SUCCESS ? 0 : -1;
+}
+
+int cspank_get_env(void *spank, char ***env)
+{
+    return spank_get_item(spank, S_JOB_ENV, env) == ESPANK_SUCCESS ? 0 : -1;
+}
+
+int cspank_get_job(void *spank, cspank_job *job)
+{
+    uid_t uid;
+    gid_t gid;
+    if (spank_get_item(spank, S_JOB_UID, &uid) != ESPANK_SUCCESS
+        || spank_get_item(spank, S_JOB_GID, &gid) != ESPANK_SUCCESS
+        || spank_get_item(spank, S_JOB_ID, &job->job_id) != ESPANK_SUCCESS)
+        return -1;
+    job->uid = uid;
+    job->gid = gid;
+    /* Not available in every context (job epilog): zero then. */
+    if (spank_get_item(spank, S_JOB_STEPID, &job->step_id) != ESPANK_SUCCESS)
+        job->step_id = 0;
+    if (spank_get_item(spank, S_JOB_LOCAL_TASK_COUNT, &job->local_task_count) != ESPANK_SUCCESS)
+        job->local_task_count = 0;
+    if (spank_get_item(spank, S_JOB_TOTAL_TASK_COUNT, &job->total_task_count) != ESPANK_SUCCESS)
+        job->total_task_count = 0;
+    return 0;
+}
+
+int cspank_get_task(void *spank, int32_t *local_id, uint32_t *global_id)
+{
+    int id;
+    if (spank_get_item(spank, S_TASK_ID, &id) != ESPANK_SUCCESS
+        || spank_get_item(spank, S_TASK_GLOBAL_ID, global_id) != ESPANK_SUCCESS)
+        return -1;
+    *local_id = id;
+    return 0;
+}
+
+int cspank_setenv(void *spank, const char *name, const char *value)
+{
+    return spank_setenv(spank, name, value, 1) == ESPANK_SUCCESS ? 0 : -1;
+}
+
+int cspank_unsetenv(void *spank, const char *name)
+{
+    return spank_unsetenv(spank, name) == ESPANK_SUCCESS ? 0 : -1;
 }
 
 void cspank_error(const char *message) { slurm_error("pyxis: %s", message); }
 void cspank_info(const char *message) { slurm_info("pyxis: %s", message); }
 void cspank_verbose(const char *message) { slurm_verbose("pyxis: %s", message); }
+void cspank_log(const char *message) { slurm_spank_log("pyxis: %s", message); }

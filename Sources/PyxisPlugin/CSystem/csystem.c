@@ -72,7 +72,10 @@ static void child(const csystem_spawn_spec *spec, int report_fd)
             close(fd);
     syscall(SYS_close_range, 1024U, ~0U, 0U);
 
-    if (spec->uid != (uid_t)-1) {
+    /* In a task, Slurm has already made the process the job's user: nothing to drop. In
+     * slurmstepd, the real uid is root (the effective one may be the user's in user_init). */
+    if (spec->uid != (uid_t)-1 && !(getuid() == spec->uid && geteuid() == spec->uid)) {
+        if (geteuid() != 0 && seteuid(0) < 0) { failure.step = 5; goto fail; }
         if (setgroups(spec->group_count, spec->groups) < 0) { failure.step = 3; goto fail; }
         if (setgid(spec->gid) < 0) { failure.step = 4; goto fail; }
         if (setuid(spec->uid) < 0) { failure.step = 5; goto fail; }

@@ -137,17 +137,17 @@ public final class Plugin {
         return directory.hasSuffix("/") ? directory + rest : directory + "/" + rest
     }
 
-    /// `slurm_spank_task_init`, in each task before the user's command.
+    /// `slurm_spank_task_init`, first part: reports an error found in post_opt, where Slurm
+    /// would not have shown it. The container itself is the lifecycle's job.
     public func taskInit() -> Int32 {
-        guard host.context == .remote else { return 0 }
-        if let deferredError {
-            host.log(.error, deferredError.message)
-            return -1
-        }
-        guard let options = resolution?.options, options.isActive else { return 0 }
-        let what = options.image.map { "--container-image=\($0.enrootArgument)" }
-            ?? options.name.map { "--container-name=\($0.name)" } ?? ""
-        host.log(.error, "running tasks in containers is not implemented yet in this build (\(what)); nothing was started")
+        guard host.context == .remote, let deferredError else { return 0 }
+        host.log(.error, deferredError.message)
         return -1
+    }
+
+    /// The resolved options when this step runs in a container.
+    public var activeOptions: ContainerOptions? {
+        guard let options = resolution?.options, options.isActive, deferredError == nil else { return nil }
+        return options
     }
 }

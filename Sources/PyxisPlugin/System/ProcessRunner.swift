@@ -116,8 +116,32 @@ public enum ProcessRunner {
         return pid
     }
 
+    /// An in-memory file (close-on-exec) to collect a spawned child's output.
+    public static func makeLogFile() throws(SystemError) -> Int32 {
+        let fd = csystem_memfd("pyxis-log")
+        guard fd >= 0 else { throw SystemError("memfd_create", errno: errno) }
+        return fd
+    }
+
+    public enum ChildState: Equatable, Sendable {
+        case stopped
+        case exited(Int32)
+        case signaled(Int32)
+        case error(SystemError)
+    }
+
+    /// Waits (WUNTRACED) until the child stops itself or ends.
+    public static func waitUntilStopped(_ pid: pid_t) -> ChildState {
+        var status: Int32 = 0
+        let rc = csystem_wait(pid, &status, WUNTRACED)
+        if rc != 0 { return .error(SystemError("waitpid(\(pid))", errno: rc)) }
+        if csystem_stopped(status) != 0 { return .stopped }
+        if csystem_signaled(status) != 0 { return .signaled(csystem_term_signal(status)) }
+        return .exited(csystem_exit_status(status))
+    }
+
     /// The whole content of an in-memory file, from the start.
-    static func readAll(_ fd: Int32) throws(SystemError) -> String {
+    public static func readAll(_ fd: Int32) throws(SystemError) -> String {
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw SystemError("lseek", errno: errno) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16384)

@@ -9,6 +9,7 @@
 #ifndef CSYSTEM_H
 #define CSYSTEM_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -51,5 +52,43 @@ int csystem_signaled(int status);
 int csystem_term_signal(int status);
 int csystem_stopped(int status);
 int csystem_stop_signal(int status);
+
+/* State shared by the tasks of a step on one node: an anonymous MAP_SHARED page created in
+ * slurmstepd before the tasks fork, guarded by a robust process-shared mutex, so that exactly
+ * one task sets the container up and a task that dies holding the lock is detected. */
+enum {
+    CSYSTEM_STATE_NONE = 0,   /* nobody has tried yet */
+    CSYSTEM_STATE_READY = 1,  /* the container process is up: pid */
+    CSYSTEM_STATE_FAILED = 2, /* setup failed (or its task died): every task fails */
+};
+typedef struct {
+    pthread_mutex_t mutex;
+    int state;
+    pid_t pid;
+    /* The container process stopped itself and waits for SIGCONT once every task joined. */
+    int needs_continue;
+    /* This step started the process (not an attach): it ends it when the step ends. */
+    int owns_process;
+    /* Tasks that opened the container's namespaces, and tasks that finished task_init. */
+    int arrived;
+    int started;
+    /* Set-up progress for the cleanup in slurmstepd: a container filesystem was being created
+     * (remove it if the step ends before it is complete) / is complete. */
+    int creating;
+    int created;
+} csystem_shared;
+
+/* NULL on failure (errno set). */
+csystem_shared *csystem_shared_create(void);
+/* 0, EOWNERDEAD (the previous holder died; the state was marked failed), or an errno. */
+int csystem_shared_lock(csystem_shared *shared);
+void csystem_shared_unlock(csystem_shared *shared);
+
+/* open("/proc/<pid>/ns/<ns>") close-on-exec; -1 and errno on failure. */
+int csystem_open_namespace(pid_t pid, const char *ns);
+/* 1 when fd is the caller's own namespace of that kind, 0 when not, -1 on error. */
+int csystem_namespace_is_own(int fd, const char *ns);
+/* setns(fd, 0): 0 or an errno. */
+int csystem_setns(int fd);
 
 #endif

@@ -41,13 +41,11 @@ public enum EnrootContainerName {
     /// `pyxis_<name>` (global scope) or `pyxis_<jobid>_<name>` (job scope) for named
     /// containers; `pyxis_<jobid>.<stepid>` (`pyxis_<jobid>_<jobid>.<stepid>` in job scope)
     /// for temporary ones.
-    public static func make(
-        name: ContainerName?, scope: PluginConfig.ContainerScope, jobID: UInt32, stepID: UInt32
-    ) -> String {
-        let base = name?.name ?? "\(jobID).\(stepID)"
+    public static func make(name: ContainerName?, scope: PluginConfig.ContainerScope, step: StepInfo) -> String {
+        let base = name?.name ?? step.stepLabel
         switch scope {
         case .global: return "pyxis_" + base
-        case .job: return "pyxis_\(jobID)_" + base
+        case .job: return "pyxis_\(step.jobID)_" + base
         }
     }
 

@@ -1,0 +1,42 @@
+import Glibc
+import PyxisCore
+import PyxisSystem
+
+/// A failure of the container lifecycle: one `pyxis: ...` line, and for a failed enroot or
+/// importer command the log it printed, shown to the user line by line.
+struct LifecycleError: Error {
+    var message: String
+    var log: [String] = []
+
+    init(_ message: String, log: [String] = []) {
+        self.message = message
+        self.log = log
+    }
+
+    init(_ error: PyxisError) { self.init(error.message) }
+
+    init(_ what: String, _ error: SystemError) { self.init("\(what): \(error.description)") }
+
+    func report(to host: SlurmHost) {
+        host.log(.error, message)
+        guard !log.isEmpty else { return }
+        host.log(.error, "printing enroot log file:")
+        for line in log {
+            host.log(.error, "    " + line)
+        }
+    }
+}
+
+/// Milliseconds on the monotonic clock, for the `-v` timing lines.
+enum Clock {
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) * 1000 + Double(time.tv_nsec) / 1_000_000
+    }
+
+    static func format(_ milliseconds: Double) -> String {
+        let tenths = Int((milliseconds * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
