@@ -25,12 +25,13 @@ out=$(as_user srun -n 2 sh -c 'echo $SLURM_PROCID' | sort | tr '\n' ' ')
 check "srun -n 2 runs both tasks" test "$out" = "0 1 "
 check "slurmd created runtime_path" test -d "$PYXIS_RUNTIME_PATH"
 
-# A step that asks for a container must not silently run on the host.
+# A step whose container cannot be made must fail with enroot's reason and never run the
+# command on the host (the image names below exist in no registry).
 marker=$PYXIS_TEST_WORK/home/ran-on-host
 rm -f "$marker"
-expect_failure "a container step fails clearly until containers are implemented" \
-    "pyxis: running tasks in containers is not implemented yet in this build (--container-image=docker://ubuntu:24.04); nothing was started" \
-    as_user srun --container-image=ubuntu:24.04 touch "$marker"
+expect_failure "a container step whose image cannot be imported fails clearly" \
+    "pyxis: failed to import docker image docker://pyxis-test/missing:1" \
+    as_user srun --container-image=pyxis-test/missing:1 touch "$marker"
 check "...and did not run the command on the host" test ! -e "$marker"
 
 # Bad input through real srun: one `pyxis: ...` line naming the value; nothing runs.
@@ -127,30 +128,30 @@ expect_failure "salloc rejects an unknown namespace" "pyxis: --container-unshare
     as_user salloc --container-image=ubuntu --container-unshare=net2 true
 
 # A valid #SBATCH --container-image is accepted, and the batch step refuses to run on the host.
-printf '#!/bin/sh\n#SBATCH --container-image=ubuntu:24.04\n#SBATCH --output=%s/batch.out\ntouch %s\n' \
+printf '#!/bin/sh\n#SBATCH --container-image=pyxis-test/missing:1\n#SBATCH --output=%s/batch.out\ntouch %s\n' \
     "$PYXIS_TEST_WORK/home" "$marker" > "$script"
 rm -f "$marker" "$PYXIS_TEST_WORK/home/batch.out"
-expect_failure "sbatch accepts #SBATCH --container-image; the batch step refuses to run on the host" \
+expect_failure "sbatch accepts #SBATCH --container-image; the batch step fails when its image is missing" \
     "" as_user sbatch --wait "$script"
 check "...with the reason in the job's output" \
-    grep -qF "pyxis: running tasks in containers is not implemented yet in this build (--container-image=docker://ubuntu:24.04)" \
+    grep -qF "pyxis: failed to import docker image docker://pyxis-test/missing:1" \
     "$PYXIS_TEST_WORK/home/batch.out"
 check "...and without running the script on the host" test ! -e "$marker"
 
 # PYXIS_* defaults and their precedence under the command line (observed through the image
-# the step names when it refuses to run).
+# the step fails to import).
 expect_failure "PYXIS_CONTAINER_IMAGE is used when --container-image is not given" \
-    "(--container-image=docker://from-env); nothing was started" \
+    "failed to import docker image docker://from-env" \
     as_user PYXIS_CONTAINER_IMAGE=from-env srun true
 expect_failure "--container-image wins over PYXIS_CONTAINER_IMAGE" \
-    "(--container-image=docker://from-cli); nothing was started" \
+    "failed to import docker image docker://from-cli" \
     as_user PYXIS_CONTAINER_IMAGE=from-env srun --container-image=from-cli true
 expect_failure "a command-line flag wins over a malformed PYXIS_ boolean" \
-    "not implemented yet" as_user PYXIS_CONTAINER_MOUNT_HOME=maybe srun --container-image=x --no-container-mount-home true
+    "failed to import docker image docker://x" as_user PYXIS_CONTAINER_MOUNT_HOME=maybe srun --container-image=x --no-container-mount-home true
 expect_failure "a command-line value wins over a malformed PYXIS_ value" \
-    "not implemented yet" as_user PYXIS_CONTAINER_UNSHARE=pid srun --container-image=x --container-unshare=net true
+    "failed to import docker image docker://x" as_user PYXIS_CONTAINER_UNSHARE=pid srun --container-image=x --container-unshare=net true
 expect_failure "--container-readonly wins over disagreeing PYXIS_ variables" \
-    "not implemented yet" as_user PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=1 srun --container-image=x --container-readonly true
+    "failed to import docker image docker://x" as_user PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=1 srun --container-image=x --container-readonly true
 expect_success "an empty PYXIS_CONTAINER_IMAGE counts as unset" "ok" as_user PYXIS_CONTAINER_IMAGE= srun echo ok
 
 # Options without an image or a name are ignored, with a warning per option.
@@ -167,7 +168,7 @@ printf '#!/bin/sh\n#SBATCH --container-image=ubuntu\ntrue\n' > "$script"
 expect_failure "sbatch_support=0 makes sbatch reject #SBATCH --container-image" "container-image" as_user sbatch "$script"
 help=$(as_user sbatch --help 2>&1 || true)
 check "sbatch_support=0 hides the options from sbatch --help" bash -c '! grep -qF -- "--container-image" <<<"$1"' _ "$help"
-expect_failure "sbatch_support=0 keeps the options in srun" "not implemented yet" as_user srun --container-image=x true
+expect_failure "sbatch_support=0 keeps the options in srun" "failed to import docker image docker://x" as_user srun --container-image=x true
 reset_plugstack
 
 # Bad plugstack arguments stop the plugin (and so srun) from loading.
