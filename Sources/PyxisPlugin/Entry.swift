@@ -17,16 +17,13 @@ nonisolated(unsafe) private var lifecycleError: LifecycleError?
 @_cdecl("pyxis_swift_init")
 func spankInit(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     slurm.handle = spank
-    var arguments: [String] = []
-    if let argv {
-        for index in 0..<Int(max(argc, 0)) {
-            if let argument = argv[index] {
-                arguments.append(String(cString: argument))
-            }
-        }
-    }
-    plugin = Plugin.initialize(arguments: arguments, host: slurm, system: node)
+    plugin = Plugin.initialize(arguments: strings(argc, argv), host: slurm, system: node)
     return plugin == nil ? -1 : 0
+}
+
+private func strings(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
+    guard let argv else { return [] }
+    return (0..<Int(max(argc, 0))).compactMap { argv[$0].map { String(cString: $0) } }
 }
 
 @_cdecl("pyxis_swift_option")
@@ -108,8 +105,14 @@ func spankExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
 }
 
 @_cdecl("pyxis_swift_job_epilog")
-func spankJobEpilog(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+func spankJobEpilog(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     slurm.handle = spank
-    guard let plugin else { return 0 }
-    return JobEpilog.run(host: slurm, config: plugin.config)
+    let config: PluginConfig
+    do {
+        config = try PluginConfig(arguments: strings(argc, argv))
+    } catch {
+        slurm.log(.error, error.message)
+        return -1
+    }
+    return JobEpilog.run(host: slurm, config: config)
 }

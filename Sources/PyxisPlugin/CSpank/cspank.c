@@ -17,7 +17,7 @@ extern int pyxis_swift_task_init(void *spank);
 extern int pyxis_swift_user_init(void *spank);
 extern int pyxis_swift_task_exit(void *spank);
 extern int pyxis_swift_exit(void *spank);
-extern int pyxis_swift_job_epilog(void *spank);
+extern int pyxis_swift_job_epilog(void *spank, int argc, char **argv);
 
 int slurm_spank_init(spank_t sp, int ac, char **av) { return pyxis_swift_init(sp, ac, av); }
 int slurm_spank_init_post_opt(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_init_post_opt(sp); }
@@ -25,7 +25,8 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; r
 int slurm_spank_user_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_user_init(sp); }
 int slurm_spank_task_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_task_exit(sp); }
 int slurm_spank_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_exit(sp); }
-int slurm_spank_job_epilog(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_job_epilog(sp); }
+/* Slurm runs the job epilog in a fresh process without slurm_spank_init: the arguments come here. */
+int slurm_spank_job_epilog(spank_t sp, int ac, char **av) { return pyxis_swift_job_epilog(sp, ac, av); }
 
 static int option_callback(int val, const char *optarg, int remote)
 {
@@ -96,11 +97,11 @@ int cspank_get_job(void *spank, cspank_job *job)
     uid_t uid;
     gid_t gid;
     if (spank_get_item(spank, S_JOB_UID, &uid) != ESPANK_SUCCESS
-        || spank_get_item(spank, S_JOB_GID, &gid) != ESPANK_SUCCESS
         || spank_get_item(spank, S_JOB_ID, &job->job_id) != ESPANK_SUCCESS)
         return -1;
     job->uid = uid;
-    job->gid = gid;
+    /* The job script context (prolog/epilog) has no S_JOB_GID. */
+    job->gid = spank_get_item(spank, S_JOB_GID, &gid) == ESPANK_SUCCESS ? gid : (uint32_t)-1;
     /* Not available in every context (job epilog): zero then. */
     if (spank_get_item(spank, S_JOB_STEPID, &job->step_id) != ESPANK_SUCCESS)
         job->step_id = 0;

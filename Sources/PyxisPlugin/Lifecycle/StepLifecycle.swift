@@ -353,8 +353,9 @@ final class StepLifecycle {
     /// node's init reaps it), which enroot does not count as running.
     private func endProcess(_ pid: pid_t) {
         kill(pid, SIGCONT)
-        for _ in 0..<50 where Self.isAlive(pid) {
-            usleep(20_000)
+        // It only has to run `exit 0`: poll finely, for at most a second.
+        for _ in 0..<1000 where Self.isAlive(pid) {
+            usleep(1000)
         }
         if Self.isAlive(pid) { kill(pid, SIGKILL) }
     }

@@ -32,7 +32,8 @@ int cspank_get_argv(void *spank, int *argc, char ***argv);
 int cspank_get_env(void *spank, char ***env);
 
 /* The job's identity and the step's shape (S_JOB_UID, S_JOB_GID, S_JOB_ID, S_JOB_STEPID,
- * S_JOB_LOCAL_TASK_COUNT, S_JOB_TOTAL_TASK_COUNT); items a context lacks are 0. 0 on success. */
+ * S_JOB_LOCAL_TASK_COUNT, S_JOB_TOTAL_TASK_COUNT); items a context lacks are 0 (gid: -1).
+ * 0 on success. */
 typedef struct {
     uint32_t uid, gid, job_id, step_id, local_task_count, total_task_count;
 } cspank_job;
