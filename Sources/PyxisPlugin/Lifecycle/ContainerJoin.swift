@@ -2,6 +2,7 @@ import CSystem
 import EnvRemap
 import Glibc
 import PyxisCore
+import PyxisSystem
 
 /// A task's handles on the container process, taken while that process is guaranteed to
 /// exist (stopped, or a running named container): its namespaces, its working directory and
@@ -51,18 +52,7 @@ struct ContainerHandles: ~Copyable {
 
     /// `/proc/<pid>/environ`: NUL-separated `NAME=value` entries.
     static func readEnviron(_ pid: pid_t) -> Environment? {
-        let fd = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            if count < 0 { return nil }
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
+        guard let bytes = FileReading.contents(of: "/proc/\(pid)/environ") else { return nil }
         var pairs: [(String, String)] = []
         for entry in bytes.split(separator: 0) {
             guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else { continue }

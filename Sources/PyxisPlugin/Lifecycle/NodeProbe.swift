@@ -1,5 +1,6 @@
 import Glibc
 import PyxisCore
+import PyxisSystem
 
 /// Cheap questions about the node, asked at most once per step.
 enum NodeProbe {
@@ -52,17 +53,6 @@ enum NodeProbe {
 
     /// A whole file of at most `limit` bytes (nil if missing or unreadable).
     static func readSmallFile(_ path: String, limit: Int = 1 << 20) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < limit {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        FileReading.contents(of: path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
     }
 }

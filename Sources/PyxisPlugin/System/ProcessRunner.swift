@@ -143,18 +143,7 @@ public enum ProcessRunner {
     /// The whole content of an in-memory file, from the start.
     public static func readAll(_ fd: Int32) throws(SystemError) -> String {
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw SystemError("lseek", errno: errno) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("read", errno: errno)
-            }
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: try FileReading.readAll(fd), as: UTF8.self)
     }
 }
 
