@@ -4,12 +4,15 @@
 #
 #   Tests/Integration/run.sh [SUITE...]     default: every Tests/Integration/*.test.sh
 #
-# Leaves the cluster running with KEEP_CLUSTER=1 (for poking at it by hand).
+# Leaves the cluster and the fixture (enroot link, images: fixtures.sh) in place with
+# KEEP_CLUSTER=1, for poking at them by hand and for bench/lifecycle.sh.
+# ENROOT=/path/to/enroot tests another enroot than the stand-in (see fixtures.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 source "$here/lib.sh"
+source "$here/fixtures.sh"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "run.sh: needs root (it starts slurmctld/slurmd and runs tests as $PYXIS_TEST_USER)" >&2
@@ -27,11 +30,16 @@ export PYXIS_PLUGIN=$PYXIS_TEST_PREFIX/lib/slurm/spank_pyxis.so
 id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$PYXIS_TEST_USER"
 mkdir -p "$PYXIS_TEST_WORK/home"
 chown "$PYXIS_TEST_USER:" "$PYXIS_TEST_WORK/home"
+# The job epilog runs enroot with the HOME of the passwd entry: make it the tests' HOME.
+if [[ $(getent passwd "$PYXIS_TEST_USER" | cut -d: -f6) != "$PYXIS_TEST_WORK/home" ]]; then
+    usermod -d "$PYXIS_TEST_WORK/home" "$PYXIS_TEST_USER"
+fi
 
 cluster=$repo/scripts/slurm-cluster.sh
 export PYXIS_RUNTIME_PATH=$PYXIS_TEST_WORK/runtime
+[[ ${KEEP_CLUSTER:-0} == 1 ]] || trap '"$cluster" down; fixture_teardown' EXIT
+fixture_setup
 "$cluster" up "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"
-[[ ${KEEP_CLUSTER:-0} == 1 ]] || trap '"$cluster" down' EXIT
 
 # Puts the default plugstack line back (suites may change it).
 reset_plugstack() { "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"; }

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# What a containerised step costs, beside its parts: medians (ms) of `enroot start FILE true` as
+# the user, a bare `srun -n 1 true`, `srun --container-image=FILE true` with 1 and 16 tasks for
+# use_squashfuse=0 and auto, attaching to a running named container, and the plugin's own share.
+#
+#   bench/lifecycle.sh [--up] [RUNS]      (root; RUNS >= 5, default 7)
+#
+# Needs the one-node cluster and the test fixture (fixtures.sh: enroot linked into slurmstepd's
+# PATH, images, the test user) already in place, as `KEEP_CLUSTER=1 Tests/Integration/run.sh
+# Tests/Integration/foundation.test.sh` leaves them; or --up: install the plugin (make install into
+# $PYXIS_TEST_WORK/prefix), bring both up, and take them down at the end. Measures whatever enroot
+# the fixture links (ENROOT=/path/to/enroot with --up).
+#
+# The plugin's share: with `srun -v` the plugin prints `pyxis: timing: PHASE MS ms`; its share is
+# `total` (the first task's set-up in task_init) minus the commands it ran inside that: enroot-list,
+# -import, -load, -create, -start, importer-get and -release (not task_exit's enroot-export and
+# -remove). The 1-task container steps are timed with -v.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/Tests/Integration/lib.sh"
+source "$repo/Tests/Integration/fixtures.sh"
+cluster=$repo/scripts/slurm-cluster.sh
+plugin=$PYXIS_TEST_WORK/prefix/lib/slurm/spank_pyxis.so
+runtime=$PYXIS_TEST_WORK/runtime
+image=$PYXIS_TEST_IMAGES/busybox.sqsh
+log=$(mktemp)
+ctl="" holder=""
+
+die() { echo "bench/lifecycle: $*" >&2; exit 1; }
+up=0 runs=7
+for arg; do
+    case $arg in
+        --up) up=1 ;;
+        *[!0-9]* | "") die "usage: bench/lifecycle.sh [--up] [RUNS]" ;;
+        *) runs=$arg ;;
+    esac
+done
+((runs >= 5)) || die "RUNS must be at least 5"
+[[ $(id -u) -eq 0 ]] || die "run as root"
+
+finish() {
+    if [[ -n $ctl ]]; then
+        touch "$ctl/stop"
+        [[ -z $holder ]] || wait "$holder" || true
+        as_user enroot remove -f pyxis_bench-attach >/dev/null 2>&1 || true
+        rm -rf "$ctl"
+    fi
+    rm -f "$log"
+    if [[ $up == 1 ]]; then "$cluster" down; fixture_teardown; else "$cluster" plugstack "$plugin" runtime_path="$runtime"; fi
+}
+if [[ $up == 1 ]]; then
+    mkdir -p "$PYXIS_TEST_WORK/home" && chmod 755 "$PYXIS_TEST_WORK"
+    make -s -C "$repo" install PREFIX="$PYXIS_TEST_WORK/prefix" >/dev/null
+    id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --shell /bin/bash "$PYXIS_TEST_USER"
+    chown "$PYXIS_TEST_USER:" "$PYXIS_TEST_WORK/home"
+    [[ $(getent passwd "$PYXIS_TEST_USER" | cut -d: -f6) == "$PYXIS_TEST_WORK/home" ]] || usermod -d "$PYXIS_TEST_WORK/home" "$PYXIS_TEST_USER"
+    trap finish EXIT
+    fixture_setup
+    "$cluster" up "$plugin" runtime_path="$runtime" >/dev/null
+else
+    sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed)' || die "no idle cluster: run KEEP_CLUSTER=1 Tests/Integration/run.sh first, or pass --up"
+    [[ -f $plugin && -f $image && -e $PYXIS_ENROOT_LINK ]] || die "no fixture under $PYXIS_TEST_WORK: run KEEP_CLUSTER=1 Tests/Integration/run.sh first, or pass --up"
+    trap finish EXIT
+fi
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# timed CMD...: runs CMD as the test user (stderr kept in $log), prints its wall time in ms.
+timed() {
+    local t0; t0=$(now_ms)
+    as_user "$@" >/dev/null 2>"$log" || die "failed: $* ($(tail -n 5 "$log"))"
+    echo $(($(now_ms) - t0))
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
+declare -A med
+# measure KEY CMD...: one warm-up run, then $runs timed runs; med[KEY] is their median.
+measure() {
+    local key=$1 samples=(); shift
+    timed "$@" >/dev/null
+    for ((i = 0; i < runs; i++)); do samples+=("$(timed "$@")"); done
+    med[$key]=$(median "${samples[@]}")
+}
+# The plugin's own share of the run whose stderr is in $log ("" when it printed no timing lines).
+share() {
+    awk 'match($0, /pyxis: timing: [a-z-]+ [0-9.]+ ms/) {
+             split(substr($0, RSTART, RLENGTH), w, " ")
+             if (w[3] == "total") total = w[4]
+             else if (w[3] ~ /^(enroot-(list|import|load|create|start)|importer-(get|release))$/) ext += w[4]
+         }
+         END { if (total != "") print total - ext }' "$log"
+}
+
+measure start enroot start "$image" true
+measure bare srun -n 1 true
+for mode in 0 auto; do
+    "$cluster" plugstack "$plugin" runtime_path="$runtime" use_squashfuse="$mode"
+    timed srun -n 1 --container-image="$image" true >/dev/null
+    one=() shares=()
+    for ((i = 0; i < runs; i++)); do
+        one+=("$(timed srun -v -n 1 --container-image="$image" true)")
+        shares+=("$(share)")
+    done
+    med[$mode.1]=$(median "${one[@]}")
+    med[$mode.share]=$(median "${shares[@]}")
+    for s in "${shares[@]}"; do [[ -n $s ]] || med[$mode.share]="n/a (no timing lines)"; done
+    measure "$mode.16" srun -n 16 --container-image="$image" true
+done
+
+# Attach: one step keeps a named container running while others join it.
+"$cluster" plugstack "$plugin" runtime_path="$runtime"
+as_user enroot remove -f pyxis_bench-attach >/dev/null 2>&1 || true
+ctl=$(mktemp -d)
+chmod 755 "$ctl"
+as_user timeout 600 srun --container-name=bench-attach --container-image="$image" --container-mounts="$ctl:/ctl" \
+    sh -c 'while [ ! -e /ctl/stop ]; do sleep 0.2; done' >/dev/null 2>&1 &
+holder=$!
+wait_until 60 as_user srun --container-name=bench-attach:exec true 2>/dev/null || die "the named container did not start"
+measure attach srun --container-name=bench-attach:exec true
+
+row() { printf '  %-62s %10s\n' "$1" "$2"; }
+ratio() { awk -v a="$1" -v b="$2" -v c="${3:-0}" 'BEGIN {printf "%.2f", a / (b + c)}'; }   # A / (B + C)
+printf 'container lifecycle, medians of %d runs in ms (enroot: %s)\n' "$runs" "$(readlink -f "$PYXIS_ENROOT_LINK")"
+row "enroot start FILE true (as the user, no Slurm)" "${med[start]}"
+row "srun -n 1 true (no container)" "${med[bare]}"
+for mode in 0 auto; do
+    row "use_squashfuse=$mode: srun -v --container-image=FILE true, 1 task" "${med[$mode.1]}"
+    row "use_squashfuse=$mode: srun --container-image=FILE true, 16 tasks" "${med[$mode.16]}"
+    row "use_squashfuse=$mode: the plugin's own share, 1 task" "${med[$mode.share]}"
+done
+row "attach: srun --container-name=NAME:exec true" "${med[attach]}"
+echo "ratios"
+for mode in 0 auto; do
+    row "use_squashfuse=$mode: 1 task / (enroot start FILE + bare srun)" "$(ratio "${med[$mode.1]}" "${med[start]}" "${med[bare]}")"
+    row "use_squashfuse=$mode: 16 tasks / 1 task" "$(ratio "${med[$mode.16]}" "${med[$mode.1]}")"
+done
