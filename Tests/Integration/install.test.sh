@@ -22,7 +22,7 @@ expect_success "install: plugstack line" "required /opt/pyxis-test/lib/slurm/spa
 
 symbols=$(nm -D --defined-only "$root/lib/slurm/spank_pyxis.so" | awk '{print $3}' | sort | tr '\n' ' ')
 check "plugin exports only the SPANK symbols (got: $symbols)" test "$symbols" = \
-    "plugin_name plugin_type plugin_version slurm_spank_init slurm_spank_init_post_opt slurm_spank_task_init spank_plugin_version "
+    "plugin_name plugin_type plugin_version slurm_spank_exit slurm_spank_init slurm_spank_init_post_opt slurm_spank_job_epilog slurm_spank_task_exit slurm_spank_task_init slurm_spank_user_init spank_plugin_version "
 check "plugin needs no Swift, libstdc++ or libslurm shared library" \
     bash -c '! ldd "$1" | grep -E "swift|stdc\+\+|slurm"' _ "$root/lib/slurm/spank_pyxis.so"
 check "plugin is linked -z nodelete and -z now" \

@@ -46,6 +46,9 @@ usrun_in() {
 bg_usrun() {
     local tag=$1 vars=(); shift
     while [[ $# -gt 0 && $1 == *=* && $1 != -* ]]; do vars+=("$1"); shift; done
+    # Empty the files now: the background job's own redirection may come after the caller's
+    # first look at them, which would then see an earlier run's output.
+    : >"$lc_tmp/$tag.out"; : >"$lc_tmp/$tag.err"
     as_user "${vars[@]}" timeout -k 10 150 srun -t 2 "$@" >"$lc_tmp/$tag.out" 2>"$lc_tmp/$tag.err" &
     bg_pid=$!
 }

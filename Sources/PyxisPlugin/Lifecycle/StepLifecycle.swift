@@ -135,6 +135,7 @@ final class StepLifecycle {
 
     /// The first task on the node: find or make the container and its stopped process.
     private func setUp(_ shared: UnsafeMutablePointer<csystem_shared>) throws(LifecycleError) {
+        try checkSaveTarget()
         let enroot = try enrootRunner()
         var lock: NameLock?
         defer { lock?.release() }
@@ -177,6 +178,17 @@ final class StepLifecycle {
         case .startFromFile(let source):
             let file = try obtainFile(enroot, source)
             try startProcess(enroot, target: file, keepStopped: true, shared)
+        }
+    }
+
+    /// `--container-save` exports after the tasks end, where Slurm cannot fail the step any
+    /// more: a directory the user cannot write to is reported now, before anything runs.
+    private func checkSaveTarget() throws(LifecycleError) {
+        guard let save = options.save else { return }
+        let target = step.absolute(save)
+        let directory = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
+        guard access(directory.isEmpty ? "/" : directory, W_OK | X_OK) == 0 else {
+            throw LifecycleError("--container-save: cannot write to the directory \(directory.isEmpty ? "/" : directory): \(String(cString: strerror(errno)))")
         }
     }
 
