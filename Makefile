@@ -91,6 +91,7 @@ bench: build
 	bash bench/srun-overhead.sh
 	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash bench/seccomp/run.sh
 	bash bench/hooks
+	bash bench/lifecycle.sh --up
 
 clean:
 	rm -rf .build $(HOOK_SCRATCH) .build-fuzz

@@ -91,6 +91,7 @@ share() {
 
 measure start enroot start "$image" true
 measure bare srun -n 1 true
+measure bare16 srun -n 16 true
 for mode in 0 auto; do
     "$cluster" plugstack "$plugin" runtime_path="$runtime" use_squashfuse="$mode"
     timed srun -n 1 --container-image="$image" true >/dev/null
@@ -121,6 +122,7 @@ ratio() { awk -v a="$1" -v b="$2" -v c="${3:-0}" 'BEGIN {printf "%.2f", a / (b +
 printf 'container lifecycle, medians of %d runs in ms (enroot: %s)\n' "$runs" "$(readlink -f "$PYXIS_ENROOT_LINK")"
 row "enroot start FILE true (as the user, no Slurm)" "${med[start]}"
 row "srun -n 1 true (no container)" "${med[bare]}"
+row "srun -n 16 true (no container)" "${med[bare16]}"
 for mode in 0 auto; do
     row "use_squashfuse=$mode: srun -v --container-image=FILE true, 1 task" "${med[$mode.1]}"
     row "use_squashfuse=$mode: srun --container-image=FILE true, 16 tasks" "${med[$mode.16]}"
@@ -131,4 +133,7 @@ echo "ratios"
 for mode in 0 auto; do
     row "use_squashfuse=$mode: 1 task / (enroot start FILE + bare srun)" "$(ratio "${med[$mode.1]}" "${med[start]}" "${med[bare]}")"
     row "use_squashfuse=$mode: 16 tasks / 1 task" "$(ratio "${med[$mode.16]}" "${med[$mode.1]}")"
+    # What the container adds to a step, 16 tasks against 1 (Slurm's own cost of 16 tasks aside).
+    row "use_squashfuse=$mode: added by the container, 16 tasks / 1 task" \
+        "$(ratio "$((${med[$mode.16]%.*} - ${med[bare16]%.*}))" "$((${med[$mode.1]%.*} - ${med[bare]%.*}))")"
 done
