@@ -27,7 +27,7 @@ lc_hold='for i in $(seq 600); do [ -e /ctl/stop ] && exit 0; sleep 0.2; done; ex
 # Whether use_squashfuse=auto can start temporary containers straight from their squashfs here.
 lc_direct=0
 if { command -v squashfuse || command -v squashfuse_ll; } >/dev/null && command -v fuse-overlayfs >/dev/null &&
-    [[ -c /dev/fuse && -r /dev/fuse && -w /dev/fuse ]]; then
+    [[ -c /dev/fuse ]] && runuser -u "$PYXIS_TEST_USER" -- test -r /dev/fuse -a -w /dev/fuse; then
     lc_direct=1
 fi
 
@@ -322,6 +322,15 @@ lifecycle_suite() {
     captured_ok "$t by default the user's own uid inside" "$lc_uid"
     usrun --container-image="$img/busybox.sqsh" --no-container-remap-root id -u
     captured_ok "$t --no-container-remap-root: the user's own uid inside" "$lc_uid"
+    usrun --container-image="$img/busybox.sqsh" sh -c 'readlink /proc/self/ns/user; awk "/^Seccomp:/ {print \$2}" /proc/self/status'
+    check "$t an unprivileged task is in the container's user namespace, under a seccomp filter" \
+        test "$(head -n 1 <<<"$out")" != "$(readlink /proc/self/ns/user)" -a "$(tail -n 1 <<<"$out")" = 2
+    # Privileged: root with ENROOT_ALLOW_SUPERUSER joins no user namespace and gets no filter.
+    capture env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root ENROOT_ALLOW_SUPERUSER=y \
+        timeout -k 10 150 srun -t 2 --container-image="$img/busybox.sqsh" \
+        sh -c 'id -u; readlink /proc/self/ns/user; awk "/^Seccomp:/ {print \$2}" /proc/self/status'
+    captured_ok "$t privileged (root with ENROOT_ALLOW_SUPERUSER=y): root, the host's user namespace, no filter" \
+        "0"$'\n'"$(readlink /proc/self/ns/user)"$'\n'"0"
     usrun --container-image="$img/busybox.sqsh" --container-writable sh -c 'touch /x && echo wrote'
     captured_ok "$t --container-writable: the root filesystem takes writes" wrote
     usrun --container-image="$img/busybox.sqsh" --container-readonly sh -c 'touch /x 2>/dev/null && echo wrote || echo read-only'
