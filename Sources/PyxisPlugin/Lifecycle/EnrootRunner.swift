@@ -28,7 +28,7 @@ struct EnrootRunner {
         } catch {
             throw LifecycleError(failure, error)
         }
-        host.log(.verbose, "timing: \(phase) \(Clock.format(Clock.now() - start)) ms")
+        host.timing(phase, since: start)
         guard result.succeeded else {
             let status = switch result.termination {
             case .exited(let code): "exit status \(code)"
@@ -80,7 +80,7 @@ struct EnrootRunner {
             throw LifecycleError("cannot start the container", error)
         }
         let state = ProcessRunner.waitUntilStopped(pid)
-        host.log(.verbose, "timing: enroot-start \(Clock.format(Clock.now() - startTime)) ms")
+        host.timing("enroot-start", since: startTime)
         let log = (try? ProcessRunner.readAll(logFD)).map { $0.split(separator: "\n").map(String.init) } ?? []
         switch state {
         case .stopped:

@@ -40,3 +40,10 @@ enum Clock {
         return "\(tenths / 10).\(tenths % 10)"
     }
 }
+
+extension SlurmHost {
+    /// `pyxis: timing: PHASE MS ms` for `-v` (what bench/lifecycle.sh reads).
+    func timing(_ phase: String, since start: Double) {
+        log(.verbose, "timing: \(phase) \(Clock.format(Clock.now() - start)) ms")
+    }
+}

@@ -18,6 +18,8 @@ final class StepLifecycle {
     let options: ContainerOptions
     let step: StepInfo
     let runtimeDirectory: String
+    /// The enroot name of the step's container (`pyxis_...`).
+    let containerName: String
     /// The batch script, bind-mounted read-only at its own path in the batch step.
     let batchScript: String?
 
@@ -32,6 +34,7 @@ final class StepLifecycle {
         self.step = step
         self.batchScript = batchScript
         self.runtimeDirectory = ContainerPlan.userRuntimeDirectory(config: config, uid: step.uid)
+        self.containerName = EnrootContainerName.make(name: options.name, scope: config.containerScope, step: step)
     }
 
     /// post_opt, as root: the user's runtime directory.
@@ -103,7 +106,7 @@ final class StepLifecycle {
                 shared.pointee.state = Int32(CSYSTEM_STATE_FAILED)
                 throw error
             }
-            host.log(.verbose, "timing: total \(Clock.format(Clock.now() - total)) ms")
+            host.timing("total", since: total)
         }
         guard shared.pointee.state == Int32(CSYSTEM_STATE_READY) else {
             throw LifecycleError("the container could not be set up (the first task of this step on this node reported why)")
@@ -139,7 +142,6 @@ final class StepLifecycle {
         let enroot = try enrootRunner()
         var lock: NameLock?
         defer { lock?.release() }
-        let containerName = EnrootContainerName.make(name: options.name, scope: config.containerScope, step: step)
         if options.name != nil {
             lock = try NameLock.acquire(runtimeDirectory + "/" + containerName + ".lock", timeout: Self.nameLockTimeout) {
                 host.log(.info, "waiting for another step on this node to finish setting up container '\(options.name?.name ?? "")'")
@@ -185,10 +187,9 @@ final class StepLifecycle {
     /// more: a directory the user cannot write to is reported now, before anything runs.
     private func checkSaveTarget() throws(LifecycleError) {
         guard let save = options.save else { return }
-        let target = step.absolute(save)
-        let directory = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
-        guard access(directory.isEmpty ? "/" : directory, W_OK | X_OK) == 0 else {
-            throw LifecycleError("--container-save: cannot write to the directory \(directory.isEmpty ? "/" : directory): \(String(cString: strerror(errno)))")
+        let directory = Self.split(step.absolute(save)).directory
+        guard access(directory, W_OK | X_OK) == 0 else {
+            throw LifecycleError("--container-save: cannot write to the directory \(directory): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -337,16 +338,15 @@ final class StepLifecycle {
             error.report(to: host)
             return
         }
-        let containerName = EnrootContainerName.make(name: options.name, scope: config.containerScope, step: step)
         if let save = options.save {
             if state.state == Int32(CSYSTEM_STATE_READY), state.started == Int32(step.localTaskCount) {
-                export(enroot, containerName: containerName, to: step.absolute(save))
+                export(enroot, to: step.absolute(save))
             } else {
                 host.log(.error, "not saving the container to \(save): not every task of the step started")
             }
         }
         if case .uri = options.image, config.importer == nil {
-            RuntimeDirectory.remove("\(step.stepLabel).squashfs", in: runtimeDirectory)
+            RuntimeDirectory.remove(ContainerPlan.temporarySquashfsName(step: step), in: runtimeDirectory)
         }
         if case .uri = options.image, config.importer != nil {
             releaseImporter(enroot)
@@ -381,13 +381,18 @@ final class StepLifecycle {
         return rest.first != "Z"
     }
 
+    /// `/a/b/c` → (`/a/b`, `c`); `/c` → (`/`, `c`); `c` → (`.`, `c`).
+    static func split(_ path: String) -> (directory: String, base: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+
     /// `enroot export` into a temporary file next to the target, renamed into place only once
     /// complete, so an existing file is never replaced by a truncated one.
-    private func export(_ enroot: EnrootRunner, containerName: String, to target: String) {
-        let slash = target.lastIndex(of: "/")
-        let directory = slash.map { String(target[..<$0]) } ?? "."
-        let base = slash.map { String(target[target.index(after: $0)...]) } ?? target
-        let temporary = (directory.isEmpty ? "" : directory) + "/.\(base).pyxis-\(step.stepLabel).tmp"
+    private func export(_ enroot: EnrootRunner, to target: String) {
+        let (directory, base) = Self.split(target)
+        let temporary = (directory == "/" ? "" : directory) + "/.\(base).pyxis-\(step.stepLabel).tmp"
         do throws(LifecycleError) {
             try enroot.enroot("export", ["export", "-f", "-o", temporary, containerName], failure: "failed to export the container to \(target)")
             guard let mv = NodeProbe.findExecutable("mv") else {

@@ -144,8 +144,11 @@ public struct ContainerPlan: Equatable, Sendable {
 
     /// `<runtime_path>/<uid>/<jobid>.<stepid>.squashfs`
     public static func temporarySquashfsPath(config: PluginConfig, step: StepInfo) -> String {
-        userRuntimeDirectory(config: config, uid: step.uid) + "/\(step.stepLabel).squashfs"
+        userRuntimeDirectory(config: config, uid: step.uid) + "/" + temporarySquashfsName(step: step)
     }
+
+    /// `<jobid>.<stepid>.squashfs`: what `enroot import` writes in the user's runtime directory.
+    public static func temporarySquashfsName(step: StepInfo) -> String { "\(step.stepLabel).squashfs" }
 
     /// `<runtime_path>/<uid>`: the user's directory for temporary files (0700, owned by them).
     public static func userRuntimeDirectory(config: PluginConfig, uid: UInt32) -> String {
