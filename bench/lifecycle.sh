@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a containerised step costs, beside its parts: medians (ms) of `enroot start FILE true` as
-# the user, a bare `srun -n 1 true`, `srun --container-image=FILE true` with 1 and 16 tasks for
-# use_squashfuse=0 and auto, attaching to a running named container, and the plugin's own share.
+# the user, bare `srun -n 1|2|16 true` (2 minus 1 shows Slurm's fixed multi-task wait),
+# `srun --container-image=FILE true` with 1 and 16 tasks for use_squashfuse=0 and auto, attaching
+# to a running named container, and the plugin's own share.
 #
 #   bench/lifecycle.sh [--up] [RUNS]      (root; RUNS >= 5, default 7)
 #
@@ -91,6 +92,7 @@ share() {
 
 measure start enroot start "$image" true
 measure bare srun -n 1 true
+measure bare2 srun -n 2 true
 measure bare16 srun -n 16 true
 for mode in 0 auto; do
     "$cluster" plugstack "$plugin" runtime_path="$runtime" use_squashfuse="$mode"
@@ -117,11 +119,12 @@ holder=$!
 wait_until 60 as_user srun --container-name=bench-attach:exec true 2>/dev/null || die "the named container did not start"
 measure attach srun --container-name=bench-attach:exec true
 
-row() { printf '  %-62s %10s\n' "$1" "$2"; }
+row() { printf '  %-68s %8s\n' "$1" "$2"; }
 ratio() { awk -v a="$1" -v b="$2" -v c="${3:-0}" 'BEGIN {printf "%.2f", a / (b + c)}'; }   # A / (B + C)
 printf 'container lifecycle, medians of %d runs in ms (enroot: %s)\n' "$runs" "$(readlink -f "$PYXIS_ENROOT_LINK")"
 row "enroot start FILE true (as the user, no Slurm)" "${med[start]}"
 row "srun -n 1 true (no container)" "${med[bare]}"
+row "srun -n 2 true (no container)" "${med[bare2]}"
 row "srun -n 16 true (no container)" "${med[bare16]}"
 for mode in 0 auto; do
     row "use_squashfuse=$mode: srun -v --container-image=FILE true, 1 task" "${med[$mode.1]}"
@@ -129,10 +132,17 @@ for mode in 0 auto; do
     row "use_squashfuse=$mode: the plugin's own share, 1 task" "${med[$mode.share]}"
 done
 row "attach: srun --container-name=NAME:exec true" "${med[attach]}"
+# slurmstepd 22.05 sleeps a fixed 100 ms after the first task of a multi-task step exits, before it
+# reaps the others and reports them to srun (_wait_for_all_tasks); -n 2 minus -n 1 shows it.
+wait_ms=$((${med[bare2]%.*} - ${med[bare]%.*}))
+row "Slurm's multi-task wait (srun -n 2 true minus srun -n 1 true)" "$wait_ms"
 echo "ratios"
+row "no container: 16 tasks / 1 task" "$(ratio "${med[bare16]}" "${med[bare]}")"
 for mode in 0 auto; do
     row "use_squashfuse=$mode: 1 task / (enroot start FILE + bare srun)" "$(ratio "${med[$mode.1]}" "${med[start]}" "${med[bare]}")"
     row "use_squashfuse=$mode: 16 tasks / 1 task" "$(ratio "${med[$mode.16]}" "${med[$mode.1]}")"
+    row "use_squashfuse=$mode: (16 tasks - Slurm's multi-task wait) / 1 task" \
+        "$(ratio "$((${med[$mode.16]%.*} - wait_ms))" "${med[$mode.1]}")"
     # What the container adds to a step, 16 tasks against 1 (Slurm's own cost of 16 tasks aside).
     row "use_squashfuse=$mode: added by the container, 16 tasks / 1 task" \
         "$(ratio "$((${med[$mode.16]%.*} - ${med[bare16]%.*}))" "$((${med[$mode.1]%.*} - ${med[bare]%.*}))")"
