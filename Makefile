@@ -17,8 +17,11 @@ SWIFT ?= swift
 # libstdc++ (which the Swift runtime needs) is linked statically too: loading libstdc++.so
 # costs srun and every hook about 0.4 ms. swiftc always asks for -lstdc++, so a linker script
 # named libstdc++.so, found first, points the linker at the archive.
+# libgcc too (its unwinder, for libstdc++ and the Swift runtime): libgcc_s.so, which srun does not
+# load otherwise, runs a constructor full of cpuid instructions that trap in a VM (≈ 0.12 ms).
 STDCXX_DIR := $(CURDIR)/.build/static-libstdc++
-SWIFT_BUILD_FLAGS ?= -c release -Xswiftc -static-stdlib -Xlinker -L$(STDCXX_DIR)
+SWIFT_BUILD_FLAGS ?= -c release -Xswiftc -static-stdlib -Xlinker -L$(STDCXX_DIR) \
+	-Xswiftc -Xclang-linker -Xswiftc -static-libgcc
 STRIP ?= strip
 PATCHELF ?= patchelf
 
