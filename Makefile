@@ -30,6 +30,13 @@ PATCHELF ?= patchelf
 HOOK_BUILD_FLAGS ?= -c release --disable-local-rpath -Xswiftc -static-executable -Xlinker --gc-sections
 HOOK_SCRATCH := .build-hooks-release
 
+# The plugin Slurm loads is a small C front; it loads the Swift core ($(STAGE)/pyxis/, installed
+# as $(LIBDIR)/slurm/pyxis/) only in processes that need it (README "Architecture").
+CC ?= cc
+FRONT_CFLAGS ?= -O2 -fPIC -shared -Wall -Wextra -Werror
+FRONT_LDFLAGS ?= -Wl,--version-script=Sources/PyxisFront/exports.map -Wl,-z,nodelete -Wl,-z,now -ldl
+GENERATED := .build/generated
+
 RELEASE_DIR := .build/release
 STAGE := .build/stage
 HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home
@@ -40,20 +47,24 @@ EXECUTABLES := pyxis-seccomp-exec
 all: build
 
 build: $(STDCXX_DIR)/libstdc++.so
-	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product spank_pyxis
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product spank_pyxis_core
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product pyxis-option-table
 	@for exe in $(EXECUTABLES); do $(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$exe || exit 1; done
 	@for hook in $(HOOKS); do \
 		$(SWIFT) build $(HOOK_BUILD_FLAGS) --scratch-path $(HOOK_SCRATCH) --product $$hook 2>&1 \
 			| grep -v "statically linked applications requires at runtime" || true; \
 		test -x $(HOOK_SCRATCH)/release/$$hook || exit 1; \
 	done
-	@mkdir -p $(STAGE)
-	$(STRIP) --strip-unneeded -o $(STAGE)/spank_pyxis.so $(RELEASE_DIR)/libspank_pyxis.so
+	@mkdir -p $(STAGE)/pyxis $(GENERATED)
+	$(RELEASE_DIR)/pyxis-option-table > $(GENERATED)/pyxis_options.h
+	$(CC) $(FRONT_CFLAGS) -I$(GENERATED) -o $(STAGE)/spank_pyxis.so Sources/PyxisFront/front.c $(FRONT_LDFLAGS)
+	$(STRIP) --strip-unneeded $(STAGE)/spank_pyxis.so
+	$(STRIP) --strip-unneeded -o $(STAGE)/pyxis/spank_pyxis_core.so $(RELEASE_DIR)/libspank_pyxis_core.so
 	@for exe in $(EXECUTABLES); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
 	@for hook in $(HOOKS); do $(STRIP) -o $(STAGE)/$$hook $(HOOK_SCRATCH)/release/$$hook || exit 1; done
 	@# SwiftPM links with RUNPATH=$$ORIGIN: the loader would look for libc in our install
 	@# directories first (a hazard for a plugin loaded by root, and wasted syscalls).
-	cd $(STAGE) && $(PATCHELF) --remove-rpath spank_pyxis.so $(EXECUTABLES)
+	cd $(STAGE) && $(PATCHELF) --remove-rpath pyxis/spank_pyxis_core.so $(EXECUTABLES)
 
 $(STDCXX_DIR)/libstdc++.so:
 	@mkdir -p $(STDCXX_DIR)
@@ -62,7 +73,9 @@ $(STDCXX_DIR)/libstdc++.so:
 install:
 	@test -f $(STAGE)/spank_pyxis.so || { echo "make install: run make first" >&2; exit 1; }
 	install -d $(DESTDIR)$(LIBDIR)/slurm $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d
+	install -d $(DESTDIR)$(LIBDIR)/slurm/pyxis
 	install -m 0755 $(STAGE)/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so
+	install -m 0755 $(STAGE)/pyxis/spank_pyxis_core.so $(DESTDIR)$(LIBDIR)/slurm/pyxis/spank_pyxis_core.so
 	@for exe in $(EXECUTABLES) $(HOOKS); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe || exit 1; done
 	@# hooks.d/ holds symlinks named like enroot's own hooks; installed, they point at the
 	@# executables' final location (whatever LIBEXECDIR is), so enroot runs them without a shell.
@@ -74,10 +87,11 @@ install:
 	chmod 0644 $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
+	rm -f $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/pyxis/spank_pyxis_core.so
+	rm -f $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	@for exe in $(EXECUTABLES) $(HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
 	@for hook in hooks.d/*.sh; do rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook); done
-	-rmdir $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
+	-rmdir $(DESTDIR)$(LIBDIR)/slurm/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
 
 test: build unit-test integration-test
 

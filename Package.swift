@@ -3,8 +3,9 @@
 // swift-pyxis: a Slurm SPANK plugin that runs tasks in enroot containers, plus enroot hooks.
 //
 // Layout (see README "Architecture"):
-//   Sources/PyxisPlugin        SPANK glue: @_cdecl entry points, the Slurm-facing host (libspank_pyxis.so)
-//   Sources/PyxisPlugin/CSpank C shim: SPANK_PLUGIN symbols, option registration, typed variadic wrappers
+//   Sources/PyxisFront         the plugin Slurm loads: a C front that loads the Swift core when needed
+//   Sources/PyxisPlugin        the Swift core: @_cdecl entry points, the Slurm-facing host (libspank_pyxis_core.so)
+//   Sources/PyxisPlugin/CSpank C shim: option registration, typed variadic wrappers
 //   Sources/PyxisPlugin/Core   pure option/config logic (no Slurm, no libc): unit-tested on its own
 //   Sources/EnvRemap           pure environment remapping rules shared by hooks and plugin
 //   Sources/SeccompFilter      libseccomp fake-success filter
@@ -14,13 +15,13 @@ import Foundation
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 
-/// Linker flags that make the plugin a well-behaved Slurm plugin: export only the SPANK
-/// symbols, never be unloaded (a Swift image cannot be dlclose'd safely), bind eagerly.
+/// Linker flags that make the core well-behaved inside Slurm: export only the entry points the
+/// C front calls, never be unloaded (a Swift image cannot be dlclose'd safely), bind eagerly.
 let pluginLinkerFlags: [String] = [
     // lld turns references to our own (now local) symbols into relative relocations; gold
     // leaves them in .dynsym, where `nm -D` would show them.
     "-use-ld=lld",
-    "-Xlinker", "--version-script=\(root)/Sources/PyxisPlugin/CSpank/exports.map",
+    "-Xlinker", "--version-script=\(root)/Sources/PyxisPlugin/CSpank/core-exports.map",
     "-Xlinker", "-z", "-Xlinker", "nodelete",
     "-Xlinker", "-z", "-Xlinker", "now",
     "-Xlinker", "--gc-sections",
@@ -35,7 +36,7 @@ let noRegexEngine: [SwiftSetting] = [
 let package = Package(
     name: "swift-pyxis",
     products: [
-        .library(name: "spank_pyxis", type: .dynamic, targets: ["PyxisPlugin"]),
+        .library(name: "spank_pyxis_core", type: .dynamic, targets: ["PyxisPlugin"]),
     ],
     targets: [
         .target(
@@ -47,7 +48,7 @@ let package = Package(
         .target(
             name: "CSpank",
             path: "Sources/PyxisPlugin/CSpank",
-            exclude: ["exports.map"]
+            exclude: ["core-exports.map"]
         ),
         // The plugin's system layer (process spawning, ...): real syscalls, tested on their own.
         .target(name: "CSystem", path: "Sources/PyxisPlugin/CSystem"),
@@ -60,6 +61,10 @@ let package = Package(
             swiftSettings: noRegexEngine,
             linkerSettings: [.unsafeFlags(pluginLinkerFlags)]
         ),
+
+        // The C front (Sources/PyxisFront/front.c, built by the Makefile) registers the options
+        // in slurmstepd from a table this prints.
+        .executableTarget(name: "pyxis-option-table", dependencies: ["PyxisCore"], path: "Sources/PyxisFront/OptionTable", swiftSettings: noRegexEngine),
 
         // Environment remapping rules (pure) and the enroot hooks that use them.
         .target(name: "EnvRemap", path: "Sources/EnvRemap", swiftSettings: noRegexEngine),

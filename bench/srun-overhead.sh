@@ -16,6 +16,7 @@ plugin=$plugin_dir/spank_pyxis.so
 [[ -f $repo/.build/stage/spank_pyxis.so ]] || { echo "bench: run make first" >&2; exit 1; }
 mkdir -p "$plugin_dir"
 install -m 0755 "$repo/.build/stage/spank_pyxis.so" "$plugin"
+install -D -m 0755 "$repo/.build/stage/pyxis/spank_pyxis_core.so" "$plugin_dir/pyxis/spank_pyxis_core.so"
 
 started=0
 if ! sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed)'; then
@@ -53,5 +54,6 @@ awk -v a="$m_with" -v b="$m_without" 'BEGIN { printf "  ratio           : %.3f (
 diffs=()
 for ((i = 0; i < runs; i++)); do diffs+=($(( with[i] - without[i] ))); done
 printf '  median of the per-pair differences: %d us\n' "$(median "${diffs[@]}" | cut -d. -f1)"
-printf 'plugin size: %d bytes stripped (%d bytes before stripping)\n' \
-    "$(stat -c %s "$plugin")" "$(stat -c %s "$repo/.build/release/libspank_pyxis.so")"
+printf 'plugin size: C front %d bytes; Swift core %d bytes stripped (%d before), loaded only for containers\n' \
+    "$(stat -c %s "$plugin")" "$(stat -c %s "$plugin_dir/pyxis/spank_pyxis_core.so")" \
+    "$(stat -c %s "$repo/.build/release/libspank_pyxis_core.so")"

@@ -14,10 +14,11 @@ nonisolated(unsafe) private var lifecycle: StepLifecycle?
 /// A lifecycle failure before the tasks exist, reported from task_init where the user sees it.
 nonisolated(unsafe) private var lifecycleError: LifecycleError?
 
+/// `optionsRegistered`: in slurmstepd the C front registered the options before loading us.
 @_cdecl("pyxis_swift_init")
-func spankInit(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func spankInit(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ optionsRegistered: Int32) -> Int32 {
     slurm.handle = spank
-    plugin = Plugin.initialize(arguments: strings(argc, argv), host: slurm, system: node)
+    plugin = Plugin.initialize(arguments: strings(argc, argv), host: slurm, system: node, optionsRegistered: optionsRegistered != 0)
     return plugin == nil ? -1 : 0
 }
 
@@ -27,13 +28,13 @@ private func strings(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePo
 }
 
 @_cdecl("pyxis_swift_option")
-func spankOption(_ value: Int32, _ argument: UnsafePointer<CChar>?, _ remote: Int32) -> Int32 {
+public func spankOption(_ value: Int32, _ argument: UnsafePointer<CChar>?, _ remote: Int32) -> Int32 {
     guard let plugin, let option = OptionID(rawValue: value) else { return -1 }
     return plugin.handleOption(option, argument: argument.map { String(cString: $0) })
 }
 
 @_cdecl("pyxis_swift_init_post_opt")
-func spankInitPostOpt(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+public func spankInitPostOpt(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
     guard let plugin else { return 0 }
     let rc = plugin.postOptions()
@@ -66,7 +67,7 @@ private func startLifecycle(_ config: PluginConfig, _ options: ContainerOptions)
 }
 
 @_cdecl("pyxis_swift_user_init")
-func spankUserInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+public func spankUserInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
     guard let lifecycle, lifecycleError == nil else { return 0 }
     do {
@@ -78,7 +79,7 @@ func spankUserInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
 }
 
 @_cdecl("pyxis_swift_task_init")
-func spankTaskInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+public func spankTaskInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
     guard let plugin, plugin.taskInit() == 0 else { return -1 }
     if let lifecycleError {
@@ -89,14 +90,14 @@ func spankTaskInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
 }
 
 @_cdecl("pyxis_swift_task_exit")
-func spankTaskExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+public func spankTaskExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
     lifecycle?.taskExit()
     return 0
 }
 
 @_cdecl("pyxis_swift_exit")
-func spankExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
+public func spankExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
     if slurm.context == .remote {
         lifecycle?.finish()
@@ -105,7 +106,7 @@ func spankExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
 }
 
 @_cdecl("pyxis_swift_job_epilog")
-func spankJobEpilog(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+public func spankJobEpilog(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     slurm.handle = spank
     let config: PluginConfig
     do {

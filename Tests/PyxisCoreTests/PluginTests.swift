@@ -45,6 +45,12 @@ final class FakeNode: NodeSystem {
         }
     }
 
+    @Test func optionsRegisteredByTheFrontAreNotRegisteredAgain() throws {
+        let host = FakeSpank(.remote)
+        _ = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode(), optionsRegistered: true))
+        #expect(host.registered.isEmpty)
+    }
+
     @Test func sbatchSupportOffRegistersNothingInAllocator() throws {
         let host = FakeSpank(.allocator)
         _ = try #require(Plugin.initialize(arguments: ["sbatch_support=0"], host: host, system: FakeNode()))

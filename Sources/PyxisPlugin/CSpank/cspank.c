@@ -1,4 +1,4 @@
-/* SPANK entry points: one-line trampolines into the @_cdecl Swift functions. */
+/* Typed wrappers around Slurm's SPANK API for the Swift core. */
 #include "cspank.h"
 
 #include <errno.h>
@@ -7,26 +7,9 @@
 
 #include <slurm/spank.h>
 
-SPANK_PLUGIN(pyxis, 1)
-
-/* Defined in Swift (Sources/PyxisPlugin/Entry.swift). */
-extern int pyxis_swift_init(void *spank, int argc, char **argv);
+/* The plugin Slurm loads is the C front (Sources/PyxisFront); it dlopens this core and calls
+ * the @_cdecl pyxis_swift_* functions of Sources/PyxisPlugin/Entry.swift. */
 extern int pyxis_swift_option(int val, const char *optarg, int remote);
-extern int pyxis_swift_init_post_opt(void *spank);
-extern int pyxis_swift_task_init(void *spank);
-extern int pyxis_swift_user_init(void *spank);
-extern int pyxis_swift_task_exit(void *spank);
-extern int pyxis_swift_exit(void *spank);
-extern int pyxis_swift_job_epilog(void *spank, int argc, char **argv);
-
-int slurm_spank_init(spank_t sp, int ac, char **av) { return pyxis_swift_init(sp, ac, av); }
-int slurm_spank_init_post_opt(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_init_post_opt(sp); }
-int slurm_spank_task_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_task_init(sp); }
-int slurm_spank_user_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_user_init(sp); }
-int slurm_spank_task_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_task_exit(sp); }
-int slurm_spank_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return pyxis_swift_exit(sp); }
-/* Slurm runs the job epilog in a fresh process without slurm_spank_init: the arguments come here. */
-int slurm_spank_job_epilog(spank_t sp, int ac, char **av) { return pyxis_swift_job_epilog(sp, ac, av); }
 
 static int option_callback(int val, const char *optarg, int remote)
 {

@@ -20,8 +20,9 @@ public final class Plugin {
     }
 
     /// `slurm_spank_init`: reads the plugstack arguments and does the per-context set-up.
-    /// Returns nil (after logging why) when the plugin must not load.
-    public static func initialize(arguments: [String], host: SpankHost, system: NodeSystem) -> Plugin? {
+    /// Returns nil (after logging why) when the plugin must not load. `optionsRegistered`:
+    /// the C front already registered the options (slurmstepd, where it loads us lazily).
+    public static func initialize(arguments: [String], host: SpankHost, system: NodeSystem, optionsRegistered: Bool = false) -> Plugin? {
         let config: PluginConfig
         do {
             config = try PluginConfig(arguments: arguments)
@@ -30,10 +31,10 @@ public final class Plugin {
             return nil
         }
         let plugin = Plugin(config: config, host: host, system: system)
-        return plugin.setUp() ? plugin : nil
+        return plugin.setUp(optionsRegistered: optionsRegistered) ? plugin : nil
     }
 
-    func setUp() -> Bool {
+    func setUp(optionsRegistered: Bool) -> Bool {
         switch host.context {
         case .slurmd:
             do {
@@ -44,7 +45,7 @@ public final class Plugin {
             }
             return true
         case .local, .remote:
-            return registerOptions()
+            return optionsRegistered || registerOptions()
         case .allocator:
             return config.sbatchSupport ? registerOptions() : true
         case .jobScript, .unknown:

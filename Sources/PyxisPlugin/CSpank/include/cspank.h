@@ -1,12 +1,10 @@
 /*
- * cspank: the C side of the SPANK plugin.
+ * cspank: the C side of the Swift core (the plugin Slurm loads is the C front in
+ * Sources/PyxisFront, which loads this core when a process needs it).
  *
- * Why this shim exists: the SPANK symbol table (plugin_name, plugin_type, plugin_version,
- * spank_plugin_version) must come from the installed <slurm/spank.h> SPANK_PLUGIN() macro so
- * it always matches the Slurm being built against; Slurm's logging functions and
- * spank_get_item() are variadic, which Swift cannot call; and option callbacks need a C
- * function pointer. Everything here is a typed one-liner. The handle is passed as void * so
- * Swift never imports spank.h.
+ * Why this shim exists: Slurm's logging functions and spank_get_item() are variadic, which
+ * Swift cannot call; and option callbacks need a C function pointer. Everything here is a
+ * typed one-liner. The handle is passed as void * so Swift never imports spank.h.
  */
 #ifndef CSPANK_H
 #define CSPANK_H

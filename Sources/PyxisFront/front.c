@@ -1,0 +1,189 @@
+/*
+ * The SPANK plugin Slurm loads (spank_pyxis.so): a small C front that loads the Swift plugin
+ * (pyxis/spank_pyxis_core.so beside it) only in processes that need it.
+ *
+ * Why: any image with the Swift runtime costs ≈ 0.3 ms to dlopen, and slurmstepd loads the
+ * plugstack for every step — most of which run no container. So in slurmstepd the front
+ * registers the options itself (the table is generated from the Swift option catalog) and
+ * loads the core only when a --container-* option arrives or the job's environment has a
+ * PYXIS_* variable. srun, sbatch, salloc and slurmd load it at once: they check the plugstack
+ * arguments and register the options with their help text, as before.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <slurm/spank.h>
+
+#include "pyxis_options.h" /* generated: PYXIS_OPTIONS, { name, has_arg, val } rows */
+
+SPANK_PLUGIN(pyxis, 1)
+
+#define CORE_RELATIVE_PATH "pyxis/spank_pyxis_core.so"
+
+/* The core's entry points (Sources/PyxisPlugin/Entry.swift). */
+static struct {
+    int (*init)(void *spank, int argc, char **argv, int options_registered);
+    int (*option)(int val, const char *optarg, int remote);
+    int (*init_post_opt)(void *spank);
+    int (*user_init)(void *spank);
+    int (*task_init)(void *spank);
+    int (*task_exit)(void *spank);
+    int (*exit)(void *spank);
+    int (*job_epilog)(void *spank, int argc, char **argv);
+} core;
+static int core_loaded;
+
+/* slurm_spank_init's arguments, kept for a core loaded later in slurmstepd. */
+static int saved_argc;
+static char **saved_argv;
+
+static int save_arguments(int argc, char **argv)
+{
+    saved_argv = calloc((size_t)argc + 1, sizeof(char *));
+    if (saved_argv == NULL)
+        return -1;
+    for (int i = 0; i < argc; i++)
+        if ((saved_argv[i] = strdup(argv[i])) == NULL)
+            return -1;
+    saved_argc = argc;
+    return 0;
+}
+
+/* realpath of this plugin's directory + CORE_RELATIVE_PATH: the core is installed beside the
+ * front, wherever the plugstack line points (a symlinked front finds its real directory). */
+static int core_path(char *path, size_t size)
+{
+    Dl_info info;
+    char self[PATH_MAX];
+    if (dladdr((void *)core_path, &info) == 0 || info.dli_fname == NULL || realpath(info.dli_fname, self) == NULL)
+        return -1;
+    char *slash = strrchr(self, '/');
+    if (slash == NULL)
+        return -1;
+    *slash = '\0';
+    return snprintf(path, size, "%s/%s", self, CORE_RELATIVE_PATH) < (int)size ? 0 : -1;
+}
+
+#define BIND(field, symbol) \
+    if ((*(void **)&core.field = dlsym(handle, symbol)) == NULL) { \
+        slurm_error("pyxis: %s has no symbol %s", path, symbol); \
+        return -1; \
+    }
+
+/* Loads the core and runs its init; 0 on success. Once per process. */
+static int load_core(spank_t spank, int options_registered)
+{
+    static int failed;
+    char path[PATH_MAX];
+    if (core_loaded)
+        return 0;
+    if (failed)
+        return -1;
+    failed = 1;
+    if (core_path(path, sizeof(path)) != 0) {
+        slurm_error("pyxis: cannot find the directory of spank_pyxis.so, where %s should be", CORE_RELATIVE_PATH);
+        return -1;
+    }
+    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        slurm_error("pyxis: cannot load %s: %s (install it with `make install`)", path, dlerror());
+        return -1;
+    }
+    BIND(init, "pyxis_swift_init");
+    BIND(option, "pyxis_swift_option");
+    BIND(init_post_opt, "pyxis_swift_init_post_opt");
+    BIND(user_init, "pyxis_swift_user_init");
+    BIND(task_init, "pyxis_swift_task_init");
+    BIND(task_exit, "pyxis_swift_task_exit");
+    BIND(exit, "pyxis_swift_exit");
+    BIND(job_epilog, "pyxis_swift_job_epilog");
+    if (core.init(spank, saved_argc, saved_argv, options_registered) != 0)
+        return -1;
+    core_loaded = 1;
+    failed = 0;
+    return 0;
+}
+
+/* Remote option callback: the first option that arrives loads the core. */
+static int remote_option(int val, const char *optarg, int remote)
+{
+    if (load_core(NULL, 1) != 0)
+        return -1;
+    return core.option(val, optarg, remote);
+}
+
+static const struct { const char *name; int has_arg; int val; } options[] = { PYXIS_OPTIONS };
+#define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+
+/* In slurmstepd Slurm matches the options srun forwarded by name: usage text is not needed. */
+static int register_remote_options(spank_t spank)
+{
+    static struct spank_option registered[OPTION_COUNT]; /* Slurm keeps the pointers */
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        registered[i] = (struct spank_option){
+            .name = (char *)options[i].name, .arginfo = NULL, .usage = (char *)"",
+            .has_arg = options[i].has_arg, .val = options[i].val, .cb = remote_option,
+        };
+        if (spank_option_register(spank, &registered[i]) != ESPANK_SUCCESS) {
+            slurm_error("pyxis: could not register option --%s with Slurm", options[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int job_has_pyxis_variable(spank_t spank)
+{
+    char **env = NULL;
+    if (spank_get_item(spank, S_JOB_ENV, &env) != ESPANK_SUCCESS || env == NULL)
+        return 0;
+    for (; *env != NULL; env++)
+        if (strncmp(*env, "PYXIS_", 6) == 0)
+            return 1;
+    return 0;
+}
+
+int slurm_spank_init(spank_t sp, int ac, char **av)
+{
+    if (save_arguments(ac, av) != 0) {
+        slurm_error("pyxis: out of memory");
+        return -1;
+    }
+    switch (spank_context()) {
+    case S_CTX_REMOTE:
+        return register_remote_options(sp);
+    case S_CTX_LOCAL:
+    case S_CTX_ALLOCATOR:
+    case S_CTX_SLURMD:
+        return load_core(sp, 0);
+    default: /* the job script context: only job_epilog, which loads the core itself */
+        return 0;
+    }
+}
+
+int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
+{
+    (void)ac; (void)av;
+    if (!core_loaded && spank_context() == S_CTX_REMOTE && job_has_pyxis_variable(sp) && load_core(sp, 1) != 0)
+        return -1;
+    return core_loaded ? core.init_post_opt(sp) : 0;
+}
+
+int slurm_spank_user_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.user_init(sp) : 0; }
+int slurm_spank_task_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.task_init(sp) : 0; }
+int slurm_spank_task_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.task_exit(sp) : 0; }
+int slurm_spank_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.exit(sp) : 0; }
+
+/* Slurm runs the job epilog in a fresh process without slurm_spank_init: the arguments come here. */
+int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
+{
+    if (saved_argv == NULL && save_arguments(ac, av) != 0)
+        return -1;
+    if (load_core(sp, 1) != 0)
+        return -1;
+    return core.job_epilog(sp, ac, av);
+}
