@@ -54,6 +54,6 @@ awk -v a="$m_with" -v b="$m_without" 'BEGIN { printf "  ratio           : %.3f (
 diffs=()
 for ((i = 0; i < runs; i++)); do diffs+=($(( with[i] - without[i] ))); done
 printf '  median of the per-pair differences: %d us\n' "$(median "${diffs[@]}" | cut -d. -f1)"
-printf 'plugin size: C front %d bytes; Swift core %d bytes stripped (%d before), loaded only for containers\n' \
+printf 'plugin size: C front %d bytes; Swift core %d bytes stripped (%d before; slurmstepd loads it only for containers)\n' \
     "$(stat -c %s "$plugin")" "$(stat -c %s "$plugin_dir/pyxis/spank_pyxis_core.so")" \
     "$(stat -c %s "$repo/.build/release/libspank_pyxis_core.so")"
