@@ -74,7 +74,8 @@ static int core_path(char *path, size_t size)
         return -1; \
     }
 
-/* Loads the core and runs its init; 0 on success. Once per process. */
+/* Loads the core and runs its init; 0 on success. Once per process: a failure is reported
+ * once, and later callbacks fail without repeating it. */
 static int load_core(spank_t spank, int options_registered)
 {
     static int failed;
