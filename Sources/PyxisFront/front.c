@@ -6,8 +6,9 @@
  * plugstack for every step — most of which run no container. So in slurmstepd the front
  * registers the options itself (the table is generated from the Swift option catalog) and
  * loads the core only when a --container-* option arrives or the job's environment has a
- * PYXIS_* variable. srun, sbatch, salloc and slurmd load it at once: they check the plugstack
- * arguments and register the options with their help text, as before.
+ * PYXIS_* variable; the job epilog only with container_scope=job. srun, sbatch, salloc and
+ * slurmd load it at once: they check the plugstack arguments and register the options with
+ * their help text, as before.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -179,9 +180,16 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; r
 int slurm_spank_task_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.task_exit(sp) : 0; }
 int slurm_spank_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.exit(sp) : 0; }
 
-/* Slurm runs the job epilog in a fresh process without slurm_spank_init: the arguments come here. */
+/* Slurm runs the job epilog in a fresh process without slurm_spank_init: the arguments come
+ * here. It has work only with container_scope=job (which PluginConfig accepts only spelled so):
+ * every other job's epilog does not load the core. */
 int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
 {
+    int job_scope = 0;
+    for (int i = 0; i < ac; i++)
+        job_scope |= strcmp(av[i], "container_scope=job") == 0;
+    if (!job_scope)
+        return 0;
     if (saved_argv == NULL && save_arguments(ac, av) != 0)
         return -1;
     if (load_core(sp, 1) != 0)

@@ -329,7 +329,9 @@ final class StepLifecycle {
         let state = shared.pointee
         let pid = state.pid
         if state.owns_process != 0, pid > 0 {
+            let start = Clock.now()
             endProcess(pid)
+            host.timing("end-container-process", since: start)
         }
         let enroot: EnrootRunner
         do {
