@@ -32,7 +32,6 @@ HOOK_SCRATCH := .build-hooks-release
 
 # The plugin Slurm loads is a small C front; it loads the Swift core ($(STAGE)/pyxis/, installed
 # as $(LIBDIR)/slurm/pyxis/) only in processes that need it (README "Architecture").
-CC ?= cc
 FRONT_CFLAGS ?= -O2 -fPIC -shared -Wall -Wextra -Werror
 FRONT_LDFLAGS ?= -Wl,--version-script=Sources/PyxisFront/exports.map -Wl,-z,nodelete -Wl,-z,now -ldl
 GENERATED := .build/generated
@@ -72,8 +71,7 @@ $(STDCXX_DIR)/libstdc++.so:
 
 install:
 	@test -f $(STAGE)/spank_pyxis.so || { echo "make install: run make first" >&2; exit 1; }
-	install -d $(DESTDIR)$(LIBDIR)/slurm $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d
-	install -d $(DESTDIR)$(LIBDIR)/slurm/pyxis
+	install -d $(DESTDIR)$(LIBDIR)/slurm/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d
 	install -m 0755 $(STAGE)/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so
 	install -m 0755 $(STAGE)/pyxis/spank_pyxis_core.so $(DESTDIR)$(LIBDIR)/slurm/pyxis/spank_pyxis_core.so
 	@for exe in $(EXECUTABLES) $(HOOKS); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe || exit 1; done
