@@ -25,6 +25,28 @@ out=$(as_user srun -n 2 sh -c 'echo $SLURM_PROCID' | sort | tr '\n' ' ')
 check "srun -n 2 runs both tasks" test "$out" = "0 1 "
 check "slurmd created runtime_path" test -d "$PYXIS_RUNTIME_PATH"
 
+# The plugin Slurm loads is a small C front: a step's slurmstepd maps the Swift core only when
+# a --container-* option or a PYXIS_* variable reaches it (README "Performance").
+# step_core_mapped [VAR=value...] -- [SRUN_ARGS...]: "yes" or "no" for the step's slurmstepd.
+step_core_mapped() {
+    local env=() task="" i
+    while [[ $1 != -- ]]; do env+=("$1"); shift; done
+    shift
+    as_user env "${env[@]}" srun "$@" sleep 2 >/dev/null 2>&1 &
+    local srun_pid=$!
+    for ((i = 0; i < 100; i++)); do
+        task=$(pgrep -u "$PYXIS_TEST_USER" -x sleep | head -1)
+        [[ -n $task ]] && break
+        sleep 0.05
+    done
+    if [[ -z $task ]]; then echo "no task"; wait "$srun_pid"; return; fi
+    grep -q spank_pyxis_core "/proc/$(awk '{print $4}' "/proc/$task/stat")/maps" && echo yes || echo no
+    wait "$srun_pid"
+}
+check "a plain step's slurmstepd does not load the Swift core" test "$(step_core_mapped --)" = no
+check "a step with a --container-* option loads it" test "$(step_core_mapped -- --container-mount-home)" = yes
+check "a step with a PYXIS_* variable loads it" test "$(step_core_mapped PYXIS_CONTAINER_MOUNT_HOME=1 --)" = yes
+
 # A step whose container cannot be made must fail with enroot's reason and never run the
 # command on the host (the image names below exist in no registry).
 marker=$PYXIS_TEST_WORK/home/ran-on-host
