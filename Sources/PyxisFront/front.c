@@ -69,11 +69,23 @@ static int core_path(char *path, size_t size)
     return snprintf(path, size, "%s/%s", self, CORE_RELATIVE_PATH) < (int)size ? 0 : -1;
 }
 
-#define BIND(field, symbol) \
-    if ((*(void **)&core.field = dlsym(handle, symbol)) == NULL) { \
-        slurm_error("pyxis: %s has no symbol %s", path, symbol); \
+/* Why the core could not be loaded, for a report from task_init in slurmstepd. */
+static char load_error[PATH_MAX + 256];
+/* slurmstepd: a container was asked for but the core could not be loaded. Slurm ignores a
+ * failing option callback and shows the user nothing from init_post_opt, so task_init fails the
+ * task with load_error: the command must not run on the host instead of in the container. */
+static int remote_failed;
+
+#define LOAD_ERROR(...) \
+    do { \
+        snprintf(load_error, sizeof(load_error), __VA_ARGS__); \
+        slurm_error("%s", load_error); \
         return -1; \
-    }
+    } while (0)
+
+#define BIND(field, symbol) \
+    if ((*(void **)&core.field = dlsym(handle, symbol)) == NULL) \
+        LOAD_ERROR("pyxis: %s has no symbol %s", path, symbol)
 
 /* Loads the core and runs its init; 0 on success. Once per process: a failure is reported
  * once, and later callbacks fail without repeating it. */
@@ -86,15 +98,11 @@ static int load_core(spank_t spank, int options_registered)
     if (failed)
         return -1;
     failed = 1;
-    if (core_path(path, sizeof(path)) != 0) {
-        slurm_error("pyxis: cannot find the directory of spank_pyxis.so, where %s should be", CORE_RELATIVE_PATH);
-        return -1;
-    }
+    if (core_path(path, sizeof(path)) != 0)
+        LOAD_ERROR("pyxis: cannot find the directory of spank_pyxis.so, where %s should be", CORE_RELATIVE_PATH);
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) {
-        slurm_error("pyxis: cannot load %s: %s (install it with `make install`)", path, dlerror());
-        return -1;
-    }
+    if (handle == NULL)
+        LOAD_ERROR("pyxis: cannot load the Swift core: %s (`make install` puts it beside spank_pyxis.so)", dlerror());
     BIND(init, "pyxis_swift_init");
     BIND(option, "pyxis_swift_option");
     BIND(init_post_opt, "pyxis_swift_init_post_opt");
@@ -103,8 +111,11 @@ static int load_core(spank_t spank, int options_registered)
     BIND(task_exit, "pyxis_swift_task_exit");
     BIND(exit, "pyxis_swift_exit");
     BIND(job_epilog, "pyxis_swift_job_epilog");
-    if (core.init(spank, saved_argc, saved_argv, options_registered) != 0)
+    if (core.init(spank, saved_argc, saved_argv, options_registered) != 0) {
+        /* The core said why (in slurmstepd: in slurmd's log). */
+        snprintf(load_error, sizeof(load_error), "pyxis: the plugin could not start on this node; see slurmd's log");
         return -1;
+    }
     core_loaded = 1;
     failed = 0;
     return 0;
@@ -113,8 +124,10 @@ static int load_core(spank_t spank, int options_registered)
 /* Remote option callback: the first option that arrives loads the core. */
 static int remote_option(int val, const char *optarg, int remote)
 {
-    if (load_core(NULL, 1) != 0)
+    if (load_core(NULL, 1) != 0) {
+        remote_failed = 1;
         return -1;
+    }
     return core.option(val, optarg, remote);
 }
 
@@ -171,12 +184,21 @@ int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 {
     (void)ac; (void)av;
     if (!core_loaded && spank_context() == S_CTX_REMOTE && job_has_pyxis_variable(sp) && load_core(sp, 1) != 0)
-        return -1;
+        remote_failed = 1;
     return core_loaded ? core.init_post_opt(sp) : 0;
 }
 
 int slurm_spank_user_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.user_init(sp) : 0; }
-int slurm_spank_task_init(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.task_init(sp) : 0; }
+int slurm_spank_task_init(spank_t sp, int ac, char **av)
+{
+    (void)ac; (void)av;
+    if (remote_failed) {
+        slurm_error("%s", load_error);
+        return -1;
+    }
+    return core_loaded ? core.task_init(sp) : 0;
+}
+
 int slurm_spank_task_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.task_exit(sp) : 0; }
 int slurm_spank_exit(spank_t sp, int ac, char **av) { (void)ac; (void)av; return core_loaded ? core.exit(sp) : 0; }
 

@@ -8,6 +8,8 @@ all_options=(
     container-entrypoint no-container-entrypoint container-entrypoint-log container-writable
     container-readonly container-env container-unshare
 )
+# A step that must not run creates this file if it does.
+marker=$PYXIS_TEST_WORK/home/ran-on-host
 
 for command in srun sbatch salloc; do
     help=$(as_user "$command" --help 2>&1 || true)
@@ -47,9 +49,31 @@ check "a plain step's slurmstepd does not load the Swift core" test "$(step_core
 check "a step with a --container-* option loads it" test "$(step_core_mapped -- --container-mount-home)" = yes
 check "a step with a PYXIS_* variable loads it" test "$(step_core_mapped PYXIS_CONTAINER_MOUNT_HOME=1 --)" = yes
 
+# A compute node whose front cannot load the core (an incomplete install) must fail container
+# steps with the reason, never run them on the host. srun gets a complete plugin through its own
+# slurm.conf; slurmstepd reads the system plugstack, which names a front without its core.
+nocore=$PYXIS_TEST_WORK/nocore
+mkdir -p "$nocore"
+cp "$PYXIS_PLUGIN" "$nocore/spank_pyxis.so"
+sed '/^PlugStackConfig=/d' /etc/slurm/slurm.conf > "$nocore/slurm.conf"
+echo "PlugStackConfig=$nocore/plugstack.conf" >> "$nocore/slurm.conf"
+echo "required $PYXIS_PLUGIN runtime_path=$PYXIS_RUNTIME_PATH" > "$nocore/plugstack.conf"
+chmod -R a+rX "$nocore"
+set_plugstack "$nocore/spank_pyxis.so" runtime_path="$PYXIS_RUNTIME_PATH"
+for how in --container-image=pyxis-test/missing:1 PYXIS_CONTAINER_IMAGE=pyxis-test/missing:1; do
+    rm -f "$marker"
+    if [[ $how == --* ]]; then words=(srun "$how"); else words=("$how" srun); fi
+    expect_failure "no core on the node, $how: the step fails with the reason" \
+        "pyxis: cannot load the Swift core: $nocore/pyxis/spank_pyxis_core.so" \
+        as_user env SLURM_CONF="$nocore/slurm.conf" "${words[@]}" touch "$marker"
+    check "...and did not run the command on the host" test ! -e "$marker"
+done
+expect_success "no core on the node: plain steps still run" "ok" as_user env SLURM_CONF="$nocore/slurm.conf" srun echo ok
+reset_plugstack
+rm -rf "$nocore"
+
 # A step whose container cannot be made must fail with enroot's reason and never run the
 # command on the host (the image names below exist in no registry).
-marker=$PYXIS_TEST_WORK/home/ran-on-host
 rm -f "$marker"
 expect_failure "a container step whose image cannot be imported fails clearly" \
     "pyxis: failed to import docker image docker://pyxis-test/missing:1" \
