@@ -117,6 +117,19 @@ final class FakeNode: NodeSystem {
         #expect(host.errors == ["--container-mounts: mount source './missing' does not exist on this node (resolved against the job's working directory: '/home/u/missing')"])
     }
 
+    @Test func slurmstepdFailsTheTaskForAnOptionItRejects() throws {
+        // Slurm ignores the callback's -1 in slurmstepd: the task must fail instead of running
+        // on the host without its container.
+        let host = FakeSpank(.remote)
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode(), optionsRegistered: true))
+        #expect(plugin.handleOption(.unshare, argument: "pid") == -1)
+        #expect(plugin.handleOption(.image, argument: "ubuntu") == 0)
+        #expect(plugin.postOptions() == 0)
+        #expect(plugin.activeOptions == nil)
+        #expect(plugin.taskInit() == -1)
+        #expect(host.errors.last == "--container-unshare: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts")
+    }
+
     @Test func slurmstepdHandsActiveOptionsToTheLifecycle() throws {
         let host = FakeSpank(.remote)
         let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))

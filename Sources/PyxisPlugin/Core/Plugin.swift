@@ -68,6 +68,12 @@ public final class Plugin {
             return 0
         } catch {
             host.log(.error, error.message)
+            // slurmstepd ignores a failing option callback and would run the step without
+            // the option — on the host. (srun checked the value already, but a login node can
+            // run another version of the plugin.) task_init fails the task instead.
+            if host.context == .remote, deferredError == nil {
+                deferredError = error
+            }
             return -1
         }
     }
@@ -97,7 +103,7 @@ public final class Plugin {
                     try checkMountSources(resolution.options.mounts)
                 }
             } catch {
-                deferredError = error
+                deferredError = deferredError ?? error
             }
             return 0
         case .slurmd, .jobScript, .unknown:
