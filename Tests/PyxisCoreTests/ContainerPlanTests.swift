@@ -25,47 +25,63 @@ import Testing
 
     @Test func temporaryFileImageStartsDirectlyWhenTheNodeCan() throws {
         let plan = try ContainerPlan.decide(options: options(image: "./img.sqsh"), config: config(), step: step,
-                                            listing: nil, squashfuse: { fuse })
+                                            listing: nil, rootfsWritable: false, squashfuse: { fuse })
         #expect(plan.action == .startFromFile(.file("/home/u/img.sqsh")))
         #expect(plan.containerName == "pyxis_42.3")
         #expect(plan.isTemporary)
-        #expect(plan.verboseNotes == ["starting directly from the squashfs file (use_squashfuse=auto: squashfuse found)"])
+        #expect(plan.verboseNotes == ["starting directly from the squashfs file (use_squashfuse=auto: read-only root filesystem, squashfuse found)"])
     }
 
     @Test func autoFallsBackToCreateAndSaysWhy() throws {
         let plan = try ContainerPlan.decide(options: options(image: "/img.sqsh"), config: config(), step: step,
-                                            listing: nil, squashfuse: { noFuse })
+                                            listing: nil, rootfsWritable: false, squashfuse: { noFuse })
         #expect(plan.action == .createAndStart(.file("/img.sqsh")))
         #expect(plan.verboseNotes == ["unpacking the image with enroot create (use_squashfuse=auto: squashfuse is not installed)"])
     }
 
     @Test func explicitSettingsAreObeyedWithoutProbing() throws {
         let off = try ContainerPlan.decide(options: options(image: "/i.sqsh"), config: config("use_squashfuse=0"), step: step,
-                                           listing: nil, squashfuse: { Issue.record("probed"); return fuse })
+                                           listing: nil, rootfsWritable: false, squashfuse: { Issue.record("probed"); return fuse })
         #expect(off.action == .createAndStart(.file("/i.sqsh")))
         let on = try ContainerPlan.decide(options: options(image: "/i.sqsh"), config: config("use_squashfuse=1"), step: step,
-                                          listing: nil, squashfuse: { Issue.record("probed"); return noFuse })
+                                          listing: nil, rootfsWritable: false, squashfuse: { Issue.record("probed"); return noFuse })
         #expect(on.action == .startFromFile(.file("/i.sqsh")))
+    }
+
+    /// enroot starts a squashfs file on an overlay that cannot rename the image's directories:
+    /// `auto` unpacks writable containers, `1` is the administrator's explicit choice.
+    @Test func autoUnpacksWritableContainers() throws {
+        let auto = try ContainerPlan.decide(options: options(image: "/i.sqsh"), config: config(), step: step,
+                                            listing: nil, rootfsWritable: true, squashfuse: { Issue.record("probed"); return fuse })
+        #expect(auto.action == .createAndStart(.file("/i.sqsh")))
+        #expect(auto.verboseNotes == ["unpacking the image with enroot create (use_squashfuse=auto: the root filesystem is writable, and only an unpacked one lets the image's directories be renamed or removed)"])
+        let on = try ContainerPlan.decide(options: options(image: "/i.sqsh"), config: config("use_squashfuse=1"), step: step,
+                                          listing: nil, rootfsWritable: true, squashfuse: { noFuse })
+        #expect(on.action == .startFromFile(.file("/i.sqsh")))
+        #expect(ContainerPlan.mayStartFromFile(options: try options(image: "/i.sqsh"), config: try config()))
+        #expect(!ContainerPlan.mayStartFromFile(options: try options(image: "/i.sqsh", name: "n"), config: try config()))
+        #expect(!ContainerPlan.mayStartFromFile(options: try options(image: "/i.sqsh", save: "/o.sqsh"), config: try config()))
+        #expect(!ContainerPlan.mayStartFromFile(options: try options(image: "/i.sqsh"), config: try config("use_squashfuse=0")))
     }
 
     @Test func savedContainersAreUnpacked() throws {
         let plan = try ContainerPlan.decide(options: options(image: "/i.sqsh", save: "out.sqsh"), config: config(), step: step,
-                                            listing: nil, squashfuse: { fuse })
+                                            listing: nil, rootfsWritable: false, squashfuse: { fuse })
         #expect(plan.action == .createAndStart(.file("/i.sqsh")))
     }
 
     @Test func registryImagesAreImportedIntoTheRuntimeDirectory() throws {
         let direct = try ContainerPlan.decide(options: options(image: "ubuntu:24.04"), config: config("runtime_path=/run/px/"),
-                                              step: step, listing: nil, squashfuse: { fuse })
+                                              step: step, listing: nil, rootfsWritable: false, squashfuse: { fuse })
         #expect(direct.action == .startFromFile(.enrootImport(uri: "docker://ubuntu:24.04", output: "/run/px/1001/42.3.squashfs")))
         let load = try ContainerPlan.decide(options: options(image: "ubuntu"), config: config("use_enroot_load=1", "use_squashfuse=0"),
-                                            step: step, listing: nil, squashfuse: { fuse })
+                                            step: step, listing: nil, rootfsWritable: false, squashfuse: { fuse })
         #expect(load.action == .createAndStart(.enrootLoad(uri: "docker://ubuntu")))
         let dockerd = try ContainerPlan.decide(options: options(image: "dockerd://local"), config: config("use_enroot_load=1", "use_squashfuse=0"),
-                                               step: step, listing: nil, squashfuse: { fuse })
+                                               step: step, listing: nil, rootfsWritable: false, squashfuse: { fuse })
         #expect(dockerd.action == .createAndStart(.enrootImport(uri: "dockerd://local", output: "/run/pyxis/1001/42.3.squashfs")))
         let importer = try ContainerPlan.decide(options: options(image: "ubuntu"), config: config("importer=/usr/bin/imp"),
-                                                step: step, listing: nil, squashfuse: { fuse })
+                                                step: step, listing: nil, rootfsWritable: false, squashfuse: { fuse })
         #expect(importer.action == .startFromFile(.importer(uri: "docker://ubuntu")))
     }
 
@@ -75,7 +91,7 @@ import Testing
         let empty = try listing()
         func decide(_ name: String, _ listing: EnrootListing, image: String? = "/i.sqsh", mounts: String? = nil) throws -> ContainerPlan {
             try ContainerPlan.decide(options: options(image: image, name: name, mounts: mounts), config: config(), step: step,
-                                     listing: listing, squashfuse: { fuse })
+                                     listing: listing, rootfsWritable: false, squashfuse: { fuse })
         }
         #expect(try decide("train", running).action == .attach(pid: 777))
         #expect(try decide("train", stopped).action == .start)
@@ -86,24 +102,28 @@ import Testing
         #expect(try decide("train", stopped, image: nil).action == .start)
         #expect(try !decide("train", empty).isTemporary)
 
-        #expect(throws: PyxisError("container 'train' already exists (--container-name=train:create needs a new name); remove it with: enroot remove pyxis_train")) {
+        // pyxis's words first, then what the user can do.
+        #expect(throws: PyxisError("error: \"create\" flag was passed to --container-name but the container already exists (pyxis_train; remove it with: enroot remove pyxis_train)")) {
             try decide("train:create", stopped)
         }
-        #expect(throws: PyxisError("container 'train' is not running (--container-name=train:exec attaches to a running container only)")) {
+        #expect(throws: PyxisError("error: \"exec\" flag was passed to --container-name but the container is not running (pyxis_train)")) {
             try decide("train:exec", stopped)
         }
-        #expect(throws: PyxisError("container 'train' does not exist on this node and no --container-image was given to create it")) {
+        #expect(throws: PyxisError("error: \"exec\" flag was passed to --container-name but the container is not running (pyxis_train does not exist)")) {
+            try decide("train:exec", empty, image: nil)
+        }
+        #expect(throws: PyxisError("error: a container with name \"pyxis_train\" does not exist, and --container-image is not set (give --container-image to create it on this node)")) {
             try decide("train", empty, image: nil)
         }
         let attached = try decide("train", running, mounts: "/data")
-        #expect(attached.warnings == ["ignoring --container-mounts: attaching to the running container 'train' keeps its mounts"])
+        #expect(attached.warnings == ["ignoring --container-mounts when attaching to a running container (pyxis_train keeps its own mounts)"])
     }
 
     @Test func jobScopeNamesAndTheBatchStep() throws {
         var batch = step
         batch.stepID = StepInfo.batchStep
         let plan = try ContainerPlan.decide(options: options(image: "/i.sqsh"), config: config("container_scope=job"), step: batch,
-                                            listing: nil, squashfuse: { fuse })
+                                            listing: nil, rootfsWritable: false, squashfuse: { fuse })
         #expect(plan.containerName == "pyxis_42_42.batch")
         #expect(ContainerPlan.needsListing(try options(image: "/i.sqsh")) == false)
         #expect(ContainerPlan.needsListing(try options(name: "x")) == true)
@@ -131,6 +151,14 @@ import Testing
         let pinned = try TaskEnvironmentChanges.compute(container: container, task: task, pinned: ["FOO", "LANG"])
         #expect(pinned.unset == ["LANGUAGE", "LC_ALL"])
         #expect(pinned.set == [Variable("PATH", "/usr/bin")])
+    }
+
+    /// `--container-env NAME` with NAME unset on the host changes nothing: the image's value stays.
+    @Test func aPinnedNameTheHostDoesNotSetKeepsTheImageValue() throws {
+        let container = Environment([("CUDA_VERSION", "11.8.0"), ("FOO", "image")])
+        let task = Environment([("FOO", "host")])
+        let changes = try TaskEnvironmentChanges.compute(container: container, task: task, pinned: ["CUDA_VERSION", "FOO"])
+        #expect(changes.set == [Variable("CUDA_VERSION", "11.8.0")])
     }
 
     @Test func containerLocaleIsKept() throws {

@@ -35,6 +35,8 @@ public struct CommandLineOptions: Equatable, Sendable {
 /// plugstack defaults.
 public struct ContainerOptions: Equatable, Sendable {
     public var image: ImageReference?
+    /// `--container-image` as the user wrote it, for messages (`importing docker image: IMAGE`).
+    public var imageText: String?
     public var mounts: [MountSpec] = []
     public var workdir: String?
     public var name: ContainerName?
@@ -123,6 +125,7 @@ public enum OptionResolver {
 
         var options = ContainerOptions()
         options.image = try parse(.image) { (text) throws(PyxisError) in try ImageReference(parsing: text) }
+        options.imageText = value(.image)?.text
         options.mounts = try parse(.mounts) { (text) throws(PyxisError) in try MountSpec.parseList(text) } ?? []
         options.workdir = try parse(.workdir) { (text) throws(PyxisError) in try PathValue.parseWorkdir(text) }
         options.name = try parse(.name) { (text) throws(PyxisError) in try ContainerName(parsing: text) }

@@ -11,6 +11,8 @@ struct ContainerHandles: ~Copyable {
     /// In the order they are joined: the user namespace first, which grants the capabilities
     /// needed to join the others.
     static let kinds = ["user", "cgroup", "mnt", "ipc", "uts", "net"]
+    /// How pyxis names each kind in its messages.
+    static let names = ["user": "user", "cgroup": "cgroup", "mnt": "mount", "ipc": "IPC", "uts": "UTS", "net": "network"]
 
     private var namespaces: [(kind: String, fd: Int32)] = []
     private var cwdFD: Int32 = -1
@@ -24,7 +26,7 @@ struct ContainerHandles: ~Copyable {
             guard fd >= 0 else {
                 let error = errno
                 closeAll()
-                throw LifecycleError("cannot open the \(kind) namespace of the container process \(pid): \(String(cString: strerror(error)))")
+                throw LifecycleError("unable to open \(Self.names[kind] ?? kind) namespace file: \(String(cString: strerror(error))) (/proc/\(pid)/ns/\(kind))")
             }
             opened.append((kind, fd))
         }
@@ -32,13 +34,13 @@ struct ContainerHandles: ~Copyable {
         guard cwd >= 0 else {
             let error = errno
             closeAll()
-            throw LifecycleError("cannot open the working directory of the container process \(pid): \(String(cString: strerror(error)))")
+            throw LifecycleError("couldn't get container directory: \(String(cString: strerror(error))) (/proc/\(pid)/cwd)")
         }
         guard let environ = Self.readEnviron(pid) else {
             let error = errno
             closeAll()
             close(cwd)
-            throw LifecycleError("cannot read the environment of the container process \(pid): \(String(cString: strerror(error)))")
+            throw LifecycleError("couldn't read /proc/\(pid)/environ: \(String(cString: strerror(error)))")
         }
         namespaces = opened
         cwdFD = cwd
@@ -69,19 +71,19 @@ struct ContainerHandles: ~Copyable {
         for (kind, fd) in namespaces {
             let own = csystem_namespace_is_own(fd, kind)
             if let requested = unshare.first(where: { $0.rawValue == kind }), own == 1 {
-                throw LifecycleError("--container-unshare=\(requested.rawValue): the container has no \(kind) namespace of its own (enroot did not create one)")
+                throw LifecycleError("error: --container-unshare=\(requested.rawValue) requested but the container is not in a separate \(Self.names[kind] ?? kind) namespace")
             }
             if own == 1 || (kind == "user" && privileged) { continue }
             let rc = csystem_setns(fd)
             guard rc == 0 else {
-                throw LifecycleError("cannot join the container's \(kind) namespace: \(String(cString: strerror(rc)))")
+                throw LifecycleError("couldn't join \(Self.names[kind] ?? kind) namespace: \(String(cString: strerror(rc)))")
             }
         }
         guard fchdir(cwdFD) == 0 else {
-            throw LifecycleError("cannot change to the container's working directory: \(String(cString: strerror(errno)))")
+            throw LifecycleError("couldn't chdir to container cwd: \(String(cString: strerror(errno)))")
         }
         if let workdir, chdir(workdir) != 0 {
-            throw LifecycleError("--container-workdir: cannot change to \(workdir) in the container: \(String(cString: strerror(errno)))")
+            throw LifecycleError("couldn't chdir to \(workdir): \(String(cString: strerror(errno))) (--container-workdir, inside the container)")
         }
     }
 }

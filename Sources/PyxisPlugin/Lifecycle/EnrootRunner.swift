@@ -67,7 +67,7 @@ struct EnrootRunner {
         do {
             logFD = try ProcessRunner.makeLogFile()
         } catch {
-            throw LifecycleError("cannot start the container", error)
+            throw LifecycleError("couldn't create in-memory log file", error)
         }
         defer { close(logFD) }
         let startTime = Clock.now()
@@ -77,7 +77,7 @@ struct EnrootRunner {
                                           environment: environment, identity: identity,
                                           stdoutFD: -1, logFD: logFD)
         } catch {
-            throw LifecycleError("cannot start the container", error)
+            throw LifecycleError("failed to start container", error)
         }
         let state = ProcessRunner.waitUntilStopped(pid)
         host.timing("enroot-start", since: startTime)
@@ -86,15 +86,18 @@ struct EnrootRunner {
         case .stopped:
             return Started(pid: pid, log: log)
         case .exited(let code):
-            let hint = entrypointRan
-                ? "; the image's entrypoint ran and did not run the command: try --no-container-entrypoint"
-                : ""
-            throw LifecycleError("failed to start the container: enroot start exited with status \(code) before the container was ready\(hint)", log: log)
+            var error = code == 0
+                ? LifecycleError("container exited too soon (enroot start ended before the container was ready)", log: log)
+                : LifecycleError("container start failed with error code: \(code)", log: log)
+            if entrypointRan {
+                error.hint = "if the image has an unusual entrypoint, try using --no-container-entrypoint"
+            }
+            throw error
         case .signaled(let signal):
-            throw LifecycleError("failed to start the container: enroot start was killed by signal \(signal)", log: log)
+            throw LifecycleError("container exited too soon (enroot start was killed by signal \(signal))", log: log)
         case .error(let error):
             kill(pid, SIGKILL)
-            throw LifecycleError("failed to start the container", error)
+            throw LifecycleError("container start error", error)
         }
     }
 }

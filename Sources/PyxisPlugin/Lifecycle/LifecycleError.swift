@@ -7,10 +7,15 @@ import PyxisSystem
 struct LifecycleError: Error {
     var message: String
     var log: [String] = []
+    /// `.verbose` for a failure another task has already explained to the user.
+    var level: LogLevel = .error
+    /// A line shown after the log: what the user may try.
+    var hint: String?
 
-    init(_ message: String, log: [String] = []) {
+    init(_ message: String, log: [String] = [], level: LogLevel = .error) {
         self.message = message
         self.log = log
+        self.level = level
     }
 
     init(_ error: PyxisError) { self.init(error.message) }
@@ -18,12 +23,14 @@ struct LifecycleError: Error {
     init(_ what: String, _ error: SystemError) { self.init("\(what): \(error.description)") }
 
     func report(to host: SlurmHost) {
-        host.log(.error, message)
-        guard !log.isEmpty else { return }
-        host.log(.error, "printing enroot log file:")
-        for line in log {
-            host.log(.error, "    " + line)
+        host.log(level, message)
+        if !log.isEmpty {
+            host.log(.error, "printing enroot log file:")
+            for line in log {
+                host.log(.error, "    " + line)
+            }
         }
+        if let hint { host.log(level, hint) }
     }
 }
 

@@ -95,7 +95,7 @@ final class StepLifecycle {
         var locked = true
         defer { if locked { csystem_shared_unlock(shared) } }
         if lockResult == EOWNERDEAD {
-            throw LifecycleError("another task of this step died while setting up the container; nothing was started")
+            throw LifecycleError("a previous task terminated unexpectedly during container setup; nothing was started")
         }
         if shared.pointee.state == Int32(CSYSTEM_STATE_NONE) {
             let total = Clock.now()
@@ -109,7 +109,8 @@ final class StepLifecycle {
             host.timing("total", since: total)
         }
         guard shared.pointee.state == Int32(CSYSTEM_STATE_READY) else {
-            throw LifecycleError("the container could not be set up (the first task of this step on this node reported why)")
+            // The task that tried has said why; one failure message per node is enough.
+            throw LifecycleError("container was not started successfully by another task", level: .verbose)
         }
         let pid = shared.pointee.pid
         let handles = try ContainerHandles(pid: pid)
@@ -128,7 +129,7 @@ final class StepLifecycle {
             do {
                 _ = try FakeSuccessFilter.install(setNoNewPrivs: false)
             } catch {
-                throw LifecycleError("cannot install the seccomp filter: \(error.description)")
+                throw LifecycleError("seccomp filter failed: \(error.description)")
             }
         }
         _ = csystem_shared_lock(shared)
@@ -148,25 +149,38 @@ final class StepLifecycle {
             }
         }
         let listing = ContainerPlan.needsListing(options) ? try enroot.list() : nil
+        let installation = LazyEnrootInstallation(path: enroot.enroot)
         let plan: ContainerPlan
         do {
-            plan = try ContainerPlan.decide(options: options, config: config, step: step, listing: listing,
-                                            squashfuse: { NodeProbe.squashfuseSupport() })
+            plan = try ContainerPlan.decide(
+                options: options, config: config, step: step, listing: listing,
+                rootfsWritable: ContainerPlan.mayStartFromFile(options: options, config: config)
+                    ? installation.isEnabled("ENROOT_ROOTFS_WRITABLE", option: options.writable, job: host.jobEnvironment)
+                    : options.writable ?? false,
+                squashfuse: {
+                    NodeProbe.squashfuseSupport(nativeOverlay: installation.isEnabled(
+                        "ENROOT_NATIVE_OVERLAYFS", option: nil, job: host.jobEnvironment))
+                })
         } catch {
             throw LifecycleError(error)
         }
         for warning in plan.warnings { host.log(.info, warning) }
         for note in plan.verboseNotes { host.log(.verbose, note) }
+        if case .attach = plan.action {} else {
+            try checkFeatures(of: installation)
+        }
 
+        let setupStart = Clock.now()
         switch plan.action {
         case .attach(let pid):
             shared.pointee.pid = pid
+            return
         case .start:
             try startProcess(enroot, target: plan.containerName, keepStopped: false, shared)
         case .createAndStart(let source):
             shared.pointee.creating = 1
             do {
-                try create(enroot, name: plan.containerName, from: source)
+                try create(enroot, name: plan.containerName, from: source, shared)
                 shared.pointee.created = 1
                 try startProcess(enroot, target: plan.containerName, keepStopped: false, shared)
             } catch {
@@ -178,8 +192,28 @@ final class StepLifecycle {
                 throw error
             }
         case .startFromFile(let source):
-            let file = try obtainFile(enroot, source)
+            let file = try obtainFile(enroot, source, shared)
+            host.log(.verbose, "skipping container creation (squashfuse enabled)")
+            host.log(.verbose, "starting container from squashfs: \(file)")
             try startProcess(enroot, target: file, keepStopped: true, shared)
+        }
+        host.log(.verbose, "completed container setup in \(Int((Clock.now() - setupStart).rounded())) ms")
+    }
+
+    /// Fails before anything is made when the step asks for what this node's enroot cannot do:
+    /// enroot 4.1.2 ignores `ENROOT_UNSHARE_*` and reads fstab escapes in mount entries
+    /// literally, which would otherwise give a shared namespace or a mount of the wrong path.
+    private func checkFeatures(of installation: LazyEnrootInstallation) throws(LifecycleError) {
+        if let namespace = options.unshare.first, !installation.value.supportsUnshare {
+            throw LifecycleError("--container-unshare: the enroot on this node (\(installation.path)) cannot create a separate \(namespace.rawValue) namespace: --container-unshare needs an enroot newer than 4.1.2 (its main branch); nothing was started")
+        }
+        guard !installation.value.unescapesMountFields else { return }
+        for mount in options.mounts {
+            var paths = [mount.destination]
+            if case .path(let source) = mount.source { paths.append(source) }
+            if let path = paths.first(where: { $0.contains(where: { " \t\\".contains($0) }) }) {
+                throw LifecycleError("--container-mounts: '\(path)' holds a space, tab or backslash, which the enroot on this node (\(installation.path)) cannot read in a mount entry: that needs an enroot newer than 4.1.2 (its main branch); nothing was started")
+            }
         }
     }
 
@@ -193,58 +227,76 @@ final class StepLifecycle {
         }
     }
 
+    /// The image as the user wrote it, for messages.
+    private var imageText: String { options.imageText ?? "" }
+
     /// The squashfs file of `source` (importing it when needed).
-    private func obtainFile(_ enroot: EnrootRunner, _ source: ContainerPlan.ImageSource) throws(LifecycleError) -> String {
+    private func obtainFile(_ enroot: EnrootRunner, _ source: ContainerPlan.ImageSource,
+                            _ shared: UnsafeMutablePointer<csystem_shared>) throws(LifecycleError) -> String {
         switch source {
         case .file(let path):
             return path
         case .enrootImport(let uri, let output):
-            announceImport(uri)
-            try enroot.enroot("import", ["import", "--output", output, uri], failure: "failed to import docker image \(uri)")
+            announceImport()
+            try enroot.enroot("import", ["import", "--output", output, uri], failure: "failed to import docker image: \(imageText)")
+            host.notice("imported docker image: \(imageText)")
             return output
         case .importer(let uri):
             guard let importer = config.importer else { return uri }
-            announceImport(uri)
-            let result = try enroot.run("importer-get", importer, ["get", uri], failure: "failed to import \(uri) with the importer \(importer)", captureOutput: true)
+            announceImport()
+            // Recorded before it runs: a get that fails half-way may have made files too.
+            shared.pointee.importer_pending = 1
+            let failure = "failed to import docker image: \(imageText) (importer: \(importer))"
+            let result = try enroot.run("importer-get", importer, ["get", uri], failure: failure, captureOutput: true)
             let path = result.output.split(separator: "\n").first.map(String.init) ?? ""
             guard path.hasPrefix("/") else {
-                throw LifecycleError("the importer \(importer) printed \(path.isEmpty ? "nothing" : "'\(path)'") instead of the absolute path of a squashfs file", log: result.logLines)
+                throw LifecycleError("importer did not return a squashfs path: \(importer) printed \(path.isEmpty ? "nothing" : "'\(path)'") instead of the absolute path of a squashfs file", log: result.logLines)
             }
+            host.notice("imported docker image: \(imageText)")
+            host.log(.verbose, "importer squashfs path: \(path)")
             return path
         case .enrootLoad(let uri):
             return uri
         }
     }
 
-    private func announceImport(_ uri: String) {
+    /// pyxis's line before an import, shown for one-task steps (they may be interactive) and
+    /// for the batch step, which Slurm counts as zero tasks.
+    private func announceImport() {
         if step.totalTaskCount <= 1 {
-            host.notice("importing docker image: \(uri)")
+            host.notice("importing docker image: \(imageText)")
         }
     }
 
-    private func create(_ enroot: EnrootRunner, name: String, from source: ContainerPlan.ImageSource) throws(LifecycleError) {
+    private func create(_ enroot: EnrootRunner, name: String, from source: ContainerPlan.ImageSource,
+                        _ shared: UnsafeMutablePointer<csystem_shared>) throws(LifecycleError) {
         if case .enrootLoad(let uri) = source {
-            announceImport(uri)
-            try enroot.enroot("load", ["load", "--name", name, uri], failure: "failed to import docker image \(uri)")
+            announceImport()
+            try enroot.enroot("load", ["load", "--name", name, uri], failure: "failed to import docker image: \(imageText)")
+            host.notice("imported docker image: \(imageText)")
             return
         }
-        let file = try obtainFile(enroot, source)
-        try enroot.enroot("create", ["create", "--name", name, file], failure: "failed to create the container filesystem \(name)")
+        let file = try obtainFile(enroot, source, shared)
+        host.log(.verbose, "creating container filesystem: \(name)")
+        try enroot.enroot("create", ["create", "--name", name, file],
+                          failure: "failed to create container filesystem for image: \(imageText.isEmpty ? file : imageText)")
         // The unpacked filesystem is all that is needed now.
         switch source {
         case .enrootImport(_, let output):
             unlink(output)
         case .importer:
-            releaseImporter(enroot)
+            releaseImporter(enroot, shared)
         case .file, .enrootLoad:
             break
         }
     }
 
-    private func releaseImporter(_ enroot: EnrootRunner) {
-        guard let importer = config.importer else { return }
+    /// `IMPORTER release`, once for the step's `get` (see `importer_pending`).
+    private func releaseImporter(_ enroot: EnrootRunner, _ shared: UnsafeMutablePointer<csystem_shared>) {
+        guard let importer = config.importer, shared.pointee.importer_pending != 0 else { return }
+        shared.pointee.importer_pending = 0
         do {
-            try enroot.run("importer-release", importer, ["release"], failure: "the importer \(importer) failed to release its files")
+            try enroot.run("importer-release", importer, ["release"], failure: "failed to call importer release: \(importer)")
         } catch {
             error.report(to: host)
         }
@@ -256,6 +308,7 @@ final class StepLifecycle {
         let confPath = runtimeDirectory + "/\(step.stepLabel).conf"
         try writeStartConfig(to: confPath)
         defer { unlink(confPath) }
+        host.log(.verbose, "starting container: \(target)")
         let started = try enroot.start(target: target, conf: confPath, entrypointRan: options.entrypoint)
         shared.pointee.pid = started.pid
         shared.pointee.owns_process = 1
@@ -350,12 +403,11 @@ final class StepLifecycle {
         if case .uri = options.image, config.importer == nil {
             RuntimeDirectory.remove(ContainerPlan.temporarySquashfsName(step: step), in: runtimeDirectory)
         }
-        if case .uri = options.image, config.importer != nil {
-            releaseImporter(enroot)
-        }
+        releaseImporter(enroot, shared)
         if (options.name == nil || state.created == 0) && (state.creating != 0 || state.created != 0) {
+            host.log(.verbose, "removing container filesystem: \(containerName)")
             do {
-                try enroot.enroot("remove", ["remove", "-f", containerName], failure: "failed to remove the container \(containerName)")
+                try enroot.enroot("remove", ["remove", "-f", containerName], failure: "failed to remove container filesystem: \(containerName)")
             } catch {
                 error.report(to: host)
             }
@@ -396,12 +448,13 @@ final class StepLifecycle {
         let (directory, base) = Self.split(target)
         let temporary = (directory == "/" ? "" : directory) + "/.\(base).pyxis-\(step.stepLabel).tmp"
         do throws(LifecycleError) {
-            try enroot.enroot("export", ["export", "-f", "-o", temporary, containerName], failure: "failed to export the container to \(target)")
+            let failure = "failed to export container \(containerName) to \(options.save ?? target)"
+            try enroot.enroot("export", ["export", "-f", "-o", temporary, containerName], failure: failure)
             guard let mv = NodeProbe.findExecutable("mv") else {
-                throw LifecycleError("cannot save to \(target): mv not found")
+                throw LifecycleError("\(failure): mv not found")
             }
-            try enroot.run("rename", mv, ["-f", "-T", "--", temporary, target], failure: "cannot move the exported container into place at \(target)")
-            host.log(.verbose, "saved the container to \(target)")
+            try enroot.run("rename", mv, ["-f", "-T", "--", temporary, target], failure: "\(failure) (moving the exported file into place)")
+            host.notice("exported container \(containerName) to \(options.save ?? target)")
         } catch {
             error.report(to: host)
             if let rm = NodeProbe.findExecutable("rm") {

@@ -76,6 +76,9 @@ typedef struct {
      * (remove it if the step ends before it is complete) / is complete. */
     int creating;
     int created;
+    /* The importer's `get` ran and its `release` has not: the cleanup releases it (one
+     * release per get). */
+    int importer_pending;
 } csystem_shared;
 
 /* NULL on failure (errno set). */

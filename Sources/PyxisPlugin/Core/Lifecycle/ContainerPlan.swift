@@ -52,17 +52,27 @@ public struct ContainerPlan: Equatable, Sendable {
         }
     }
 
+    /// True when `decide` may start straight from a squashfs file, and so asks whether the root
+    /// filesystem is writable and whether the node can mount squashfs files.
+    public static func mayStartFromFile(options: ContainerOptions, config: PluginConfig) -> Bool {
+        options.name == nil && options.save == nil && config.useSquashfuse != .off
+    }
+
     /// True when the plan needs to know which containers exist (`enroot list -f`).
     public static func needsListing(_ options: ContainerOptions) -> Bool { options.name != nil }
 
     /// - Parameters:
     ///   - listing: `enroot list -f` of the job's user; required when `needsListing`.
+    ///   - rootfsWritable: whether enroot will make the root filesystem writable (the option,
+    ///     else enroot's own setting): `auto` starts such a container only from an unpacked
+    ///     filesystem (docs/design.md, "Starting from a squashfs file").
     ///   - squashfuse: checked only when a temporary unsaved container could use it.
     public static func decide(
         options: ContainerOptions,
         config: PluginConfig,
         step: StepInfo,
         listing: EnrootListing?,
+        rootfsWritable: Bool,
         squashfuse: () -> SquashfuseSupport
     ) throws(PyxisError) -> ContainerPlan {
         let containerName = EnrootContainerName.make(
@@ -72,19 +82,18 @@ public struct ContainerPlan: Equatable, Sendable {
         if let name = options.name {
             let exists = listing?.contains(containerName) ?? false
             let pid = listing?.runningPID(of: containerName)
-            let given = "--container-name=\(name.name)"
             switch name.flag {
             case .create where exists:
-                throw PyxisError("container '\(name.name)' already exists (\(given):create needs a new name); remove it with: enroot remove \(containerName)")
+                throw PyxisError("error: \"create\" flag was passed to --container-name but the container already exists (\(containerName); remove it with: enroot remove \(containerName))")
             case .exec where pid == nil:
-                throw PyxisError("container '\(name.name)' is not running (\(given):exec attaches to a running container only)")
+                throw PyxisError("error: \"exec\" flag was passed to --container-name but the container is not running (\(containerName)\(exists ? "" : " does not exist"))")
             case .exec, .auto:
                 if let pid {
                     plan.action = .attach(pid: pid)
                     if !options.mounts.isEmpty {
-                        plan.warnings.append("ignoring --container-mounts: attaching to the running container '\(name.name)' keeps its mounts")
+                        plan.warnings.append("ignoring --container-mounts when attaching to a running container (\(containerName) keeps its own mounts)")
                     }
-                    plan.verboseNotes.append("attaching to the running container \(containerName) (pid \(pid))")
+                    plan.verboseNotes.append("reusing existing container namespaces: attaching to the running container \(containerName) (pid \(pid))")
                     return plan
                 }
             case .create, .noExec:
@@ -92,11 +101,11 @@ public struct ContainerPlan: Equatable, Sendable {
             }
             if exists {
                 plan.action = .start
-                plan.verboseNotes.append("starting on the existing container filesystem \(containerName); the image is not imported")
+                plan.verboseNotes.append("reusing existing container filesystem: starting \(containerName); the image is not imported")
                 return plan
             }
             guard let image = options.image else {
-                throw PyxisError("container '\(name.name)' does not exist on this node and no --container-image was given to create it")
+                throw PyxisError("error: a container with name \"\(containerName)\" does not exist, and --container-image is not set (give --container-image to create it on this node)")
             }
             plan.action = .createAndStart(source(for: image, options: options, config: config, step: step, allowLoad: true))
             return plan
@@ -115,12 +124,18 @@ public struct ContainerPlan: Equatable, Sendable {
                 plan.verboseNotes.append("unpacking the image with enroot create (use_squashfuse=0)")
             case .on:
                 direct = true
-                plan.verboseNotes.append("starting directly from the squashfs file (use_squashfuse=1)")
+                plan.verboseNotes.append(rootfsWritable
+                    ? "starting directly from the squashfs file (use_squashfuse=1; the writable root filesystem is an overlay: renaming or removing the image's directories fails there)"
+                    : "starting directly from the squashfs file (use_squashfuse=1)")
+            case .auto where rootfsWritable:
+                // enroot starts a squashfs file on an overlay that cannot rename or remove the
+                // image's directories (EXDEV/EIO): package managers fail there.
+                plan.verboseNotes.append("unpacking the image with enroot create (use_squashfuse=auto: the root filesystem is writable, and only an unpacked one lets the image's directories be renamed or removed)")
             case .auto:
                 let support = squashfuse()
                 direct = support.available
                 plan.verboseNotes.append(direct
-                    ? "starting directly from the squashfs file (use_squashfuse=auto: \(support.reason))"
+                    ? "starting directly from the squashfs file (use_squashfuse=auto: read-only root filesystem, \(support.reason))"
                     : "unpacking the image with enroot create (use_squashfuse=auto: \(support.reason))")
             }
         }

@@ -2,8 +2,8 @@ import EnvRemap
 
 /// How a task's environment changes when it joins the container (SPEC §4): the host's locale
 /// variables go (they name locales the image may not have), the container process's variables
-/// come in, except those the user pinned with `--container-env`, and PyTorch images get the
-/// per-task `RANK`/`LOCAL_RANK`.
+/// come in, except those the user pinned with `--container-env` and set on the host, and
+/// PyTorch images get the per-task `RANK`/`LOCAL_RANK`.
 public struct TaskEnvironmentChanges: Equatable, Sendable {
     public var unset: [String] = []
     public var set: [Variable] = []
@@ -22,7 +22,9 @@ public struct TaskEnvironmentChanges: Equatable, Sendable {
         for name in localeVariables where !pinnedSet.contains(name) && !container.contains(name) {
             changes.unset.append(name)
         }
-        for variable in container.variables where !pinnedSet.contains(variable.name) {
+        // A pinned name keeps the task's value; when the task has none, the image's value
+        // stays (as pyxis does, with spank_setenv's no-overwrite mode).
+        for variable in container.variables where !pinnedSet.contains(variable.name) || !task.contains(variable.name) {
             changes.set.append(variable)
         }
         do {

@@ -1,0 +1,59 @@
+import Testing
+@testable import PyxisCore
+
+@Suite struct EnrootInstallationTests {
+    /// The lines that matter, as enroot's main branch writes them into /usr/bin/enroot.
+    let mainScript = """
+        config::init "/etc/enroot/enroot.conf"
+        config::export ENROOT_ROOTFS_WRITABLE  false
+        config::export ENROOT_NATIVE_OVERLAYFS true
+        config::export ENROOT_ROOTFS_WRITABLE  true
+            if [ -v net ]; then
+                export ENROOT_UNSHARE_NET=y
+        """
+    let releaseScript = """
+        config::init "/opt/enroot/etc/enroot.conf"
+        config::export ENROOT_ROOTFS_WRITABLE  false
+        config::init <(sed -n '/^#[[:space:]]*ENROOT_/s/#//p' "${conf}") true; config::fini
+        """
+
+    @Test func readsTheScript() {
+        let main = EnrootInstallation(script: mainScript)
+        #expect(main.sysconfDirectory == "/etc/enroot")
+        #expect(main.defaults == ["ENROOT_ROOTFS_WRITABLE": "false", "ENROOT_NATIVE_OVERLAYFS": "true"])
+        #expect(main.supportsUnshare && main.unescapesMountFields)
+        let release = EnrootInstallation(script: releaseScript)
+        #expect(release.sysconfDirectory == "/opt/enroot/etc")
+        #expect(!release.supportsUnshare && !release.unescapesMountFields)
+        #expect(EnrootInstallation(script: "").sysconfDirectory == "/etc/enroot")
+    }
+
+    @Test(arguments: [("y", true), ("yes", true), ("1", true), ("0", true), ("true", true),
+                      ("n", false), ("no", false), ("NO", false), ("f", false), ("False", false), ("", false)])
+    func switchValuesAsEnrootReadsThem(value: String, enabled: Bool) {
+        #expect(EnrootInstallation.isEnabled(value) == enabled)
+    }
+
+    @Test func configurationFilesFirstAssignmentWins() {
+        let conf = """
+            #ENROOT_ROOTFS_WRITABLE     yes
+              ENROOT_ROOTFS_WRITABLE   "yes"
+            ENROOT_ROOTFS_WRITABLE no
+            ENROOT_REMAP_ROOT=y
+            NOT_ENROOT y
+            """
+        let settings = EnrootInstallation.settings(inConfigurationFiles: [conf, "ENROOT_NATIVE_OVERLAYFS no\nENROOT_REMAP_ROOT n"])
+        #expect(settings == ["ENROOT_ROOTFS_WRITABLE": "yes", "ENROOT_REMAP_ROOT": "y", "ENROOT_NATIVE_OVERLAYFS": "no"])
+    }
+
+    /// The value pyxis passes in enroot's environment, then the files, then the script's default.
+    @Test func precedence() {
+        let main = EnrootInstallation(script: mainScript)
+        #expect(!main.isEnabled("ENROOT_ROOTFS_WRITABLE", environment: nil, configured: [:]))
+        #expect(main.isEnabled("ENROOT_ROOTFS_WRITABLE", environment: nil, configured: ["ENROOT_ROOTFS_WRITABLE": "yes"]))
+        #expect(!main.isEnabled("ENROOT_ROOTFS_WRITABLE", environment: "n", configured: ["ENROOT_ROOTFS_WRITABLE": "yes"]))
+        #expect(main.isEnabled("ENROOT_ROOTFS_WRITABLE", environment: "", configured: ["ENROOT_ROOTFS_WRITABLE": "yes"]))
+        #expect(main.isEnabled("ENROOT_NATIVE_OVERLAYFS", environment: nil, configured: [:]))
+        #expect(!main.isEnabled("ENROOT_NATIVE_OVERLAYFS", environment: nil, configured: ["ENROOT_NATIVE_OVERLAYFS": "no"]))
+    }
+}
