@@ -45,7 +45,7 @@ struct EnrootRunner {
     }
 
     func list() throws(LifecycleError) -> EnrootListing {
-        let result = try enroot("list", ["list", "-f"], failure: "cannot list the containers with enroot list -f", captureOutput: true)
+        let result = try enroot("list", ["list", "-f"], failure: "couldn't get list of existing container filesystems", captureOutput: true)
         do {
             return try EnrootListing(parsing: result.output)
         } catch {

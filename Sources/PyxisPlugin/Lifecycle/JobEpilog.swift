@@ -8,15 +8,15 @@ enum JobEpilog {
     static func run(host: SlurmHost, config: PluginConfig) -> Int32 {
         guard config.containerScope == .job else { return 0 }
         guard let job = host.job() else {
-            host.log(.error, "job epilog: Slurm did not give the job's uid and id; cannot remove the job's containers")
+            host.log(.error, "epilog: couldn't get job ID: Slurm did not give the job's uid and id; cannot remove the job's containers")
             return -1
         }
         guard let user = PasswdEntry(uid: job.uid) else {
-            host.log(.error, "job epilog: no passwd entry for uid \(job.uid); cannot remove the job's containers")
+            host.log(.error, "epilog: couldn't cleanup pyxis containers for job \(job.jobID): no passwd entry for uid \(job.uid)")
             return -1
         }
         guard let enroot = NodeProbe.findExecutable("enroot") else {
-            host.log(.error, "job epilog: enroot is not installed on this node (not found in \(NodeProbe.searchPath)); cannot remove the job's containers")
+            host.log(.error, "epilog: couldn't cleanup pyxis containers for job \(job.jobID): enroot is not installed on this node (not found in \(NodeProbe.searchPath))")
             return -1
         }
         let gid = job.gid == UInt32.max ? user.gid : job.gid
@@ -30,18 +30,28 @@ enum JobEpilog {
                                   host: host)
         let prefix = EnrootContainerName.jobPrefix(jobID: job.jobID)
         do throws(LifecycleError) {
-            let names = try runner.list().containers.keys.filter { $0.hasPrefix(prefix) }.sorted()
-            host.log(.verbose, "job epilog: removing \(names.count) container(s) of job \(job.jobID) for \(user.name)")
+            let names = try listing(runner).filter { $0.hasPrefix(prefix) }.sorted()
+            for name in names { host.log(.verbose, "epilog: removing container \(name)") }
             guard !names.isEmpty else { return 0 }
-            try runner.enroot("remove", ["remove", "-f"] + names, failure: "job epilog: failed to remove the job's containers")
-            let left = try runner.list().containers.keys.filter { $0.hasPrefix(prefix) }.sorted()
+            try runner.enroot("remove", ["remove", "-f"] + names, failure: "epilog: failed to remove container \(names.joined(separator: ", "))")
+            host.log(.verbose, "epilog: checking for leftover containers")
+            let left = try listing(runner).filter { $0.hasPrefix(prefix) }.sorted()
             guard left.isEmpty else {
-                throw LifecycleError("job epilog: containers of job \(job.jobID) are still there after enroot remove: \(left.joined(separator: ", "))")
+                throw LifecycleError("epilog: container \(left.joined(separator: ", ")) was not removed (job \(job.jobID))")
             }
+            host.log(.verbose, "epilog: no leftover containers")
             return 0
         } catch {
             error.report(to: host)
             return -1
+        }
+    }
+
+    private static func listing(_ runner: EnrootRunner) throws(LifecycleError) -> [String] {
+        do {
+            return Array(try runner.list().containers.keys)
+        } catch {
+            throw LifecycleError("epilog: couldn't get list of existing containers: \(error.message)", log: error.log)
         }
     }
 }

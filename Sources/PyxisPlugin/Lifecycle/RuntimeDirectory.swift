@@ -8,15 +8,15 @@ enum RuntimeDirectory {
     /// following a symlink: the user owns it and could have replaced it with one.
     static func create(_ path: String, uid: UInt32, gid: UInt32) throws(LifecycleError) {
         if mkdir(path, 0o700) != 0, errno != EEXIST {
-            throw LifecycleError("cannot create the runtime directory \(path): \(String(cString: strerror(errno))) (is runtime_path set to a directory slurmd created?)")
+            throw LifecycleError("couldn't mkdir \(path): \(String(cString: strerror(errno))) (the user's runtime directory: is runtime_path a directory slurmd created?)")
         }
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
-            throw LifecycleError("cannot open the runtime directory \(path): \(String(cString: strerror(errno))) (a symlink is not accepted)")
+            throw LifecycleError("couldn't mkdir \(path): \(String(cString: strerror(errno))) (it exists and is not a directory; a symlink is not accepted)")
         }
         defer { close(fd) }
         guard fchown(fd, uid, gid) == 0, fchmod(fd, 0o700) == 0 else {
-            throw LifecycleError("cannot give the runtime directory \(path) to uid \(uid): \(String(cString: strerror(errno)))")
+            throw LifecycleError("couldn't chown \(path): \(String(cString: strerror(errno))) (to uid \(uid))")
         }
     }
 
@@ -50,12 +50,12 @@ final class NameLock {
         while true {
             let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
-                throw LifecycleError("cannot create the lock file \(path): \(String(cString: strerror(errno)))")
+                throw LifecycleError("failed to acquire container setup lock: \(String(cString: strerror(errno))) (creating \(path))")
             }
             while flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 guard errno == EWOULDBLOCK || errno == EINTR else {
                     close(fd)
-                    throw LifecycleError("cannot lock \(path): \(String(cString: strerror(errno)))")
+                    throw LifecycleError("failed to acquire container setup lock: \(String(cString: strerror(errno))) (\(path))")
                 }
                 if !waited {
                     onWait()
@@ -63,7 +63,7 @@ final class NameLock {
                 }
                 guard Clock.now() < deadline else {
                     close(fd)
-                    throw LifecycleError("gave up after \(Int(timeout)) s waiting for another step to finish setting up this container; try again later")
+                    throw LifecycleError("failed to acquire container setup lock: gave up after \(Int(timeout)) s waiting for another step to finish setting up this container; try again later")
                 }
                 usleep(100_000)
             }

@@ -11,7 +11,7 @@ public struct EnrootListing: Equatable, Sendable {
         var lines = output.split(separator: "\n", omittingEmptySubsequences: true)[...]
         guard let header = lines.popFirst() else { return }
         guard header.split(separator: " ").first == "NAME" else {
-            throw PyxisError("unexpected output of enroot list -f: the first line is \(quoted(String(header.prefix(80)))), not the NAME PID ... header")
+            throw PyxisError("\"enroot list -f\" did not produce any usable output: the first line is \(quoted(String(header.prefix(80)))), not the NAME PID ... header")
         }
         for line in lines {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -19,7 +19,7 @@ public struct EnrootListing: Equatable, Sendable {
             var pid: Int32?
             if fields.count > 1 {
                 guard let parsed = Int32(fields[1]), parsed > 0 else {
-                    throw PyxisError("unexpected output of enroot list -f: \(quoted(String(fields[1]))) in the PID column of \(quoted(String(name)))")
+                    throw PyxisError("\"enroot list -f\" did not produce any usable output: \(quoted(String(fields[1]))) in the PID column of \(quoted(String(name)))")
                 }
                 pid = parsed
             }
