@@ -1,0 +1,62 @@
+# --container-image with registry images on real enroot: the forms users write, pyxis's
+# import messages, and images that cannot be imported.
+load helpers
+
+setup_file() { plugstack; }
+teardown() { sweep; }
+
+@test "a registry image prints 'importing' then 'imported', with the image as written" {
+    usrun --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    assert_output_is registry
+    local lines
+    lines=$(grep '^pyxis: ' <<<"$stderr")
+    [[ $lines == "pyxis: importing docker image: $PYXIS_TEST_IMAGE_URI"$'\n'"pyxis: imported docker image: $PYXIS_TEST_IMAGE_URI" ]] || {
+        echo "pyxis lines: $lines" >&2; false; }
+    assert_nothing_left
+}
+
+@test "a step of several tasks imports silently (pyxis prints the import lines for one task only)" {
+    usrun -n 2 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    assert_output_is $'registry\nregistry'
+    [[ $(stderr_lines "docker image") -eq 0 ]]
+}
+
+@test "docker:// is passed to enroot as it is" {
+    usrun --container-image="docker://$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    assert_output_is registry
+    [[ $(stderr_lines "pyxis: imported docker image: docker://$PYXIS_TEST_IMAGE_URI") -eq 1 ]]
+}
+
+@test "docker.io/IMAGE, index.docker.io/IMAGE and docker.io#IMAGE name Docker Hub (enroot main)" {
+    enroot_is_main || skip "enroot 4.1.2 has no Docker Hub aliases"
+    local form
+    for form in "docker.io/$PYXIS_TEST_IMAGE_URI" "index.docker.io/$PYXIS_TEST_IMAGE_URI" "docker.io#$PYXIS_TEST_IMAGE_URI"; do
+        usrun --container-image="$form" cat /pyxis-image
+        assert_success
+        assert_output_is registry
+        [[ $(stderr_lines "pyxis: imported docker image: $form") -eq 1 ]]
+    done
+}
+
+@test "an image that does not exist: pyxis's failure line, enroot's log, nothing run or left" {
+    rm -f "$user_home/ran-on-host"
+    usrun --container-image="$PYXIS_TEST_MISSING_URI" touch "$user_home/ran-on-host"
+    assert_failure_with "pyxis: importing docker image: $PYXIS_TEST_MISSING_URI" \
+        "pyxis: failed to import docker image: $PYXIS_TEST_MISSING_URI" "pyxis: printing enroot log file:"
+    [[ $(stderr_lines "pyxis: imported docker image") -eq 0 ]]
+    [[ ! -e $user_home/ran-on-host ]]
+    assert_nothing_left
+}
+
+@test "an image that does not exist, -n 4: one failure message for the step, not one per task" {
+    usrun -n 4 --container-image="$PYXIS_TEST_MISSING_URI" true
+    assert_failure_with "pyxis: failed to import docker image: $PYXIS_TEST_MISSING_URI"
+    [[ $(stderr_lines "pyxis: failed to import docker image") -eq 1 ]] || { echo "$stderr" >&2; false; }
+    [[ $(stderr_lines "pyxis: printing enroot log file:") -eq 1 ]]
+    # No pyxis line repeated by the other tasks.
+    [[ -z $(grep -F 'pyxis: ' <<<"$stderr" | sort | uniq -d) ]] || { echo "$stderr" >&2; false; }
+    assert_nothing_left
+}
