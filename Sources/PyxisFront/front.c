@@ -143,8 +143,10 @@ static int register_remote_options(spank_t spank)
             .name = (char *)options[i].name, .arginfo = NULL, .usage = (char *)"",
             .has_arg = options[i].has_arg, .val = options[i].val, .cb = remote_option,
         };
-        if (spank_option_register(spank, &registered[i]) != ESPANK_SUCCESS) {
-            slurm_error("pyxis: could not register option --%s with Slurm", options[i].name);
+        spank_err_t rc = spank_option_register(spank, &registered[i]);
+        if (rc != ESPANK_SUCCESS) {
+            slurm_error("pyxis: couldn't register option %s: %s", options[i].name, spank_strerror(rc));
+            slurm_error("pyxis: failed to register arguments");
             return -1;
         }
     }
@@ -165,7 +167,7 @@ static int job_has_pyxis_variable(spank_t spank)
 int slurm_spank_init(spank_t sp, int ac, char **av)
 {
     if (save_arguments(ac, av) != 0) {
-        slurm_error("pyxis: out of memory");
+        slurm_error("pyxis: could not allocate memory");
         return -1;
     }
     switch (spank_context()) {

@@ -3,14 +3,22 @@ import PyxisCore
 
 /// `NodeSystem` over the node's kernel.
 final class PosixNodeSystem: NodeSystem {
-    func pathExists(_ path: String) -> Bool {
+    func pathStatus(_ path: String) -> PathStatus {
         var info = stat()
-        return stat(path, &info) == 0
+        if stat(path, &info) == 0 {
+            return .exists
+        }
+        let error = errno
+        if error == ENOENT || error == ENOTDIR {
+            return .missing
+        }
+        return .unknown(String(cString: strerror(error)))
     }
 
+    /// In slurmd. A failing `mkdir` reads as pyxis's `slurmd: couldn't mkdir PATH: REASON`.
     func createRuntimeDirectory(_ path: String) throws(PyxisError) {
         if mkdir(path, 0o755) != 0, errno != EEXIST {
-            throw PyxisError("cannot create runtime_path \(path): \(String(cString: strerror(errno)))")
+            throw PyxisError("slurmd: couldn't mkdir \(path): \(String(cString: strerror(errno))) (the runtime_path directory)")
         }
         // An existing entry must be a real directory: never follow a planted symlink.
         var info = stat()

@@ -80,7 +80,9 @@ expect_failure "a container step whose image cannot be imported fails clearly" \
     as_user srun --container-image=pyxis-test/missing:1 touch "$marker"
 check "...and did not run the command on the host" test ! -e "$marker"
 
-# Bad input through real srun: one `pyxis: ...` line naming the value; nothing runs.
+# Bad input through real srun: one `pyxis: ...` line naming the value; nothing runs. Where
+# pyxis 0.24 reports the same situation, the line starts with pyxis's words (users and log
+# monitors grep for them) and our detail follows.
 bad_srun() { # NAME MESSAGE ARGS... (VAR=value words first)
     local name=$1 message=$2; shift 2
     rm -f "$marker"
@@ -88,73 +90,81 @@ bad_srun() { # NAME MESSAGE ARGS... (VAR=value words first)
     [[ ! -e $marker ]] || fail "srun rejects $name: started nothing" "the command ran"
 }
 srun_args=(--container-image=)
-bad_srun "an empty --container-image" "--container-image: the value is empty; expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file"
+bad_srun "an empty --container-image" "--container-image: argument required (expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file)"
 srun_args=(--container-mounts=)
-bad_srun "an empty --container-mounts" "--container-mounts: the value is empty; expected SRC:DST[:FLAGS][,SRC:DST...]"
+bad_srun "an empty --container-mounts" "--container-mounts: argument required (expected SRC:DST[:FLAGS][,SRC:DST...])"
 srun_args=(--container-workdir=)
-bad_srun "an empty --container-workdir" "--container-workdir: the value is empty; expected a path"
+bad_srun "an empty --container-workdir" "--container-workdir: argument required (expected a path)"
 srun_args=(--container-name=)
-bad_srun "an empty --container-name" "--container-name: '' has an empty name; expected NAME[:FLAG], e.g. mycontainer:exec"
+bad_srun "an empty --container-name" "--container-name: argument required (expected NAME[:FLAG], e.g. mycontainer:exec)"
 srun_args=(--container-save=)
-bad_srun "an empty --container-save" "--container-save: the value is empty; expected a path"
+bad_srun "an empty --container-save" "--container-save: argument required (expected a path)"
 srun_args=(--container-env=)
-bad_srun "an empty --container-env" "--container-env: the value is empty; expected NAME[,NAME...]"
+bad_srun "an empty --container-env" "--container-env: argument required (expected NAME[,NAME...])"
 srun_args=(--container-unshare=)
-bad_srun "an empty --container-unshare" "--container-unshare: the value is empty; expected NAMESPACE[,NAMESPACE...] with namespaces net, ipc, uts"
+bad_srun "an empty --container-unshare" "--container-unshare: argument required (expected NAMESPACE[,NAMESPACE...] with namespaces net, ipc, uts)"
 srun_args=(--container-image=ubuntu --container-unshare=pid)
 bad_srun "an unknown namespace" "--container-unshare: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts"
 srun_args=(--container-image=ubuntu --container-unshare=net,,ipc)
-bad_srun "an empty namespace in a list" "--container-unshare: unknown namespace '' in 'net,,ipc'; allowed: net, ipc, uts"
+bad_srun "an empty namespace in a list" "--container-unshare: empty namespace argument in 'net,,ipc'; allowed: net, ipc, uts, separated by single commas"
 srun_args=(--container-image=ubuntu --container-name=train:start)
-bad_srun "an unknown --container-name flag" "--container-name: unknown flag 'start' in 'train:start'; allowed: NAME, NAME:auto, NAME:create, NAME:exec, NAME:no_exec"
+bad_srun "an unknown --container-name flag" "--container-name: flag must be \"auto\", \"create\", \"exec\" or \"no_exec\" (got 'start' in 'train:start')"
 srun_args=(--container-image=ubuntu --container-name=a/b)
 bad_srun "a container name with /" "--container-name: invalid name 'a/b': a container name may not contain '/' or be '.' or '..'"
 srun_args=(--container-image=ubuntu --container-name=:exec)
-bad_srun "a container name that is only a flag" "--container-name: ':exec' has an empty name; expected NAME[:FLAG], e.g. mycontainer:exec"
+bad_srun "a container name that is only a flag" "--container-name: empty name in ':exec' (expected NAME[:FLAG], e.g. mycontainer:exec)"
 srun_args=(--container-image=ubuntu "--container-name=$(printf 'n%.0s' {1..240})")
 bad_srun "a container name too long for a file name" "--container-name: the name '$(printf 'n%.0s' {1..32})'... is 240 bytes long; at most 238 are allowed"
 srun_args=(--container-image=ubuntu --container-save=out/)
-bad_srun "--container-save=out/" "--container-save: 'out/' ends with '/'; name the squashfs file to write, e.g. out/image.sqsh"
+bad_srun "--container-save=out/" "--container-save: target is a directory: 'out/' ends with '/'; name the squashfs file to write, e.g. out/image.sqsh"
 srun_args=(--container-image=ubuntu --container-mount-home --no-container-mount-home)
-bad_srun "--container-mount-home with its negation" "--container-mount-home and --no-container-mount-home conflict; give only one of them"
+bad_srun "--container-mount-home with its negation" "both --container-mount-home and --no-container-mount-home were specified; give only one of them"
 srun_args=(--container-image=ubuntu --container-remap-root --no-container-remap-root)
-bad_srun "--container-remap-root with its negation" "--container-remap-root and --no-container-remap-root conflict; give only one of them"
+bad_srun "--container-remap-root with its negation" "both --container-remap-root and --no-container-remap-root were specified; give only one of them"
 srun_args=(--container-image=ubuntu --container-entrypoint --no-container-entrypoint)
-bad_srun "--container-entrypoint with its negation" "--container-entrypoint and --no-container-entrypoint conflict; give only one of them"
+bad_srun "--container-entrypoint with its negation" "both --container-entrypoint and --no-container-entrypoint were specified; give only one of them"
 srun_args=(--container-image=ubuntu --container-writable --container-readonly)
-bad_srun "--container-writable with --container-readonly" "--container-writable and --container-readonly conflict; give only one of them"
+bad_srun "--container-writable with --container-readonly" "both --container-writable and --container-readonly were specified; give only one of them"
 srun_args=(--container-image=ubuntu --container-image=debian)
-bad_srun "two different images" "--container-image given twice with different values: 'ubuntu' and 'debian'; give it once"
+bad_srun "two different images" "--container-image specified multiple times with different values: 'ubuntu' and 'debian'; give it once"
 srun_args=(--container-image=podman://alpine)
 bad_srun "an unsupported image scheme" "--container-image: unsupported URI scheme 'podman://' in 'podman://alpine'"
 srun_args=(--container-image=ubuntu --container-mounts=data:/data)
-bad_srun "a mount source that is neither a path nor tmpfs/umount" "--container-mounts: mount source 'data' in 'data:/data' is neither a path (starting with / or .) nor tmpfs or umount"
+bad_srun "a mount source that is neither a path nor tmpfs/umount" "mount source must be a relative path, an absolute path, \"tmpfs\" or \"umount\": --container-mounts entry 'data:/data' has source 'data' (a path starts with / or .)"
 srun_args=(--container-image=ubuntu --container-mounts=/tmp:data)
-bad_srun "a mount target that is not a path" "--container-mounts: mount target 'data' in '/tmp:data' is not a path (it must start with / or .)"
+bad_srun "a mount target that is not a path" "mount target must be a relative path or an absolute path: --container-mounts entry '/tmp:data' has target 'data' (a path starts with / or .)"
 srun_args=(--container-image=ubuntu --container-mounts=/tmp:/t:ro++nosuid)
-bad_srun "an empty mount flag" "--container-mounts: mount flags 'ro++nosuid' in '/tmp:/t:ro++nosuid' hold an empty or blank flag; separate flags with a single '+', e.g. ro+nosuid"
+bad_srun "an empty mount flag" "--container-mounts: invalid format: /tmp:/t:ro++nosuid (an empty or blank flag in 'ro++nosuid'; separate flags with a single '+', e.g. ro+nosuid)"
 srun_args=(--container-image=ubuntu --container-mounts=/tmp:/t:ro:x)
-bad_srun "a mount with too many fields" "--container-mounts: mount entry '/tmp:/t:ro:x' has 4 ':'-separated fields; expected SRC:DST[:FLAGS]"
+bad_srun "a mount with too many fields" "--container-mounts: invalid format: /tmp:/t:ro:x (4 ':'-separated fields; expected SRC:DST[:FLAGS])"
 srun_args=(--container-image=ubuntu --container-mounts=/tmp,,/var)
-bad_srun "an empty mount entry" "--container-mounts: empty mount entry in '/tmp,,/var'; expected SRC:DST[:FLAGS] between commas"
+bad_srun "an empty mount entry" "--container-mounts: invalid format: an empty entry in '/tmp,,/var' (expected SRC:DST[:FLAGS] between commas)"
+srun_args=(--container-image=ubuntu --container-mounts=/tmp:)
+bad_srun "a mount with an empty target" "--container-mounts: invalid format: /tmp: (an empty target; expected SRC:DST[:FLAGS])"
 srun_args=(--container-image=ubuntu --container-mounts=tmpfs)
-bad_srun "tmpfs without a target" "--container-mounts: mount entry 'tmpfs' needs a target: tmpfs:DST"
+bad_srun "tmpfs without a target" "mount target must be a relative path or an absolute path: --container-mounts entry 'tmpfs' has none (expected tmpfs:DST)"
 srun_args=(--container-image=ubuntu --container-mounts=/no/such/dir:/x)
-bad_srun "a missing absolute mount source" "--container-mounts: mount source '/no/such/dir' does not exist on this node"
+bad_srun "a missing absolute mount source" "--container-mounts: source path does not exist: /no/such/dir (on this node)"
 srun_args=(--container-image=ubuntu --container-mounts=./no-such-dir:/x)
-bad_srun "a missing relative mount source" "--container-mounts: mount source './no-such-dir' does not exist on this node (resolved against the job's working directory: '$PYXIS_TEST_WORK/home/no-such-dir')"
+bad_srun "a missing relative mount source" "--container-mounts: source path does not exist: ./no-such-dir (on this node, resolved against the job's working directory: '$PYXIS_TEST_WORK/home/no-such-dir')"
 srun_args=(--container-image=ubuntu --container-env=1BAD)
-bad_srun "an invalid --container-env name" "--container-env: invalid variable name '1BAD' in '1BAD'; names are letters, digits and '_', not starting with a digit"
+bad_srun "an invalid --container-env name" "--container-env: invalid format: 1BAD (invalid variable name '1BAD'; names are letters, digits and '_', not starting with a digit)"
+srun_args=(--container-image=ubuntu --container-env=A,,B)
+bad_srun "an empty --container-env name" "--container-env: invalid format: A,,B (an empty name; expected NAME[,NAME...])"
 
 srun_args=()
 bad_srun "PYXIS_CONTAINER_MOUNT_HOME=maybe" "PYXIS_CONTAINER_MOUNT_HOME='maybe' is not a boolean; expected 1, true, yes, y, 0, false, no or n" \
     PYXIS_CONTAINER_MOUNT_HOME=maybe
 bad_srun "PYXIS_CONTAINER_ENTRYPOINT_LOG=2" "PYXIS_CONTAINER_ENTRYPOINT_LOG='2' is not a boolean; expected 1, true, yes, y, 0, false, no or n" \
     PYXIS_CONTAINER_ENTRYPOINT_LOG=2
-bad_srun "PYXIS_CONTAINER_UNSHARE=pid" "PYXIS_CONTAINER_UNSHARE: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts" \
+# pyxis hands a PYXIS_* value to the option's callback, so the line names the option; ours then
+# names the variable.
+bad_srun "PYXIS_CONTAINER_UNSHARE=pid" "--container-unshare: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts (set by PYXIS_CONTAINER_UNSHARE)" \
     PYXIS_CONTAINER_IMAGE=ubuntu PYXIS_CONTAINER_UNSHARE=pid
-bad_srun "PYXIS_CONTAINER_NAME=x:go" "PYXIS_CONTAINER_NAME: unknown flag 'go' in 'x:go'" PYXIS_CONTAINER_NAME=x:go
-bad_srun "PYXIS_CONTAINER_SAVE=out/" "PYXIS_CONTAINER_SAVE: 'out/' ends with '/'" PYXIS_CONTAINER_IMAGE=ubuntu PYXIS_CONTAINER_SAVE=out/
+bad_srun "PYXIS_CONTAINER_NAME=x:go" "--container-name: flag must be \"auto\", \"create\", \"exec\" or \"no_exec\" (got 'go' in 'x:go') (set by PYXIS_CONTAINER_NAME)" \
+    PYXIS_CONTAINER_NAME=x:go
+bad_srun "PYXIS_CONTAINER_SAVE=out/" "--container-save: target is a directory: 'out/' ends with '/'; name the squashfs file to write, e.g. out/image.sqsh (set by PYXIS_CONTAINER_SAVE)" \
+    PYXIS_CONTAINER_IMAGE=ubuntu PYXIS_CONTAINER_SAVE=out/
 bad_srun "disagreeing PYXIS_CONTAINER_WRITABLE and _READONLY" "PYXIS_CONTAINER_WRITABLE and PYXIS_CONTAINER_READONLY disagree; set only one of them" \
     PYXIS_CONTAINER_IMAGE=ubuntu PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=yes
 
@@ -167,7 +177,7 @@ chmod 644 "$script"
 expect_failure "sbatch rejects a bad #SBATCH --container-name" \
     "pyxis: --container-name: invalid name 'a/b': a container name may not contain '/' or be '.' or '..'" as_user sbatch "$script"
 expect_failure "sbatch rejects conflicting #SBATCH flags" \
-    "pyxis: --container-writable and --container-readonly conflict; give only one of them" \
+    "pyxis: both --container-writable and --container-readonly were specified; give only one of them" \
     as_user sbatch --container-image=ubuntu --container-writable --container-readonly --wrap true
 
 expect_failure "salloc rejects an unknown namespace" "pyxis: --container-unshare: unknown namespace 'net2' in 'net2'; allowed: net, ipc, uts" \
@@ -200,11 +210,12 @@ expect_failure "--container-readonly wins over disagreeing PYXIS_ variables" \
     "failed to import docker image docker://x" as_user PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=1 srun --container-image=x --container-readonly true
 expect_success "an empty PYXIS_CONTAINER_IMAGE counts as unset" "ok" as_user PYXIS_CONTAINER_IMAGE= srun echo ok
 
-# Options without an image or a name are ignored, with a warning per option.
+# Options without an image or a name are ignored, with a warning per option (pyxis's lines; a
+# --x/--no-x pair is named --[no-]x).
 out=$(as_user srun --container-mounts=/tmp --container-remap-root echo ran 2>&1)
 check "options without an image run the step on the host" grep -qx "ran" <<<"$out"
 check "...warning about --container-mounts" grep -qF "pyxis: ignoring --container-mounts because neither --container-image nor --container-name is set" <<<"$out"
-check "...and about --container-remap-root" grep -qF "pyxis: ignoring --container-remap-root because neither --container-image nor --container-name is set" <<<"$out"
+check "...and about --[no-]container-remap-root" grep -qF "pyxis: ignoring --[no-]container-remap-root because neither --container-image nor --container-name is set" <<<"$out"
 
 # sbatch_support=0: the options are unknown to sbatch and salloc, but still work in srun.
 set_plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH" sbatch_support=0
@@ -223,12 +234,13 @@ bad_plugstack() { # NAME MESSAGE ARGS...
     set_plugstack "$PYXIS_PLUGIN" "$@"
     expect_failure "plugstack: $name" "pyxis: $message" as_user srun true
 }
-bad_plugstack "an unknown key" "unknown plugstack argument 'colour=blue'; known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse" colour=blue
-bad_plugstack "an argument without =" "plugstack argument 'runtime_path' is not key=value" runtime_path
+bad_plugstack "an unknown key" "unknown configuration option: colour=blue (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse)" colour=blue
+bad_plugstack "an unknown key, pyxis's second line" "failed to parse configuration" colour=blue
+bad_plugstack "an argument without =" "unknown configuration option: runtime_path (plugstack arguments are key=value; known keys:" runtime_path
 bad_plugstack "a relative runtime_path" "plugstack argument runtime_path='run/pyxis': expected an absolute path" runtime_path=run/pyxis
-bad_plugstack "a bad container_scope" "plugstack argument container_scope='node': expected job or global" container_scope=node
-bad_plugstack "a bad execute_entrypoint" "plugstack argument execute_entrypoint=sometimes: expected 1, true, yes, y, 0, false, no or n" execute_entrypoint=sometimes
-bad_plugstack "a bad use_squashfuse" "plugstack argument use_squashfuse='maybe': expected auto, 1, true" use_squashfuse=maybe
+bad_plugstack "a bad container_scope" "container_scope: invalid value: node (expected job or global)" container_scope=node
+bad_plugstack "a bad execute_entrypoint" "execute_entrypoint: invalid value: sometimes (expected 1, true, yes, y, 0, false, no or n)" execute_entrypoint=sometimes
+bad_plugstack "a bad use_squashfuse" "use_squashfuse: invalid value: maybe (expected auto, 1, true, yes, y, 0, false, no or n)" use_squashfuse=maybe
 bad_plugstack "a relative importer" "plugstack argument importer='importer.sh': expected an absolute path" importer=importer.sh
 reset_plugstack
 expect_success "a valid plugstack line with every key loads" "ok" bash -c "

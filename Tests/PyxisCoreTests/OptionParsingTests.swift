@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "the value is empty"),
+        ("", "argument required (expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file)"),
         ("docker://", "names no image after docker://"),
         ("podman://alpine", "unsupported URI scheme 'podman://'"),
         ("ubuntu\nX=1", "contains a space or control character"),
@@ -49,22 +49,23 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "empty name"),
-        (":exec", "empty name"),
-        ("train:run", "unknown flag 'run' in 'train:run'; allowed: NAME, NAME:auto, NAME:create, NAME:exec, NAME:no_exec"),
-        ("train:", "unknown flag ''"),
-        ("a/b", "may not contain '/'"),
-        ("..", "may not contain '/' or be '.' or '..'"),
-        ("a b", "spaces or control characters"),
-        ("a\nb", "spaces or control characters"),
-        (String(repeating: "x", count: 239), "at most 238 are allowed"),
+        ("", "argument required (expected NAME[:FLAG], e.g. mycontainer:exec)"),
+        (":exec", "empty name in ':exec' (expected NAME[:FLAG], e.g. mycontainer:exec)"),
+        (":run", "empty name in ':run'"),
+        ("train:run", "flag must be \"auto\", \"create\", \"exec\" or \"no_exec\" (got 'run' in 'train:run')"),
+        ("train:", "flag must be \"auto\", \"create\", \"exec\" or \"no_exec\" (got '' in 'train:')"),
+        ("a/b", "invalid name 'a/b': a container name may not contain '/'"),
+        ("..", "invalid name '..': a container name may not contain '/' or be '.' or '..'"),
+        ("a b", "invalid name 'a b': a container name may not contain spaces or control characters"),
+        ("a\nb", "invalid name 'a\\nb': a container name may not contain spaces or control characters"),
+        (String(repeating: "x", count: 239), "the name '\(String(repeating: "x", count: 32))'... is 239 bytes long; at most 238 are allowed"),
     ])
-    func rejects(value: String, fragment: String) {
+    func rejects(value: String, prefix: String) {
         do {
             _ = try ContainerName(parsing: value)
             Issue.record("accepted \(value)")
         } catch {
-            #expect(error.message.contains(fragment), "\(error.message)")
+            #expect(error.message.hasPrefix(prefix), "\(error.message)")
         }
     }
 
@@ -103,26 +104,41 @@ import Testing
         #expect(mount.fstabLine == "/my\\040dir /in\\134side none x-create=auto,rbind")
     }
 
+    /// pyxis's words first (`invalid format: ENTRY`, `mount source must be ...`), then ours.
     @Test(arguments: [
-        ("", "the value is empty"),
-        ("/a,,/b", "empty mount entry in '/a,,/b'"),
-        ("/a,", "empty mount entry"),
-        ("data:/mnt", "mount source 'data' in 'data:/mnt' is neither a path (starting with / or .) nor tmpfs or umount"),
-        ("/a:mnt", "mount target 'mnt' in '/a:mnt' is not a path"),
-        ("/a:", "mount target '' in '/a:' is not a path"),
-        ("/a:/b:", "gives no flags"),
-        ("/a:/b:ro++nosuid", "empty or blank flag"),
-        ("/a:/b:ro:x", "has 4 ':'-separated fields"),
-        ("tmpfs", "needs a target: tmpfs:DST"),
-        ("umount", "needs a target: umount:DST"),
-        ("/a\n/b", "control character"),
+        ("", "argument required (expected SRC:DST[:FLAGS][,SRC:DST...])"),
+        ("/a,,/b", "invalid format: an empty entry in '/a,,/b' (expected SRC:DST[:FLAGS] between commas)"),
+        ("/a,", "invalid format: an empty entry in '/a,'"),
+        (":/b", "invalid format: :/b (an empty source; expected SRC:DST[:FLAGS])"),
+        ("/a:", "invalid format: /a: (an empty target; expected SRC:DST[:FLAGS])"),
+        ("/a::ro", "invalid format: /a::ro (an empty target"),
+        ("/a:/b:", "invalid format: /a:/b: (':' but no flags after it; expected e.g. SRC:DST:ro+nosuid)"),
+        ("/a:/b:ro++nosuid", "invalid format: /a:/b:ro++nosuid (an empty or blank flag in 'ro++nosuid'; separate flags with a single '+', e.g. ro+nosuid)"),
+        ("/a:/b:ro:x", "invalid format: /a:/b:ro:x (4 ':'-separated fields; expected SRC:DST[:FLAGS])"),
+        ("/a\n/b", "invalid format: '/a\\n/b' (a control character"),
+        ("data:/mnt", "mount source must be a relative path, an absolute path, \"tmpfs\" or \"umount\": --container-mounts entry 'data:/mnt' has source 'data' (a path starts with / or .)"),
+        ("/a:mnt", "mount target must be a relative path or an absolute path: --container-mounts entry '/a:mnt' has target 'mnt' (a path starts with / or .)"),
+        ("tmpfs", "mount target must be a relative path or an absolute path: --container-mounts entry 'tmpfs' has none (expected tmpfs:DST)"),
+        ("umount", "mount target must be a relative path or an absolute path: --container-mounts entry 'umount' has none (expected umount:DST)"),
     ])
-    func rejects(value: String, fragment: String) {
+    func rejects(value: String, prefix: String) {
         do {
             _ = try MountSpec.parseList(value)
             Issue.record("accepted \(value)")
         } catch {
-            #expect(error.message.contains(fragment), "\(error.message)")
+            #expect(error.message.hasPrefix(prefix), "\(error.message)")
+        }
+    }
+
+    @Test func sourceAndTargetErrorsStandAloneAsInPyxis() {
+        // pyxis prints them without the option's name; the entry is in our detail.
+        #expect(throws: PyxisError("mount source must be a relative path, an absolute path, \"tmpfs\" or \"umount\": --container-mounts entry 'data:/d' has source 'data' (a path starts with / or .)")) {
+            var options = CommandLineOptions()
+            try options.record(.mounts, argument: "/ok,data:/d")
+        }
+        #expect(throws: PyxisError("--container-mounts: invalid format: :/d (an empty source; expected SRC:DST[:FLAGS])")) {
+            var options = CommandLineOptions()
+            try options.record(.mounts, argument: ":/d")
         }
     }
 }
@@ -133,18 +149,41 @@ import Testing
         #expect(UnshareNamespace.net.enrootVariable == "ENROOT_UNSHARE_NET")
     }
 
-    @Test(arguments: ["", "pid", "net,", "NET", "net,,ipc"])
-    func unshareRejects(value: String) {
-        #expect(throws: PyxisError.self) { try UnshareNamespace.parseList(value) }
+    @Test(arguments: [
+        ("", "argument required (expected NAMESPACE[,NAMESPACE...] with namespaces net, ipc, uts)"),
+        ("pid", "unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts"),
+        ("NET", "unknown namespace 'NET' in 'NET'"),
+        ("net,", "empty namespace argument in 'net,'; allowed: net, ipc, uts"),
+        ("net,,ipc", "empty namespace argument in 'net,,ipc'"),
+    ])
+    func unshareRejects(value: String, prefix: String) {
+        do {
+            _ = try UnshareNamespace.parseList(value)
+            Issue.record("accepted \(value)")
+        } catch {
+            #expect(error.message.hasPrefix(prefix), "\(error.message)")
+        }
     }
 
     @Test func environmentNames() throws {
         #expect(try EnvironmentNameList.parse("LANG,LC_ALL,_X1,LANG") == ["LANG", "LC_ALL", "_X1"])
     }
 
-    @Test(arguments: ["", "A,,B", "1X", "A=B", "A B", "A,"])
-    func environmentNamesRejects(value: String) {
-        #expect(throws: PyxisError.self) { try EnvironmentNameList.parse(value) }
+    @Test(arguments: [
+        ("", "argument required (expected NAME[,NAME...])"),
+        ("A,,B", "invalid format: A,,B (an empty name; expected NAME[,NAME...])"),
+        ("A,", "invalid format: A, (an empty name"),
+        ("1X", "invalid format: 1X (invalid variable name '1X'; names are letters, digits and '_', not starting with a digit)"),
+        ("A=B", "invalid format: A=B (invalid variable name 'A=B'"),
+        ("A B", "invalid format: A B (invalid variable name 'A B'"),
+    ])
+    func environmentNamesRejects(value: String, prefix: String) {
+        do {
+            _ = try EnvironmentNameList.parse(value)
+            Issue.record("accepted \(value)")
+        } catch {
+            #expect(error.message.hasPrefix(prefix), "\(error.message)")
+        }
     }
 
     @Test(arguments: ["/out/img.sqsh", "img.sqsh", "./a b.sqsh"])
@@ -152,9 +191,25 @@ import Testing
         #expect(try PathValue.parseSave(value) == value)
     }
 
-    @Test(arguments: ["", "dir/", "/", "out/.", "..", "a\nb"])
-    func saveRejects(value: String) {
-        #expect(throws: PyxisError.self) { try PathValue.parseSave(value) }
+    @Test(arguments: [
+        ("", "argument required (expected a path)"),
+        ("dir/", "target is a directory: 'dir/' ends with '/'; name the squashfs file to write, e.g. dir/image.sqsh"),
+        ("/", "target is a directory: '/' ends with '/'"),
+        ("out/.", "target is a directory: 'out/.' names a directory"),
+        ("..", "target is a directory: '..' names a directory"),
+        ("a\nb", "'a\\nb' contains a control character"),
+    ])
+    func saveRejects(value: String, prefix: String) {
+        do {
+            _ = try PathValue.parseSave(value)
+            Issue.record("accepted \(value)")
+        } catch {
+            #expect(error.message.hasPrefix(prefix), "\(error.message)")
+        }
+    }
+
+    @Test func emptyWorkdirIsAnArgumentRequired() {
+        #expect(throws: PyxisError("argument required (expected a path)")) { try PathValue.parseWorkdir("") }
     }
 
     @Test(arguments: [("1", true), ("TRUE", true), ("yes", true), ("y", true), ("0", false), ("False", false), ("no", false), ("N", false)])
@@ -195,25 +250,28 @@ import Testing
         #expect(config.useSquashfuse == .off)
     }
 
+    /// pyxis's words first (`unknown configuration option: %s`, `KEY: invalid value: %s`);
+    /// where pyxis has no message, ours.
     @Test(arguments: [
-        (["foo=bar"], "unknown plugstack argument 'foo=bar'; known keys: runtime_path"),
-        (["runtime_path"], "is not key=value"),
-        (["runtime_path=relative"], "expected an absolute path"),
-        (["runtime_path=/"], "cannot be /"),
-        (["runtime_path=/run/../etc"], "'.' or '..'"),
-        (["execute_entrypoint=maybe"], "execute_entrypoint=maybe: expected 1, true"),
-        (["container_scope=node"], "container_scope='node': expected job or global"),
-        (["sbatch_support="], "sbatch_support=: expected"),
-        (["use_squashfuse=sometimes"], "use_squashfuse='sometimes': expected auto"),
-        (["importer=importer"], "importer='importer': expected an absolute path"),
-        (["sbatch_support=0", "sbatch_support=1"], "given twice with different values"),
+        (["foo=bar"], "unknown configuration option: foo=bar (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse)"),
+        (["runtime_path"], "unknown configuration option: runtime_path (plugstack arguments are key=value; known keys: runtime_path,"),
+        (["runtime_path=relative"], "plugstack argument runtime_path='relative': expected an absolute path"),
+        (["runtime_path=/"], "plugstack argument runtime_path=/: the runtime directory cannot be /"),
+        (["runtime_path=/run/../etc"], "plugstack argument runtime_path='/run/../etc': the path may not contain '.' or '..' components"),
+        (["execute_entrypoint=maybe"], "execute_entrypoint: invalid value: maybe (expected 1, true, yes, y, 0, false, no or n)"),
+        (["container_scope=node"], "container_scope: invalid value: node (expected job or global)"),
+        (["sbatch_support="], "sbatch_support: invalid value: (an empty value; expected 1, true"),
+        (["use_enroot_load=on"], "use_enroot_load: invalid value: on (expected 1, true"),
+        (["use_squashfuse=sometimes"], "use_squashfuse: invalid value: sometimes (expected auto, 1, true, yes, y, 0, false, no or n)"),
+        (["importer=importer"], "plugstack argument importer='importer': expected an absolute path"),
+        (["sbatch_support=0", "sbatch_support=1"], "plugstack argument sbatch_support given twice with different values: '0' and '1'"),
     ])
-    func rejects(arguments: [String], fragment: String) {
+    func rejects(arguments: [String], prefix: String) {
         do {
             _ = try PluginConfig(arguments: arguments)
             Issue.record("accepted \(arguments)")
         } catch {
-            #expect(error.message.contains(fragment), "\(error.message)")
+            #expect(error.message.hasPrefix(prefix), "\(error.message)")
         }
     }
 }

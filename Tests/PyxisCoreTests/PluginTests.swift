@@ -12,9 +12,11 @@ final class FakeSpank: SpankHost {
 
     init(_ context: SpankContext) { self.context = context }
 
-    func registerOption(_ option: OptionID) -> Bool {
+    func registerOption(_ option: OptionID) throws(PyxisError) {
         registered.append(option)
-        return !refuse.contains(option)
+        if refuse.contains(option) {
+            throw PyxisError("Invalid arguments")
+        }
     }
     func jobEnvironment(_ name: String) -> String? { job[name] }
     func processEnvironment(_ name: String) -> String? { process[name] }
@@ -26,10 +28,15 @@ final class FakeSpank: SpankHost {
 
 final class FakeNode: NodeSystem {
     var existing: Set<String> = []
+    /// Paths stat cannot look at, with the reason.
+    var unreadable: [String: String] = [:]
     var created: [String] = []
     var failCreate: PyxisError?
 
-    func pathExists(_ path: String) -> Bool { existing.contains(path) }
+    func pathStatus(_ path: String) -> PathStatus {
+        if let reason = unreadable[path] { return .unknown(reason) }
+        return existing.contains(path) ? .exists : .missing
+    }
     func createRuntimeDirectory(_ path: String) throws(PyxisError) {
         if let failCreate { throw failCreate }
         created.append(path)
@@ -63,14 +70,17 @@ final class FakeNode: NodeSystem {
     @Test func badPlugstackArgumentStopsLoading() {
         let host = FakeSpank(.local)
         #expect(Plugin.initialize(arguments: ["colour=blue"], host: host, system: FakeNode()) == nil)
-        #expect(host.errors.first?.hasPrefix("unknown plugstack argument 'colour=blue'") == true)
+        #expect(host.errors == [
+            "unknown configuration option: colour=blue (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse)",
+            "failed to parse configuration",
+        ])
     }
 
     @Test func refusedRegistrationStopsLoading() {
         let host = FakeSpank(.local)
         host.refuse = [.mounts]
         #expect(Plugin.initialize(arguments: [], host: host, system: FakeNode()) == nil)
-        #expect(host.errors == ["could not register option --container-mounts with Slurm"])
+        #expect(host.errors == ["couldn't register option container-mounts: Invalid arguments", "failed to register arguments"])
     }
 
     @Test func slurmdCreatesRuntimePath() throws {
@@ -99,6 +109,8 @@ final class FakeNode: NodeSystem {
         let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
         #expect(plugin.handleOption(.unshare, argument: "pid") == -1)
         #expect(host.errors == ["--container-unshare: unknown namespace 'pid' in 'pid'; allowed: net, ipc, uts"])
+        #expect(plugin.handleOption(.image, argument: "") == -1)
+        #expect(host.errors.last == "--container-image: argument required (expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file)")
         host.process["PYXIS_CONTAINER_REMAP_ROOT"] = "sometimes"
         #expect(plugin.postOptions() == -1)
         #expect(host.errors.last?.hasPrefix("PYXIS_CONTAINER_REMAP_ROOT='sometimes' is not a boolean") == true)
@@ -114,7 +126,45 @@ final class FakeNode: NodeSystem {
         #expect(plugin.postOptions() == 0)
         #expect(host.errors.isEmpty)
         #expect(plugin.taskInit() == -1)
-        #expect(host.errors == ["--container-mounts: mount source './missing' does not exist on this node (resolved against the job's working directory: '/home/u/missing')"])
+        #expect(host.errors == ["--container-mounts: source path does not exist: ./missing (on this node, resolved against the job's working directory: '/home/u/missing')"])
+    }
+
+    @Test func aMissingAbsoluteMountSourceIsNamedAsPyxisNamesIt() throws {
+        let host = FakeSpank(.remote)
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
+        #expect(plugin.handleOption(.image, argument: "ubuntu") == 0)
+        #expect(plugin.handleOption(.mounts, argument: "/no/such/dir:/x") == 0)
+        #expect(plugin.postOptions() == 0)
+        #expect(plugin.taskInit() == -1)
+        #expect(host.errors == ["--container-mounts: source path does not exist: /no/such/dir (on this node)"])
+    }
+
+    @Test func aMountSourceStatCannotReadIsLeftToEnroot() throws {
+        // Root may not stat a user's directory on a root-squashed NFS home; it exists for the
+        // user, so the step goes on, with pyxis's note.
+        let host = FakeSpank(.remote)
+        let node = FakeNode()
+        node.unreadable = ["/nfs/home/u/data": "Permission denied"]
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: node))
+        #expect(plugin.handleOption(.image, argument: "ubuntu") == 0)
+        #expect(plugin.handleOption(.mounts, argument: "/nfs/home/u/data:/data") == 0)
+        #expect(plugin.postOptions() == 0)
+        #expect(plugin.taskInit() == 0)
+        #expect(host.errors.isEmpty)
+        #expect(host.infos == ["--container-mounts: cannot stat source path /nfs/home/u/data: Permission denied"])
+        #expect(plugin.activeOptions != nil)
+    }
+
+    @Test func pairedFlagsAreNamedAsOneInTheIgnoringWarning() throws {
+        let host = FakeSpank(.local)
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
+        #expect(plugin.handleOption(.noMountHome, argument: nil) == 0)
+        #expect(plugin.handleOption(.readonly, argument: nil) == 0)
+        #expect(plugin.postOptions() == 0)
+        #expect(host.infos == [
+            "ignoring --[no-]container-mount-home because neither --container-image nor --container-name is set",
+            "ignoring --container-readonly because neither --container-image nor --container-name is set",
+        ])
     }
 
     @Test func slurmstepdFailsTheTaskForAnOptionItRejects() throws {

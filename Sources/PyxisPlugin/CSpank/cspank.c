@@ -34,8 +34,10 @@ int cspank_register_option(void *spank, const char *name, const char *arginfo,
     opt->cb = option_callback;
     if (opt->name == NULL || opt->usage == NULL || (arginfo != NULL && opt->arginfo == NULL))
         return -1;
-    return spank_option_register(spank, opt) == ESPANK_SUCCESS ? 0 : -1;
+    return (int)spank_option_register(spank, opt);
 }
+
+const char *cspank_strerror(int err) { return spank_strerror((spank_err_t)err); }
 
 char *cspank_getenv(void *spank, const char *name)
 {

@@ -24,20 +24,22 @@ public struct ContainerName: Equatable, Sendable {
     public static let maximumLength = 255 - "pyxis_".count - 10 - 1
 
     public init(parsing value: String) throws(PyxisError) {
-        let name: Substring
-        if let colon = value.firstIndex(of: ":") {
-            name = value[..<colon]
+        guard !value.isEmpty else {
+            throw PyxisError("argument required (expected NAME[:FLAG], e.g. mycontainer:exec)")
+        }
+        let colon = value.firstIndex(of: ":")
+        let name = value[..<(colon ?? value.endIndex)]
+        guard !name.isEmpty else {
+            throw PyxisError("empty name in \(quoted(value)) (expected NAME[:FLAG], e.g. mycontainer:exec)")
+        }
+        if let colon {
             let flagText = String(value[value.index(after: colon)...])
             guard let flag = Flag(rawValue: flagText) else {
-                throw PyxisError("unknown flag \(quoted(flagText)) in \(quoted(value)); allowed: NAME, NAME:auto, NAME:create, NAME:exec, NAME:no_exec")
+                throw PyxisError("flag must be \"auto\", \"create\", \"exec\" or \"no_exec\" (got \(quoted(flagText)) in \(quoted(value)))")
             }
             self.flag = flag
         } else {
-            name = Substring(value)
             self.flag = .auto
-        }
-        guard !name.isEmpty else {
-            throw PyxisError("\(quoted(value)) has an empty name; expected NAME[:FLAG], e.g. mycontainer:exec")
         }
         guard !name.contains(Character("/")), name != ".", name != ".." else {
             throw PyxisError("invalid name \(quoted(String(name))): a container name may not contain '/' or be '.' or '..'")

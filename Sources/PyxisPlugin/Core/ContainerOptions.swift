@@ -17,10 +17,10 @@ public struct CommandLineOptions: Equatable, Sendable {
         do {
             try OptionParsing.validate(option, value)
         } catch {
-            throw PyxisError("\(option.flag): \(error.message)")
+            throw error.naming(option)
         }
         if let previous = values[option], previous != value {
-            throw PyxisError("\(option.flag) given twice with different values: \(quoted(previous)) and \(quoted(value)); give it once")
+            throw PyxisError("\(option.flag) specified multiple times with different values: \(quoted(previous)) and \(quoted(value)); give it once")
         }
         values[option] = value
     }
@@ -90,18 +90,21 @@ public enum OptionResolver {
             guard let value = environment(option.environmentVariable), !value.isEmpty else { return nil }
             return value
         }
-        /// The value of an argument option and where it came from (for error messages).
-        func value(_ option: OptionID) -> (text: String, source: String)? {
-            if let text = commandLine.values[option] { return (text, option.flag) }
+        /// The value of an argument option and the variable it came from, if it did (for
+        /// error messages).
+        func value(_ option: OptionID) -> (text: String, variable: String?)? {
+            if let text = commandLine.values[option] { return (text, nil) }
             if let text = defaultValue(option) { return (text, option.environmentVariable) }
             return nil
         }
+        /// Errors read as pyxis's (`--container-x: ...`, also for a value from a `PYXIS_*`
+        /// variable, which pyxis hands to the option's callback), then name the variable.
         func parse<T>(_ option: OptionID, _ parser: (String) throws(PyxisError) -> T) throws(PyxisError) -> T? {
-            guard let (text, source) = value(option) else { return nil }
+            guard let (text, variable) = value(option) else { return nil }
             do {
                 return try parser(text)
             } catch {
-                throw PyxisError("\(source): \(error.message)")
+                throw error.naming(option, variable: variable)
             }
         }
         func environmentBoolean(_ variable: String) throws(PyxisError) -> Bool? {
@@ -116,7 +119,7 @@ public enum OptionResolver {
         func pair(_ on: OptionID, _ off: OptionID) throws(PyxisError) -> Bool? {
             let hasOn = commandLine.flags.contains(on), hasOff = commandLine.flags.contains(off)
             if hasOn && hasOff {
-                throw PyxisError("\(on.flag) and \(off.flag) conflict; give only one of them")
+                throw PyxisError("both \(on.flag) and \(off.flag) were specified; give only one of them")
             }
             if hasOn { return true }
             if hasOff { return false }
@@ -146,7 +149,10 @@ public enum OptionResolver {
         var warnings: [String] = []
         if !options.isActive {
             for option in commandLine.given where option != .image && option != .name {
-                warnings.append("ignoring \(option.flag) because neither --container-image nor --container-name is set")
+                let warning = "ignoring \(option.ignoredName) because neither --container-image nor --container-name is set"
+                if !warnings.contains(warning) {
+                    warnings.append(warning)
+                }
             }
         }
         return Resolution(options: options, warnings: warnings)
@@ -160,7 +166,7 @@ public enum OptionResolver {
     ) throws(PyxisError) -> Bool? {
         let writable = commandLine.flags.contains(.writable), readonly = commandLine.flags.contains(.readonly)
         if writable && readonly {
-            throw PyxisError("--container-writable and --container-readonly conflict; give only one of them")
+            throw PyxisError("both --container-writable and --container-readonly were specified; give only one of them")
         }
         if writable { return true }
         if readonly { return false }

@@ -19,7 +19,7 @@ public enum ImageReference: Equatable, Sendable {
 
     public init(parsing value: String) throws(PyxisError) {
         guard !value.isEmpty else {
-            throw PyxisError("the value is empty; expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file")
+            throw PyxisError("argument required (expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file)")
         }
         guard !value.hasControlCharacter, !value.contains(Character(" ")) else {
             throw PyxisError("\(quoted(value)) contains a space or control character, which no image name or path here may contain")

@@ -11,10 +11,13 @@ public enum UnshareNamespace: String, CaseIterable, Sendable {
     /// Rejected: `""`, `net,`, `pid`, `NET`.
     public static func parseList(_ value: String) throws(PyxisError) -> [UnshareNamespace] {
         guard !value.isEmpty else {
-            throw PyxisError("the value is empty; expected NAMESPACE[,NAMESPACE...] with namespaces net, ipc, uts")
+            throw PyxisError("argument required (expected NAMESPACE[,NAMESPACE...] with namespaces net, ipc, uts)")
         }
         var result: [UnshareNamespace] = []
         for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !item.isEmpty else {
+                throw PyxisError("empty namespace argument in \(quoted(value)); allowed: net, ipc, uts, separated by single commas")
+            }
             guard let namespace = UnshareNamespace(rawValue: String(item)) else {
                 throw PyxisError("unknown namespace \(quoted(String(item))) in \(quoted(value)); allowed: net, ipc, uts")
             }
@@ -31,13 +34,16 @@ public enum UnshareNamespace: String, CaseIterable, Sendable {
 public enum EnvironmentNameList {
     public static func parse(_ value: String) throws(PyxisError) -> [String] {
         guard !value.isEmpty else {
-            throw PyxisError("the value is empty; expected NAME[,NAME...]")
+            throw PyxisError("argument required (expected NAME[,NAME...])")
         }
         var result: [String] = []
         for item in value.split(separator: ",", omittingEmptySubsequences: false) {
             let name = String(item)
+            guard !name.isEmpty else {
+                throw PyxisError("invalid format: \(verbatim(value)) (an empty name; expected NAME[,NAME...])")
+            }
             guard isValidName(name) else {
-                throw PyxisError("invalid variable name \(quoted(name)) in \(quoted(value)); names are letters, digits and '_', not starting with a digit")
+                throw PyxisError("invalid format: \(verbatim(value)) (invalid variable name \(quoted(name)); names are letters, digits and '_', not starting with a digit)")
             }
             if !result.contains(name) {
                 result.append(name)
@@ -60,18 +66,18 @@ public enum PathValue {
     public static func parseSave(_ value: String) throws(PyxisError) -> String {
         try checkPath(value)
         if value.hasSuffix("/") {
-            throw PyxisError("\(quoted(value)) ends with '/'; name the squashfs file to write, e.g. \(value)image.sqsh")
+            throw PyxisError("target is a directory: \(quoted(value)) ends with '/'; name the squashfs file to write, e.g. \(value)image.sqsh")
         }
         let last = value.split(separator: "/").last.map(String.init) ?? value
         if last == "." || last == ".." {
-            throw PyxisError("\(quoted(value)) names a directory; name the squashfs file to write, e.g. \(value)/image.sqsh")
+            throw PyxisError("target is a directory: \(quoted(value)) names a directory; name the squashfs file to write, e.g. \(value)/image.sqsh")
         }
         return value
     }
 
     static func checkPath(_ value: String) throws(PyxisError) {
         guard !value.isEmpty else {
-            throw PyxisError("the value is empty; expected a path")
+            throw PyxisError("argument required (expected a path)")
         }
         guard !value.hasControlCharacter else {
             throw PyxisError("\(quoted(value)) contains a control character, which a path here may not contain")

@@ -5,8 +5,9 @@ import EnvRemap
 /// Accepted: `/data`, `/data:/mnt`, `./work:/work:ro+nosuid`, `tmpfs:/scratch`,
 /// `umount:/proc/driver`, `/my dir:/in container` (spaces are escaped in the fstab line).
 /// Rejected: `""`, `data:/mnt` (source neither a path nor tmpfs/umount), `/a:mnt` (target not
-/// a path), `/a:/b:` (empty flags), `/a:/b:ro++nosuid` (empty flag), `/a:/b:ro:x` (too many
-/// fields), `tmpfs` alone (no target), paths with control characters.
+/// a path), `:/b` and `/a:` (empty source or target), `/a:/b:` (empty flags),
+/// `/a:/b:ro++nosuid` (empty flag), `/a:/b:ro:x` (too many fields), `tmpfs` alone (no
+/// target), paths with control characters.
 public struct MountSpec: Equatable, Hashable, Sendable {
     public enum Source: Equatable, Hashable, Sendable {
         case path(String)
@@ -49,7 +50,7 @@ public struct MountSpec: Equatable, Hashable, Sendable {
     /// Parses the whole comma-separated option value; identical entries are kept once.
     public static func parseList(_ value: String) throws(PyxisError) -> [MountSpec] {
         guard !value.isEmpty else {
-            throw PyxisError("the value is empty; expected SRC:DST[:FLAGS][,SRC:DST...]")
+            throw PyxisError("argument required (expected SRC:DST[:FLAGS][,SRC:DST...])")
         }
         var result: [MountSpec] = []
         var seen: Set<MountSpec> = []
@@ -62,16 +63,27 @@ public struct MountSpec: Equatable, Hashable, Sendable {
         return result
     }
 
+    /// One entry. Malformed entries get pyxis's `invalid format: ENTRY`; a source or target of
+    /// the wrong kind gets pyxis's own line (`mount source must be ...`), which stands alone.
     static func parse(_ entry: String, in whole: String) throws(PyxisError) -> MountSpec {
+        func invalidFormat(_ detail: String) -> PyxisError {
+            PyxisError("invalid format: \(verbatim(entry)) (\(detail))")
+        }
         guard !entry.isEmpty else {
-            throw PyxisError("empty mount entry in \(quoted(whole)); expected SRC:DST[:FLAGS] between commas")
+            throw PyxisError("invalid format: an empty entry in \(quoted(whole)) (expected SRC:DST[:FLAGS] between commas)")
         }
         guard !entry.hasControlCharacter else {
-            throw PyxisError("mount entry \(quoted(entry)) contains a control character")
+            throw invalidFormat("a control character; expected SRC:DST[:FLAGS]")
         }
         let fields = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard fields.count <= 3 else {
-            throw PyxisError("mount entry \(quoted(entry)) has \(fields.count) ':'-separated fields; expected SRC:DST[:FLAGS]")
+            throw invalidFormat("\(fields.count) ':'-separated fields; expected SRC:DST[:FLAGS]")
+        }
+        guard !fields[0].isEmpty else {
+            throw invalidFormat("an empty source; expected SRC:DST[:FLAGS]")
+        }
+        if fields.count >= 2, fields[1].isEmpty {
+            throw invalidFormat("an empty target; expected SRC:DST[:FLAGS]")
         }
         let sourceText = fields[0]
         let source: Source
@@ -80,7 +92,7 @@ public struct MountSpec: Equatable, Hashable, Sendable {
         case "umount": source = .umount
         default:
             guard isPath(sourceText) else {
-                throw PyxisError("mount source \(quoted(sourceText)) in \(quoted(entry)) is neither a path (starting with / or .) nor tmpfs or umount")
+                throw PyxisError("mount source must be a relative path, an absolute path, \"tmpfs\" or \"umount\": --container-mounts entry \(quoted(entry)) has source \(quoted(sourceText)) (a path starts with / or .)", standsAlone: true)
             }
             source = .path(sourceText)
         }
@@ -90,19 +102,19 @@ public struct MountSpec: Equatable, Hashable, Sendable {
         } else if case .path = source {
             destination = sourceText
         } else {
-            throw PyxisError("mount entry \(quoted(entry)) needs a target: \(sourceText):DST")
+            throw PyxisError("mount target must be a relative path or an absolute path: --container-mounts entry \(quoted(entry)) has none (expected \(sourceText):DST)", standsAlone: true)
         }
         guard isPath(destination) else {
-            throw PyxisError("mount target \(quoted(destination)) in \(quoted(entry)) is not a path (it must start with / or .)")
+            throw PyxisError("mount target must be a relative path or an absolute path: --container-mounts entry \(quoted(entry)) has target \(quoted(destination)) (a path starts with / or .)", standsAlone: true)
         }
         var flags: [String] = []
         if fields.count == 3 {
             guard !fields[2].isEmpty else {
-                throw PyxisError("mount entry \(quoted(entry)) ends with ':' but gives no flags; expected e.g. SRC:DST:ro+nosuid")
+                throw invalidFormat("':' but no flags after it; expected e.g. SRC:DST:ro+nosuid")
             }
             for flag in fields[2].split(separator: "+", omittingEmptySubsequences: false) {
                 guard !flag.isEmpty, !flag.contains(Character(" ")) else {
-                    throw PyxisError("mount flags \(quoted(fields[2])) in \(quoted(entry)) hold an empty or blank flag; separate flags with a single '+', e.g. ro+nosuid")
+                    throw invalidFormat("an empty or blank flag in \(quoted(fields[2])); separate flags with a single '+', e.g. ro+nosuid")
                 }
                 flags.append(String(flag))
             }

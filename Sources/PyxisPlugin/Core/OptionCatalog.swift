@@ -44,6 +44,17 @@ public enum OptionID: Int32, CaseIterable, Sendable {
 
     public var flag: String { "--" + name }
 
+    /// How the "ignoring ... because neither --container-image nor --container-name is set"
+    /// warning names the option: a `--x`/`--no-x` pair as one, `--[no-]x`, as pyxis does.
+    public var ignoredName: String {
+        switch self {
+        case .mountHome, .noMountHome: "--[no-]container-mount-home"
+        case .remapRoot, .noRemapRoot: "--[no-]container-remap-root"
+        case .entrypoint, .noEntrypoint: "--[no-]container-entrypoint"
+        default: flag
+        }
+    }
+
     /// The argument's one-word description, or nil for options that take no argument.
     public var argInfo: String? {
         switch self {

@@ -28,6 +28,7 @@ public final class Plugin {
             config = try PluginConfig(arguments: arguments)
         } catch {
             host.log(.error, error.message)
+            host.log(.error, "failed to parse configuration")
             return nil
         }
         let plugin = Plugin(config: config, host: host, system: system)
@@ -53,10 +54,16 @@ public final class Plugin {
         }
     }
 
+    /// pyxis's two lines when Slurm refuses an option (another plugin may have taken the name).
     func registerOptions() -> Bool {
-        for option in OptionID.allCases where !host.registerOption(option) {
-            host.log(.error, "could not register option \(option.flag) with Slurm")
-            return false
+        for option in OptionID.allCases {
+            do {
+                try host.registerOption(option)
+            } catch {
+                host.log(.error, "couldn't register option \(option.name): \(error.message)")
+                host.log(.error, "failed to register arguments")
+                return false
+            }
         }
         return true
     }
@@ -112,7 +119,8 @@ public final class Plugin {
     }
 
     /// Bind-mount sources must exist on the node; relative ones resolve against the job's
-    /// working directory, as enroot would see them.
+    /// working directory, as enroot would see them. A path `stat` cannot look at (permission
+    /// denied to root on an NFS home) is left to enroot, with pyxis's note.
     func checkMountSources(_ mounts: [MountSpec]) throws(PyxisError) {
         let workingDirectory = host.jobEnvironment("PWD")
         for mount in mounts {
@@ -125,9 +133,14 @@ public final class Plugin {
             } else {
                 continue
             }
-            if !system.pathExists(path) {
-                let resolved = path == source ? "" : " (resolved against the job's working directory: \(quoted(path)))"
-                throw PyxisError("--container-mounts: mount source \(quoted(source)) does not exist on this node\(resolved)")
+            switch system.pathStatus(path) {
+            case .exists:
+                continue
+            case .missing:
+                let resolved = path == source ? "" : ", resolved against the job's working directory: \(quoted(path))"
+                throw PyxisError("--container-mounts: source path does not exist: \(verbatim(source)) (on this node\(resolved))")
+            case .unknown(let reason):
+                host.log(.info, "--container-mounts: cannot stat source path \(verbatim(path)): \(reason)")
             }
         }
     }

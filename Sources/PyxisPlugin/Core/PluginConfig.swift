@@ -3,7 +3,8 @@
 ///
 /// Every argument is `key=value`; unknown keys, repeated keys with different values and bad
 /// values are errors, which make Slurm refuse to load the plugin (better than running with a
-/// setting the administrator did not mean).
+/// setting the administrator did not mean). The messages start as pyxis's do
+/// (`unknown configuration option: colour=blue`, `container_scope: invalid value: node`).
 public struct PluginConfig: Equatable, Sendable {
     public enum ContainerScope: String, Sendable {
         case job, global
@@ -34,12 +35,12 @@ public struct PluginConfig: Equatable, Sendable {
         var given: [String: String] = [:]
         for argument in arguments {
             guard let equals = argument.firstIndex(of: "=") else {
-                throw PyxisError("plugstack argument \(quoted(argument)) is not key=value; known keys: \(Self.keys.joined(separator: ", "))")
+                throw PyxisError("unknown configuration option: \(verbatim(argument)) (plugstack arguments are key=value; known keys: \(Self.keys.joined(separator: ", ")))")
             }
             let key = String(argument[..<equals])
             let value = String(argument[argument.index(after: equals)...])
             guard Self.keys.contains(key) else {
-                throw PyxisError("unknown plugstack argument \(quoted(argument)); known keys: \(Self.keys.joined(separator: ", "))")
+                throw PyxisError("unknown configuration option: \(verbatim(argument)) (known keys: \(Self.keys.joined(separator: ", ")))")
             }
             if let previous = given[key], previous != value {
                 throw PyxisError("plugstack argument \(key) given twice with different values: \(quoted(previous)) and \(quoted(value))")
@@ -50,9 +51,14 @@ public struct PluginConfig: Equatable, Sendable {
     }
 
     mutating func apply(key: String, value: String) throws(PyxisError) {
+        /// pyxis's `KEY: invalid value: VALUE`, then what is allowed.
+        func invalidValue(_ allowed: String) -> PyxisError {
+            let shown = value.isEmpty ? "(an empty value; expected \(allowed))" : "\(verbatim(value)) (expected \(allowed))"
+            return PyxisError("\(key): invalid value: \(shown)")
+        }
         func boolean() throws(PyxisError) -> Bool {
             guard let parsed = BooleanValue.parse(value) else {
-                throw PyxisError("plugstack argument \(key)=\(value): expected \(BooleanValue.accepted)")
+                throw invalidValue(BooleanValue.accepted)
             }
             return parsed
         }
@@ -79,7 +85,7 @@ public struct PluginConfig: Equatable, Sendable {
             executeEntrypoint = try boolean()
         case "container_scope":
             guard let scope = ContainerScope(rawValue: value) else {
-                throw PyxisError("plugstack argument container_scope=\(quoted(value)): expected job or global")
+                throw invalidValue("job or global")
             }
             containerScope = scope
         case "sbatch_support":
@@ -94,7 +100,7 @@ public struct PluginConfig: Equatable, Sendable {
             } else if let on = BooleanValue.parse(value) {
                 useSquashfuse = on ? .on : .off
             } else {
-                throw PyxisError("plugstack argument use_squashfuse=\(quoted(value)): expected auto, \(BooleanValue.accepted)")
+                throw invalidValue("auto, \(BooleanValue.accepted)")
             }
         default:
             break

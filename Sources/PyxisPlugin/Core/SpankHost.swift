@@ -26,8 +26,9 @@ public enum LogLevel: Sendable {
 /// shim; unit tests use a fake, so the logic above it runs without Slurm.
 public protocol SpankHost: AnyObject {
     var context: SpankContext { get }
-    /// Registers one option with `spank_option_register`; false if Slurm refused it.
-    func registerOption(_ option: OptionID) -> Bool
+    /// Registers one option with `spank_option_register`; if Slurm refuses it, throws its
+    /// reason (`spank_strerror`) as the message.
+    func registerOption(_ option: OptionID) throws(PyxisError)
     /// A variable of the job's environment (`spank_getenv`, in slurmstepd).
     func jobEnvironment(_ name: String) -> String?
     /// A variable of this process's environment (`getenv`, in srun/sbatch/salloc).
@@ -36,10 +37,19 @@ public protocol SpankHost: AnyObject {
     func log(_ level: LogLevel, _ message: String)
 }
 
+/// What `stat` (following symlinks, as a bind mount would) says of a path.
+public enum PathStatus: Equatable, Sendable {
+    case exists
+    /// `ENOENT` or `ENOTDIR`.
+    case missing
+    /// Any other error (`EACCES` on a root-squashed NFS home, say), as `strerror` words it:
+    /// the path may well exist for the job's user.
+    case unknown(String)
+}
+
 /// What the plugin needs from the node's operating system.
 public protocol NodeSystem: AnyObject {
-    /// True when something exists at `path` (following symlinks, as a bind mount would).
-    func pathExists(_ path: String) -> Bool
+    func pathStatus(_ path: String) -> PathStatus
     /// Creates the last component of `path` (mode 0755, owned by root), or checks that an
     /// existing one is a real directory and not a symlink.
     func createRuntimeDirectory(_ path: String) throws(PyxisError)

@@ -14,9 +14,13 @@
 /* spank_context(): 1 local (srun), 2 remote (slurmstepd), 3 allocator, 4 slurmd, 5 job script. */
 int cspank_context(void);
 
-/* spank_option_register() with a permanent copy of the strings; callbacks go to Swift. */
+/* spank_option_register() with a permanent copy of the strings; callbacks go to Swift.
+ * Returns its spank_err_t (0 = ESPANK_SUCCESS), or -1 when the copy could not be allocated. */
 int cspank_register_option(void *spank, const char *name, const char *arginfo,
                            const char *usage, int val);
+
+/* spank_strerror(): Slurm's words for a spank_err_t. */
+const char *cspank_strerror(int err);
 
 /* spank_getenv() into a malloc'd buffer (caller frees), or NULL when unset. */
 char *cspank_getenv(void *spank, const char *name);
