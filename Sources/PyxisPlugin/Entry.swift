@@ -113,6 +113,7 @@ public func spankJobEpilog(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ a
         config = try PluginConfig(arguments: strings(argc, argv))
     } catch {
         slurm.log(.error, error.message)
+        slurm.log(.error, "epilog: failed to parse configuration")
         return -1
     }
     return JobEpilog.run(host: slurm, config: config)

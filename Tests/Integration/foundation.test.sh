@@ -76,7 +76,7 @@ rm -rf "$nocore"
 # command on the host (the image names below exist in no registry).
 rm -f "$marker"
 expect_failure "a container step whose image cannot be imported fails clearly" \
-    "pyxis: failed to import docker image docker://pyxis-test/missing:1" \
+    "pyxis: failed to import docker image: pyxis-test/missing:1" \
     as_user srun --container-image=pyxis-test/missing:1 touch "$marker"
 check "...and did not run the command on the host" test ! -e "$marker"
 
@@ -190,24 +190,24 @@ rm -f "$marker" "$PYXIS_TEST_WORK/home/batch.out"
 expect_failure "sbatch accepts #SBATCH --container-image; the batch step fails when its image is missing" \
     "" as_user sbatch --wait "$script"
 check "...with the reason in the job's output" \
-    grep -qF "pyxis: failed to import docker image docker://pyxis-test/missing:1" \
+    grep -qF "pyxis: failed to import docker image: pyxis-test/missing:1" \
     "$PYXIS_TEST_WORK/home/batch.out"
 check "...and without running the script on the host" test ! -e "$marker"
 
 # PYXIS_* defaults and their precedence under the command line (observed through the image
 # the step fails to import).
 expect_failure "PYXIS_CONTAINER_IMAGE is used when --container-image is not given" \
-    "failed to import docker image docker://from-env" \
+    "failed to import docker image: from-env" \
     as_user PYXIS_CONTAINER_IMAGE=from-env srun true
 expect_failure "--container-image wins over PYXIS_CONTAINER_IMAGE" \
-    "failed to import docker image docker://from-cli" \
+    "failed to import docker image: from-cli" \
     as_user PYXIS_CONTAINER_IMAGE=from-env srun --container-image=from-cli true
 expect_failure "a command-line flag wins over a malformed PYXIS_ boolean" \
-    "failed to import docker image docker://x" as_user PYXIS_CONTAINER_MOUNT_HOME=maybe srun --container-image=x --no-container-mount-home true
+    "failed to import docker image: x" as_user PYXIS_CONTAINER_MOUNT_HOME=maybe srun --container-image=x --no-container-mount-home true
 expect_failure "a command-line value wins over a malformed PYXIS_ value" \
-    "failed to import docker image docker://x" as_user PYXIS_CONTAINER_UNSHARE=pid srun --container-image=x --container-unshare=net true
+    "failed to import docker image: x" as_user PYXIS_CONTAINER_UNSHARE=pid srun --container-image=x --container-unshare=net true
 expect_failure "--container-readonly wins over disagreeing PYXIS_ variables" \
-    "failed to import docker image docker://x" as_user PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=1 srun --container-image=x --container-readonly true
+    "failed to import docker image: x" as_user PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=1 srun --container-image=x --container-readonly true
 expect_success "an empty PYXIS_CONTAINER_IMAGE counts as unset" "ok" as_user PYXIS_CONTAINER_IMAGE= srun echo ok
 
 # Options without an image or a name are ignored, with a warning per option (pyxis's lines; a
@@ -225,7 +225,7 @@ printf '#!/bin/sh\n#SBATCH --container-image=ubuntu\ntrue\n' > "$script"
 expect_failure "sbatch_support=0 makes sbatch reject #SBATCH --container-image" "container-image" as_user sbatch "$script"
 help=$(as_user sbatch --help 2>&1 || true)
 check "sbatch_support=0 hides the options from sbatch --help" bash -c '! grep -qF -- "--container-image" <<<"$1"' _ "$help"
-expect_failure "sbatch_support=0 keeps the options in srun" "failed to import docker image docker://x" as_user srun --container-image=x true
+expect_failure "sbatch_support=0 keeps the options in srun" "failed to import docker image: x" as_user srun --container-image=x true
 reset_plugstack
 
 # Bad plugstack arguments stop the plugin (and so srun) from loading.
