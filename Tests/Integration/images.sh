@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# The container suites' images, for real enroot: OCI images built with umoci, pushed with skopeo
+# to the loopback registry that stands in for Docker Hub (registry.sh), and squashfs files made
+# from them by a real `enroot import`. Test infrastructure; run by fixtures.sh; needs root.
+#
+#   images.sh build       push the images (the registry must be up) and write the squashfs files
+#                         into $PYXIS_TEST_IMAGES
+#   images.sh storage     print the registry storage directory for this version of the images
+#                         (a cache: fixtures.sh starts the registry on it)
+#
+# Registry images (Docker Hub names; enroot sends them to registry-1.docker.io = 127.0.0.1):
+#   pyxis-test/busybox:1     busybox-static rootfs, /pyxis-image = registry
+#   pyxis-test/busybox:sqsh  the same with /pyxis-image = busybox (what busybox.sqsh is made from)
+#   pyxis-test/pytorch:1     PYTORCH_VERSION=2.3.0 in its Env
+#   pyxis-test/entry:1       Entrypoint /usr/local/bin/entrypoint.sh: prints
+#                            `entrypoint-ran FOO=${FOO-unset}`, exports ENTRYPOINT_RAN=1, execs "$@"
+#   pyxis-test/env:1         FOO=from-image, LANG=C.UTF-8, CUDA_VERSION=11.8.0 in its Env
+#   pyxis-test/debian:12     Debian 12 minbase (debootstrap from the host's Debian mirror, which its
+#                            sources.list names: `apt-get update && apt-get install file` works
+#                            in it as remapped root), /pyxis-image = debian
+# The busybox-based ones share their base layer and add a small one of their own, as real images
+# do. Squashfs files in $PYXIS_TEST_IMAGES (root's, mode 0644): busybox.sqsh, pytorch.sqsh,
+# entry.sqsh, env.sqsh (each with /pyxis-image = its own name), debian.sqsh, made by
+# `enroot import -o FILE docker://...` as an unprivileged user (so /etc/rc, /etc/environment and
+# /etc/rc.local are exactly enroot's), and corrupt.sqsh (random bytes).
+#
+# Caches, in $PYXIS_TEST_CACHE (default /var/cache/pyxis-test; delete it to start over):
+#   debian-$debian_key-*.tar.gz   the debootstrap result (bump debian_key to bootstrap again)
+#   registry-KEY/                 the registry's storage, KEY a hash of this script and the
+#                                 mirror: a second run pushes nothing
+#   squashfs-KEY-ENROOT/          the imported squashfs files, per enroot build (ENROOT: a hash
+#                                 of enroot's script and version)
+# Other KEYs are removed. PYXIS_TEST_DEBIAN_MIRROR overrides the mirror (default: the one apt
+# uses for bookworm here). Needs: umoci, skopeo, debootstrap, busybox-static, curl, enroot.
+set -euo pipefail
+
+debian_key=bookworm-minbase-1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${PYXIS_TEST_WORK:=/tmp/pyxis-it}"
+: "${PYXIS_TEST_IMAGES:=$PYXIS_TEST_WORK/images}"
+: "${PYXIS_TEST_USER:=pyxistest}"
+: "${PYXIS_TEST_CACHE:=/var/cache/pyxis-test}"
+: "${ENROOT:=$(command -v enroot || true)}"
+registry=registry-1.docker.io
+path_env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# name:tag  /pyxis-image  umoci config options
+images=(
+    "busybox:1|registry|--config.cmd=/bin/sh"
+    "busybox:sqsh|busybox|--config.cmd=/bin/sh"
+    "pytorch:1|pytorch|--config.cmd=/bin/sh --config.env=PYTORCH_VERSION=2.3.0"
+    "entry:1|entry|--config.entrypoint=/usr/local/bin/entrypoint.sh --config.cmd=/bin/sh"
+    "env:1|env|--config.cmd=/bin/sh --config.env=FOO=from-image --config.env=LANG=C.UTF-8 --config.env=CUDA_VERSION=11.8.0"
+    "debian:12|debian|--config.cmd=/bin/bash"
+)
+# squashfs file  image it is imported from
+squashfs=(busybox=busybox:sqsh pytorch=pytorch:1 entry=entry:1 env=env:1 debian=debian:12)
+
+log() { echo "images: $*" >&2; }
+die() { log "$*"; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f s", b - a}'; }
+
+debian_mirror() {
+    local mirror=${PYXIS_TEST_DEBIAN_MIRROR:-}
+    [[ -n $mirror ]] || mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' 2>/dev/null |
+        awk '$2 == "bookworm" {print $1; exit}')
+    echo "${mirror:-http://deb.debian.org/debian/}"
+}
+
+# What the registry's content depends on: this script and the Debian mirror.
+script_key=$( { cat "$here/images.sh"; debian_mirror; } | sha256sum | cut -c1-16)
+storage_dir=$PYXIS_TEST_CACHE/registry-$script_key
+
+# The manifest of pyxis-test/NAME:TAG is in the registry.
+in_registry() {
+    local ref=$1
+    curl -sfI --max-time 10 -o /dev/null \
+        -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' \
+        "https://$registry/v2/pyxis-test/${ref%%:*}/manifests/${ref#*:}"
+}
+
+# busybox-static rootfs: /bin/busybox with its applet links, passwd, group, the usual directories.
+busybox_rootfs() {
+    local root=$1 busybox=/bin/busybox applet
+    [[ -x $busybox ]] && ! ldd "$busybox" >/dev/null 2>&1 || die "a static /bin/busybox is needed (apt-get install busybox-static)"
+    mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc,proc,sys,dev,root,home,var/tmp,tmp}
+    chmod 1777 "$root/tmp" "$root/var/tmp"
+    chmod 0700 "$root/root"
+    cp "$busybox" "$root/bin/busybox"
+    "$busybox" --list-full | while read -r applet; do
+        [[ -e $root/$applet || $applet == bin/busybox ]] || ln -s /bin/busybox "$root/$applet"
+    done
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+}
+
+# The cached debootstrap tarball (made when missing); prints its path.
+debian_tarball() {
+    local mirror tarball dir t0
+    mirror=$(debian_mirror)
+    tarball=$PYXIS_TEST_CACHE/debian-$debian_key-$(printf '%s' "$mirror" | sha256sum | cut -c1-8).tar.gz
+    if [[ ! -s $tarball ]]; then
+        command -v debootstrap >/dev/null || die "debootstrap is missing (apt-get install debootstrap)"
+        t0=$(now)
+        rm -f "$PYXIS_TEST_CACHE"/debian-*.tar.gz
+        dir=$work/debian
+        debootstrap --variant=minbase bookworm "$dir" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+            { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap from $mirror failed"; }
+        # Like Docker's Debian images: the host's mirror in sources.list, no package lists, no
+        # downloaded packages, no logs, no device nodes (enroot makes /dev).
+        echo "deb ${mirror%/} bookworm main" >"$dir/etc/apt/sources.list"
+        rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb \
+            "$dir"/var/cache/apt/archives/partial/* "$dir"/var/log/*.log "$dir"/var/log/apt/* "$dir"/dev/* \
+            "$dir"/var/cache/debconf/*-old "$dir"/var/lib/dpkg/*-old
+        tar --numeric-owner --xattrs -C "$dir" -czf "$tarball.tmp" .
+        mv "$tarball.tmp" "$tarball"
+        rm -rf "$dir"
+        log "debootstrap $debian_key from $mirror: $(du -h "$tarball" | cut -f1) in $(since "$t0")"
+    fi
+    echo "$tarball"
+}
+
+# Builds every image as an OCI layout and pushes it.
+build_and_push() {
+    local oci=$work/oci entry ref marker config name top policy t0
+    t0=$(now)
+    command -v umoci >/dev/null || die "umoci is missing (apt-get install umoci)"
+    command -v skopeo >/dev/null || die "skopeo is missing (apt-get install skopeo)"
+    busybox_rootfs "$work/busybox"
+    tar --numeric-owner --owner=0 --group=0 -C "$work/busybox" -cf "$work/busybox.tar" .
+    gzip -dc "$(debian_tarball)" >"$work/debian.tar"
+    umoci init --layout "$oci"
+    umoci new --image "$oci:busybox-base"
+    umoci raw add-layer --image "$oci:busybox-base" --history.created_by="pyxis-test busybox-static rootfs" "$work/busybox.tar"
+    umoci new --image "$oci:debian-base"
+    umoci raw add-layer --image "$oci:debian-base" --history.created_by="debootstrap --variant=minbase bookworm" "$work/debian.tar"
+    rm -f "$work/busybox.tar" "$work/debian.tar"
+    cat >"$work/policy.json" <<'EOF'
+{"default": [{"type": "insecureAcceptAnything"}]}
+EOF
+    for entry in "${images[@]}"; do
+        IFS='|' read -r ref marker config <<<"$entry"
+        name=${ref%%:*} top=$work/top-${ref/:/-}
+        mkdir -p "$top"
+        echo "$marker" >"$top/pyxis-image"
+        if [[ $name == entry ]]; then
+            mkdir -p "$top/usr/local/bin"
+            cat >"$top/usr/local/bin/entrypoint.sh" <<'EOF'
+#!/bin/sh
+echo "entrypoint-ran FOO=${FOO-unset}"
+export ENTRYPOINT_RAN=1
+exec "$@"
+EOF
+            chmod 755 "$top/usr/local/bin/entrypoint.sh"
+        fi
+        tar --numeric-owner --owner=0 --group=0 -C "$top" -cf "$top.tar" .
+        local base=busybox-base
+        [[ $name == debian ]] && base=debian-base
+        umoci raw add-layer --image "$oci:$base" --tag "${ref/:/-}" --history.created_by="pyxis-test $ref" "$top.tar"
+        # shellcheck disable=SC2086 # the options are words
+        umoci config --image "$oci:${ref/:/-}" --config.env="$path_env" $config
+        skopeo --insecure-policy copy --quiet --format v2s2 "oci:$oci:${ref/:/-}" "docker://$registry/pyxis-test/$ref" ||
+            die "skopeo could not push pyxis-test/$ref to $registry"
+    done
+    log "built and pushed ${#images[@]} images in $(since "$t0")"
+}
+
+# enroot import of every squashfs image as an unprivileged user, into the cache directory $1.
+import_all() {
+    local dest=$1 user=$PYXIS_TEST_USER entry file ref t0 scratch
+    t0=$(now)
+    id "$user" >/dev/null 2>&1 || user=nobody
+    scratch=$work/enroot
+    mkdir -p "$scratch/out"
+    chown -R "$user" "$scratch"
+    for entry in "${squashfs[@]}"; do
+        file=${entry%%=*} ref=${entry#*=}
+        # Its own cache, data and temporary directories: nothing of this reaches the tests' user.
+        if ! (cd "$scratch" && runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$scratch" \
+            ENROOT_CACHE_PATH="$scratch/cache" ENROOT_DATA_PATH="$scratch/data" ENROOT_TEMP_PATH="$scratch" \
+            ENROOT_RUNTIME_PATH="$scratch/run" ENROOT_CONFIG_PATH="$scratch/config" \
+            "$ENROOT" import -o "$scratch/out/$file.sqsh" "docker://pyxis-test/$ref" >"$work/import.log" 2>&1); then
+            cat "$work/import.log" >&2
+            die "enroot import docker://pyxis-test/$ref failed"
+        fi
+    done
+    mkdir -p "$dest.tmp"
+    for entry in "${squashfs[@]}"; do
+        install -m 0644 -o root -g root "$scratch/out/${entry%%=*}.sqsh" "$dest.tmp/"
+    done
+    mv "$dest.tmp" "$dest"
+    log "enroot import of ${#squashfs[@]} images in $(since "$t0")"
+}
+
+build() {
+    local ref entry missing=0 enroot_key sqsh_dir old
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    [[ -n $ENROOT && -x $ENROOT ]] || die "no enroot (ENROOT=${ENROOT:-}); install it with ../shared/enroot/install.sh"
+    curl -sf --max-time 5 -o /dev/null "https://$registry/v2/" || die "no registry at https://$registry/v2/ (registry.sh up)"
+    mkdir -p "$PYXIS_TEST_CACHE"
+    work=$(mktemp -d /var/tmp/pyxis-test-images.XXXXXX)
+    chmod 0711 "$work"   # the importing user reaches its scratch directory below
+    trap 'rm -rf "$work"' EXIT
+
+    for entry in "${images[@]}"; do
+        ref=${entry%%|*}
+        in_registry "$ref" || missing=1
+    done
+    [[ $missing == 0 ]] || build_and_push
+
+    enroot_key=$( { cat /usr/lib/enroot/.installed-from 2>/dev/null || true; "$ENROOT" version; sha256sum "$ENROOT"; } |
+        sha256sum | cut -c1-8)
+    sqsh_dir=$PYXIS_TEST_CACHE/squashfs-$script_key-$enroot_key
+    [[ -d $sqsh_dir ]] || import_all "$sqsh_dir"
+    # Older keys go (squashfs files of this key made by other enroot builds stay), except a
+    # storage that a running registry still serves.
+    for old in "$PYXIS_TEST_CACHE"/registry-* "$PYXIS_TEST_CACHE"/squashfs-*; do
+        [[ ! -e $old || $old == "$storage_dir" || $old == "$PYXIS_TEST_CACHE/squashfs-$script_key-"* ]] ||
+            grep -qsF -- "rootdirectory: $old" "${PYXIS_REGISTRY_STATE:-/var/lib/pyxis-test-registry}/config.yml" ||
+            rm -rf -- "$old"
+    done
+
+    mkdir -p "$PYXIS_TEST_IMAGES"
+    chmod 755 "$PYXIS_TEST_IMAGES"
+    cp "$sqsh_dir"/*.sqsh "$PYXIS_TEST_IMAGES/"
+    head -c 65536 /dev/urandom >"$PYXIS_TEST_IMAGES/corrupt.sqsh"
+    chmod 644 "$PYXIS_TEST_IMAGES"/*.sqsh
+}
+
+case "${1:-}" in
+    build) build ;;
+    storage) echo "$storage_dir" ;;
+    *) log "usage: $0 build|storage"; exit 2 ;;
+esac
