@@ -99,7 +99,6 @@ unit-test:
 integration-test:
 	scripts/fuzz-hostlist 30
 	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash Tests/Integration/seccomp/run.sh
-	bash Tests/Integration/enroot-standin.selftest.sh
 	bash Tests/Integration/run.sh
 
 bench: build

@@ -1,50 +1,71 @@
-# What the container suites (lifecycle.test.sh) and bench/lifecycle.sh need around the cluster.
-# Sourced (after lib.sh) by Tests/Integration/run.sh and bench/lifecycle.sh; needs root.
+# What the container suites (lifecycle.test.sh) and bench/lifecycle.sh need around the cluster:
+# real enroot where slurmstepd finds it, a loopback registry standing in for Docker Hub, and the
+# test images. Sourced (after lib.sh) by Tests/Integration/run.sh and bench/lifecycle.sh; needs root.
 #
-#   fixture_setup      link enroot into slurmstepd's PATH, fill the stand-in's image store,
-#                      build the squashfs images; records what it created
+#   fixture_setup      check enroot (link it into slurmstepd's PATH when it is elsewhere), start
+#                      the registry (registry.sh), push the images and make the squashfs files
+#                      (images.sh); records what it created
 #   fixture_teardown   removes what fixture_setup created (and only that)
 #
-# ENROOT                the enroot to test (default: the stand-in, Tests/EnrootStandin/enroot).
-#                       With real enroot, point PYXIS_TEST_IMAGE_URI at an image it can import.
-# PYXIS_TEST_IMAGE_URI  registry image for the URI tests (default pyxis-test/busybox:1, which is
-#                       the stand-in store entry pyxis-test+busybox:1 that fixture_setup adds)
-# PYXIS_ENROOT_LINK     where slurmstepd finds enroot (default /usr/local/bin/enroot: first in
-#                       its PATH). An existing file there that is not our link is never replaced.
-# PYXIS_STANDIN_STORE   the stand-in's default image store (default /etc/enroot/standin-images:
-#                       the plugin strips ENROOT_SYSCONF_PATH, and tests pass no store variable)
+# ENROOT                the enroot to test (default: the first enroot in PATH, normally /usr/bin/enroot
+#                       from ../shared/enroot/install.sh). slurmstepd inherits this PATH.
+# PYXIS_TEST_IMAGE_URI  registry image for the URI tests: pyxis-test/busybox:1 (/pyxis-image = registry)
+# PYXIS_TEST_DEBIAN_URI pyxis-test/debian:12, a Debian 12 minbase where apt-get works
+# PYXIS_TEST_ENV_URI    pyxis-test/env:1, with FOO, LANG and CUDA_VERSION in its environment
+# PYXIS_TEST_MISSING_URI an image the registry does not have
+# PYXIS_ENROOT_LINK     where slurmstepd finds ENROOT when it is not the first enroot in PATH
+#                       (default /usr/local/bin/enroot: first in its PATH). An existing file there
+#                       that is not our link is never replaced.
 # PYXIS_FIXTURE_STATE   the record of what fixture_setup created (kept across runs, so that a
 #                       later run recognises its own link)
+# PYXIS_TEST_ENROOT     set by fixture_setup: the enroot slurmstepd and the test user run
 #
-# Images, in $PYXIS_TEST_IMAGES ($PYXIS_TEST_WORK/images, readable by the test user), each
-# holding /pyxis-image with its own name (busybox, pytorch, entry, env; the store entry: registry):
+# Images (images.sh), in $PYXIS_TEST_IMAGES ($PYXIS_TEST_WORK/images, readable by the test user),
+# made by `enroot import` from the registry, each holding /pyxis-image with its own name (busybox,
+# pytorch, entry, env; the registry's pyxis-test/busybox:1 says registry):
 #   busybox.sqsh   plain busybox, no entrypoint
 #   pytorch.sqsh   PYTORCH_VERSION=2.3.0 in its environment
 #   entry.sqsh     entrypoint /usr/local/bin/entrypoint.sh: prints `entrypoint-ran FOO=<$FOO>`,
 #                  exports ENTRYPOINT_RAN=1, then execs its arguments
-#   env.sqsh       FOO=from-image and LANG=C.UTF-8 in its environment
+#   env.sqsh       FOO=from-image, LANG=C.UTF-8 and CUDA_VERSION=11.8.0 in its environment
+#   debian.sqsh    Debian 12 minbase
 #   corrupt.sqsh   random bytes
 # Also $PYXIS_TEST_WORK/host-only: a file that exists on the host and in no image.
 
 fixture_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+fixture_dir=$fixture_repo/Tests/Integration
 : "${PYXIS_TEST_USER:=pyxistest}"
 : "${PYXIS_TEST_WORK:=/tmp/pyxis-it}"
-: "${ENROOT:=$fixture_repo/Tests/EnrootStandin/enroot}"
 : "${PYXIS_TEST_IMAGE_URI:=pyxis-test/busybox:1}"
+: "${PYXIS_TEST_DEBIAN_URI:=pyxis-test/debian:12}"
+: "${PYXIS_TEST_ENV_URI:=pyxis-test/env:1}"
+: "${PYXIS_TEST_MISSING_URI:=pyxis-test/no-such-image:1}"
 : "${PYXIS_ENROOT_LINK:=/usr/local/bin/enroot}"
-: "${PYXIS_STANDIN_STORE:=/etc/enroot/standin-images}"
-export ENROOT PYXIS_TEST_IMAGE_URI PYXIS_TEST_IMAGES=$PYXIS_TEST_WORK/images
-: "${PYXIS_FIXTURE_STATE:=/var/lib/pyxis-test-fixture/created}"   # "link|entry|dir PATH" lines, oldest first
+: "${PYXIS_FIXTURE_STATE:=/var/lib/pyxis-test-fixture/created}"   # "link|dir|registry PATH" lines, oldest first
+export PYXIS_TEST_IMAGE_URI PYXIS_TEST_DEBIAN_URI PYXIS_TEST_ENV_URI PYXIS_TEST_MISSING_URI
+export PYXIS_TEST_IMAGES=$PYXIS_TEST_WORK/images
 fixture_state=$PYXIS_FIXTURE_STATE
-fixture_entry=$PYXIS_STANDIN_STORE/pyxis-test+busybox:1
 
 fixture_log() { echo "fixture: $*" >&2; }
 
-# A link at PYXIS_ENROOT_LINK is ours when fixture_setup recorded it or it points at a stand-in.
+# A link at PYXIS_ENROOT_LINK is ours when fixture_setup recorded it or it points at the enroot
+# stand-in that earlier versions of the suites used.
 fixture_link_is_ours() {
     [[ -L $PYXIS_ENROOT_LINK ]] || return 1
     grep -qxF -- "link $PYXIS_ENROOT_LINK" "$fixture_state" 2>/dev/null && return 0
     [[ $(readlink -- "$PYXIS_ENROOT_LINK") == */Tests/EnrootStandin/enroot ]]
+}
+
+# The first executable enroot in PATH, skipping our own link.
+fixture_enroot_in_path() {
+    local dir
+    local IFS=:
+    for dir in $PATH; do
+        [[ $dir == /* && -x $dir/enroot && ! -d $dir/enroot ]] || continue
+        [[ $dir/enroot == "$PYXIS_ENROOT_LINK" ]] && fixture_link_is_ours && continue
+        echo "$dir/enroot"; return 0
+    done
+    return 1
 }
 
 fixture_record() { # KIND PATH
@@ -58,44 +79,38 @@ fixture_mkdir() {
     for dir in "${missing[@]}"; do mkdir -m 0755 "$dir" && fixture_record dir "$dir"; done
 }
 
-# fixture_image NAME [mkimage options...]: $PYXIS_TEST_IMAGES/NAME.sqsh with /pyxis-image = NAME.
-fixture_image() {
-    local name=$1 dir; shift
-    dir=$(mktemp -d)/rootfs
-    "$fixture_repo/Tests/EnrootStandin/mkimage" "$dir" "$@" >/dev/null
-    echo "$name" >"$dir/pyxis-image"
-    if [[ $name == entry ]]; then
-        cat >"$dir/usr/local/bin/entrypoint.sh" <<'EOF'
-#!/bin/sh
-echo "entrypoint-ran FOO=${FOO-unset}"
-export ENTRYPOINT_RAN=1
-exec "$@"
-EOF
-        chmod 755 "$dir/usr/local/bin/entrypoint.sh"
-    fi
-    rm -f "$PYXIS_TEST_IMAGES/$name.sqsh"
-    mksquashfs "$dir" "$PYXIS_TEST_IMAGES/$name.sqsh" -all-root -noappend -quiet >/dev/null
-    chmod 644 "$PYXIS_TEST_IMAGES/$name.sqsh"
-    rm -rf "$(dirname "$dir")"
-}
-
 fixture_setup() {
-    local missing=()
+    local missing=() found storage
     [[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1 || missing+=(busybox-static)
     command -v mksquashfs >/dev/null || missing+=(squashfs-tools)
+    [[ -x /usr/bin/docker-registry ]] || missing+=(docker-registry)
+    command -v skopeo >/dev/null || missing+=(skopeo)
+    command -v umoci >/dev/null || missing+=(umoci)
+    command -v debootstrap >/dev/null || missing+=(debootstrap)
+    command -v openssl >/dev/null || missing+=(openssl)
+    command -v update-ca-certificates >/dev/null || missing+=(ca-certificates)
+    command -v curl >/dev/null || missing+=(curl)
     if [[ ${#missing[@]} -gt 0 ]]; then
         fixture_log "installing ${missing[*]}"
         apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+            "${missing[@]}" >/dev/null
     fi
+    if [[ -z ${ENROOT:-} ]]; then
+        ENROOT=$(fixture_enroot_in_path) || {
+            fixture_log "the container suites need enroot; install it with ../shared/enroot/install.sh (or set ENROOT=/path/to/enroot)"
+            return 1
+        }
+    fi
+    export ENROOT
     [[ -x $ENROOT ]] || { fixture_log "ENROOT=$ENROOT is not an executable"; return 1; }
     mkdir -p "$(dirname "$fixture_state")"
 
-    # enroot where slurmstepd looks for it. A link someone else made to the same enroot is used
-    # as it is and left in place.
-    if [[ -L $PYXIS_ENROOT_LINK && $(readlink -- "$PYXIS_ENROOT_LINK") == "$ENROOT" ]] &&
-        ! grep -qxF -- "link $PYXIS_ENROOT_LINK" "$fixture_state" 2>/dev/null; then
-        :
+    # enroot where slurmstepd looks for it (its PATH is ours): a link only when ENROOT is not the
+    # first enroot there (a link someone else made to it counts).
+    found=$(fixture_enroot_in_path || true)
+    if [[ -n $found && $found -ef $ENROOT ]]; then
+        if fixture_link_is_ours; then rm -f -- "$PYXIS_ENROOT_LINK"; fi   # not needed (any more)
     else
         if [[ -e $PYXIS_ENROOT_LINK || -L $PYXIS_ENROOT_LINK ]]; then
             if ! fixture_link_is_ours; then
@@ -109,27 +124,25 @@ fixture_setup() {
         ln -s -- "$ENROOT" "$PYXIS_ENROOT_LINK"
         fixture_record link "$PYXIS_ENROOT_LINK"
     fi
-
-    # The stand-in's store entry for PYXIS_TEST_IMAGE_URI's default.
-    fixture_mkdir "$PYXIS_STANDIN_STORE"
-    if [[ -e $fixture_entry ]]; then
-        grep -qxF -- "entry $fixture_entry" "$fixture_state" 2>/dev/null \
-            || { fixture_log "$fixture_entry exists and was not made by the test fixture"; return 1; }
-        rm -rf -- "$fixture_entry"
+    hash -r
+    PYXIS_TEST_ENROOT=$(command -v enroot || true)
+    if [[ -z $PYXIS_TEST_ENROOT || ! $PYXIS_TEST_ENROOT -ef $ENROOT ]]; then
+        fixture_log "slurmstepd would run ${PYXIS_TEST_ENROOT:-no enroot}, not ENROOT=$ENROOT (PATH=$PATH)"
+        return 1
     fi
-    fixture_record entry "$fixture_entry"
-    "$fixture_repo/Tests/EnrootStandin/mkimage" "$fixture_entry" >/dev/null
-    echo registry >"$fixture_entry/pyxis-image"
+    export PYXIS_TEST_ENROOT
+
+    # The registry, on a storage kept across runs for this version of the images.
+    storage=$(bash "$fixture_dir/images.sh" storage)
+    if ! PYXIS_REGISTRY_STORAGE=$storage bash "$fixture_dir/registry.sh" status; then
+        fixture_record registry "$fixture_dir/registry.sh"
+    fi
+    PYXIS_REGISTRY_STORAGE=$storage bash "$fixture_dir/registry.sh" up || return 1
 
     # Squashfs images for the path tests.
-    mkdir -p "$PYXIS_TEST_IMAGES"
-    chmod 755 "$PYXIS_TEST_WORK" "$PYXIS_TEST_IMAGES"
-    fixture_image busybox
-    fixture_image pytorch --env PYTORCH_VERSION=2.3.0
-    fixture_image entry --entrypoint /usr/local/bin/entrypoint.sh
-    fixture_image env --env FOO=from-image --env LANG=C.UTF-8
-    head -c 65536 /dev/urandom >"$PYXIS_TEST_IMAGES/corrupt.sqsh"
-    chmod 644 "$PYXIS_TEST_IMAGES/corrupt.sqsh"
+    mkdir -p "$PYXIS_TEST_WORK"
+    chmod 755 "$PYXIS_TEST_WORK"
+    ENROOT=$ENROOT bash "$fixture_dir/images.sh" build || return 1
     echo "only on the host" >"$PYXIS_TEST_WORK/host-only"
     chmod 644 "$PYXIS_TEST_WORK/host-only"
 }
@@ -143,7 +156,8 @@ fixture_teardown() {
         kind=${lines[i]%% *} path=${lines[i]#* }
         case $kind in
             link) if [[ -L $path ]]; then rm -f -- "$path"; fi ;;
-            entry) rm -rf -- "$path" ;;
+            registry) bash "$fixture_dir/registry.sh" down ;;
+            entry) rm -rf -- "$path" ;;   # the enroot stand-in's image store entry of earlier versions
             dir) rmdir -- "$path" 2>/dev/null || fixture_log "kept $path (not empty)" ;;
         esac
     done

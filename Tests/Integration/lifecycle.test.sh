@@ -4,11 +4,19 @@
 # PYXIS_* defaults, the PyTorch remap, container_scope=job, importers, two steps creating one
 # name, and failures that must leave nothing behind. Runs once per squashfuse mode.
 #
-# Sourced by run.sh after fixtures.sh's fixture_setup (images in $PYXIS_TEST_IMAGES, enroot
-# linked into slurmstepd's PATH); uses lib.sh and run.sh's set_plugstack, PYXIS_PLUGIN and
-# PYXIS_RUNTIME_PATH. Unchanged against real enroot (ENROOT=...) when PYXIS_TEST_IMAGE_URI names
-# an image it can import; the ENROOT_STANDIN_* delays then do nothing, so the waiting and scancel
-# tests lose their timing guarantees. PYXIS_TEST_MISSING_URI names an image that must not exist.
+# Sourced by run.sh after fixtures.sh's fixture_setup (real enroot in slurmstepd's PATH, the
+# loopback registry, images in $PYXIS_TEST_IMAGES); uses lib.sh and run.sh's set_plugstack,
+# PYXIS_PLUGIN and PYXIS_RUNTIME_PATH. PYXIS_TEST_IMAGE_URI names an image enroot imports,
+# PYXIS_TEST_MISSING_URI one that must not exist.
+#
+# The tests that need a step to be slow at one phase make enroot really slow there, through
+# variables of the job's environment that pyxis passes on to enroot (SPEC §4):
+#   import  ENROOT_GZIP_PROGRAM=$lc_slow_gzip: enroot pipes every blob it downloads (the config and
+#           each layer missing from the user's layer cache, which the test empties first) through
+#           it; it waits SLOW_GZIP_SECONDS, then runs gzip. So the import is slow mid-download.
+#   create  BASH_ENV=$lc_slow_create: enroot is a bash script; this makes its `unsquashfs -d`
+#           (the extraction of `enroot create`) wait SLOW_CREATE_SECONDS first.
+# Both touch $SLOW_MARKER when they start waiting, so the tests act while the step is in that phase.
 
 lc_home=$PYXIS_TEST_WORK/home
 lc_img=$PYXIS_TEST_IMAGES
@@ -20,6 +28,9 @@ lc_tmp=$PYXIS_TEST_WORK/lifecycle          # root's scratch: background output, 
 lc_ctl=$lc_home/ctl                        # mounted at /ctl by steps that wait for /ctl/stop
 lc_importer_dir=$PYXIS_TEST_WORK/importer  # the test importer's log and output (the user's)
 lc_hostonly=$PYXIS_TEST_WORK/host-only     # exists on the host, in no image
+lc_slow_gzip=$PYXIS_TEST_WORK/slow-gzip     # see the header
+lc_slow_create=$PYXIS_TEST_WORK/slow-create.bash
+lc_marker=$lc_ctl/slow-phase               # touched when a slowed-down phase starts waiting
 lc_host_mnt=$(readlink /proc/self/ns/mnt)
 lc_host_net=$(readlink /proc/self/ns/net)
 # A step that holds its container until the test creates $lc_ctl/stop (at most 120 s).
@@ -30,6 +41,10 @@ if { command -v squashfuse || command -v squashfuse_ll; } >/dev/null && command 
     [[ -c /dev/fuse ]] && runuser -u "$PYXIS_TEST_USER" -- test -r /dev/fuse -a -w /dev/fuse; then
     lc_direct=1
 fi
+# enroot's main branch (after 4.1.2) reads fstab escapes in mount entries and can unshare
+# namespaces; on 4.1.2 pyxis refuses both with a clear message (SPEC §5).
+lc_enroot_main=0
+grep -q ENROOT_UNSHARE_NET "$PYXIS_TEST_ENROOT" && lc_enroot_main=1
 
 # ---- helpers ----
 
@@ -62,6 +77,9 @@ lc_has_container() { grep -qxF -- "$1" <<<"$(lc_containers)"; }
 lc_job_containers_gone() { ! grep -q "^pyxis_$1_" <<<"$(lc_containers)"; }
 # lc_remove NAME...: enroot remove -f as the user, one at a time (a missing one stops no other).
 lc_remove() { local c; for c in "$@"; do as_user enroot remove -f "$c" >/dev/null 2>&1 || true; done; }
+# lc_uncache: empties the user's enroot layer cache (so the next import downloads every blob) and
+# removes the slow-phase marker.
+lc_uncache() { find "$lc_home/.cache/enroot" -mindepth 1 -delete 2>/dev/null || true; rm -f "$lc_marker"; }
 lc_count() { grep -cE -- "$1" <<<"$2" || true; }   # lines of $2 matching the regex $1
 lc_tmp_entries() { find /tmp /var/tmp -maxdepth 1 -user "$PYXIS_TEST_USER" 2>/dev/null | sort; }
 lc_job_running() { [[ -n $(squeue -h -u "$PYXIS_TEST_USER" -n "$1" -t R -o %i 2>/dev/null) ]]; }
@@ -133,6 +151,24 @@ case \$1 in
 esac
 EOF
     chmod 755 "$PYXIS_TEST_WORK/importer.sh"
+    cat >"$lc_slow_gzip" <<'EOF'
+#!/bin/sh
+# ENROOT_GZIP_PROGRAM of the slow-import tests: announce, wait, decompress.
+[ -z "$SLOW_MARKER" ] || : >"$SLOW_MARKER"
+sleep "${SLOW_GZIP_SECONDS:-0}"
+exec gzip "$@"
+EOF
+    cat >"$lc_slow_create" <<'EOF'
+# BASH_ENV of the slow-create tests: enroot's extraction for `enroot create` waits first.
+unsquashfs() {
+    case " $* " in
+        *" -d "*) [ -z "${SLOW_MARKER-}" ] || : >"$SLOW_MARKER"; sleep "${SLOW_CREATE_SECONDS:-0}" ;;
+    esac
+    command unsquashfs "$@"
+}
+EOF
+    chmod 755 "$lc_slow_gzip"
+    chmod 644 "$lc_slow_create"
     lc_sweep
 }
 
@@ -228,9 +264,16 @@ lifecycle_suite() {
          [ -z "$(ls /sys)" ] && echo sys-unmounted'
     captured_ok "$t --container-mounts tmpfs:DST and umount:DST" $'tmpfs\nsys-unmounted'
 
-    usrun --container-image="$img/busybox.sqsh" --container-mounts="./mnt-src:/mnt/rel,$lc_home/dir with space:/mnt/with space" \
-        cat /mnt/rel/file "/mnt/with space/hello"
-    captured_ok "$t --container-mounts with a relative source and a path holding a space" $'hello\nspaced'
+    usrun --container-image="$img/busybox.sqsh" --container-mounts="./mnt-src:/mnt/rel" cat /mnt/rel/file
+    captured_ok "$t --container-mounts with a relative source" hello
+    usrun --container-image="$img/busybox.sqsh" --container-mounts="$lc_home/dir with space:/mnt/with space" \
+        cat "/mnt/with space/hello"
+    if [[ $lc_enroot_main == 1 ]]; then
+        captured_ok "$t --container-mounts with a path holding a space" spaced
+    else
+        captured_failure "$t --container-mounts with a path holding a space: a clear error on enroot 4.1.2" \
+            "pyxis: --container-mounts: '$lc_home/dir with space' holds a space" "needs an enroot newer than 4.1.2"
+    fi
 
     usrun --container-image="$img/busybox.sqsh" --container-workdir=/tmp pwd
     captured_ok "$t --container-workdir" /tmp
@@ -336,8 +379,22 @@ lifecycle_suite() {
     usrun --container-image="$img/busybox.sqsh" --container-readonly sh -c 'touch /x 2>/dev/null && echo wrote || echo read-only'
     captured_ok "$t --container-readonly: writes fail" read-only
     usrun --container-image="$img/busybox.sqsh" --container-unshare=net readlink /proc/self/ns/net
-    captured_ok "$t --container-unshare=net" -
-    check "$t ...gives a network namespace other than the host's" test -n "$out" -a "$out" != "$lc_host_net"
+    if [[ $lc_enroot_main == 0 ]]; then
+        captured_failure "$t --container-unshare=net: a clear error on enroot 4.1.2" \
+            "pyxis: --container-unshare: the enroot on this node" "needs an enroot newer than 4.1.2"
+    elif [[ -n $lc_net_broken ]]; then
+        # enroot itself cannot start a container in a network namespace of its own here.
+        captured_failure "$t --container-unshare=net fails as enroot does here ($lc_net_broken)" \
+            "pyxis: printing enroot log file:" "$lc_net_broken"
+    else
+        captured_ok "$t --container-unshare=net" -
+        check "$t ...gives a network namespace other than the host's" test -n "$out" -a "$out" != "$lc_host_net"
+    fi
+    if [[ $lc_enroot_main == 1 ]]; then
+        usrun --container-image="$img/busybox.sqsh" --container-unshare=uts readlink /proc/self/ns/uts
+        captured_ok "$t --container-unshare=uts" -
+        check "$t ...gives a UTS namespace other than the host's" test -n "$out" -a "$out" != "$(readlink /proc/self/ns/uts)"
+    fi
     usrun --container-image="$img/busybox.sqsh" readlink /proc/self/ns/net
     captured_ok "$t without it the task keeps the host's network namespace" "$lc_host_net"
     lc_clean "$t switches: nothing left behind"
@@ -460,11 +517,13 @@ EOF
     # -- two steps creating the same new name --
     local w
     for w in import create; do
-        local name=$m-wait-$w delays=(ENROOT_STANDIN_IMPORT_DELAY=4) pause=2
-        [[ $w == create ]] && delays=(ENROOT_STANDIN_IMPORT_DELAY=1 ENROOT_STANDIN_CREATE_DELAY=4) pause=3
+        local name=$m-wait-$w slow=(SLOW_MARKER="$lc_marker" ENROOT_GZIP_PROGRAM="$lc_slow_gzip" SLOW_GZIP_SECONDS=3)
+        [[ $w == create ]] && slow=(SLOW_MARKER="$lc_marker" BASH_ENV="$lc_slow_create" SLOW_CREATE_SECONDS=6)
         local probe="test -x /bin/sh && test -s /etc/passwd && test ! -e $lc_hostonly && echo complete"
-        bg_usrun wait1 "${delays[@]}" --container-name="$name" --container-image="$lc_uri" sh -c "$probe"
-        sleep "$pause"
+        lc_uncache
+        bg_usrun wait1 "${slow[@]}" --container-name="$name" --container-image="$lc_uri" sh -c "$probe"
+        wait_until 60 test -e "$lc_marker" || fail "$t two steps on one new name: the first did not get to its slow $w" \
+            "$(cat "$lc_tmp/wait1.err")"
         usrun --container-name="$name" --container-image="$lc_uri" sh -c "$probe"
         captured_ok "$t two steps on one new name, the first slow to $w: the second runs on the complete filesystem" complete
         check "$t ...after waiting for the first" grep -qF "waiting for" <<<"$err"
@@ -490,9 +549,11 @@ EOF
     rm -f "$hooks/99-pyxis-test-fail.sh"
 
     local jobname=pyxis-it-cancel-$lc_mode
-    bg_usrun cancel ENROOT_STANDIN_IMPORT_DELAY=20 -J "$jobname" --container-image="$lc_uri" true
-    if wait_until 30 lc_job_running "$jobname"; then
-        sleep 2
+    lc_uncache
+    bg_usrun cancel SLOW_MARKER="$lc_marker" ENROOT_GZIP_PROGRAM="$lc_slow_gzip" SLOW_GZIP_SECONDS=30 \
+        -J "$jobname" --container-image="$lc_uri" true
+    if wait_until 30 lc_job_running "$jobname" && wait_until 60 test -e "$lc_marker"; then
+        sleep 1
         local t0=$SECONDS
         scancel -u "$PYXIS_TEST_USER" -n "$jobname"
         bg_wait
@@ -507,9 +568,20 @@ EOF
 
 lc_setup
 # The fixture itself: enroot as the test user, from the path slurmstepd uses.
-expect_success "fixture: enroot is $PYXIS_ENROOT_LINK for the test user" "$PYXIS_ENROOT_LINK" as_user sh -c 'command -v enroot'
+expect_success "fixture: the test user runs the enroot slurmstepd runs ($PYXIS_TEST_ENROOT)" "$PYXIS_TEST_ENROOT" \
+    as_user sh -c 'command -v enroot'
 expect_success "fixture: enroot start FILE runs an image as the test user" busybox \
     as_user enroot start "$lc_img/busybox.sqsh" cat /pyxis-image
+# Whether enroot itself can give a container a network namespace of its own on this node (its
+# main branch cannot on a cgroup v1 host: the new sysfs has no /sys/fs/cgroup/<controller> for the
+# cgroup hook's mounts): empty when it can, else enroot's first error line.
+lc_net_broken=
+if [[ $lc_enroot_main == 1 ]] &&
+    ! lc_net_log=$(as_user ENROOT_UNSHARE_NET=y enroot start "$lc_img/busybox.sqsh" true 2>&1); then
+    lc_net_broken=$(grep -m 1 -E 'ERROR|failed' <<<"$lc_net_log" || head -n 1 <<<"$lc_net_log")
+    echo "# enroot cannot unshare the network namespace on this node: $lc_net_broken"
+    lc_net_broken=${lc_net_broken%%/*}   # the words before the first path: the same from pyxis
+fi
 lc_tmp_entries >"$lc_tmp/tmp-baseline"   # after that first start: enroot's own runtime directory
 for lc_mode_arg in 0 auto; do
     lifecycle_suite "$lc_mode_arg"

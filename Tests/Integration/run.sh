@@ -4,9 +4,9 @@
 #
 #   Tests/Integration/run.sh [SUITE...]     default: every Tests/Integration/*.test.sh
 #
-# Leaves the cluster and the fixture (enroot link, images: fixtures.sh) in place with
+# Leaves the cluster and the fixture (registry, images, enroot link: fixtures.sh) in place with
 # KEEP_CLUSTER=1, for poking at them by hand and for bench/lifecycle.sh.
-# ENROOT=/path/to/enroot tests another enroot than the stand-in (see fixtures.sh).
+# ENROOT=/path/to/enroot tests another enroot than the first in PATH (see fixtures.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
