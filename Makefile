@@ -4,6 +4,8 @@
 #   make install              install under $(PREFIX) (default /usr/local), honouring DESTDIR
 #   make uninstall            remove what `make install` put there
 #   make test                 unit tests, then integration tests on a one-node Slurm (root)
+#   make test-enroot-release  the integration suites against enroot 4.1.2 instead of its main
+#                             branch (reinstalls enroot from ../shared/enroot twice; root)
 #   make bench                the benchmarks under bench/
 
 PREFIX ?= /usr/local
@@ -41,7 +43,7 @@ STAGE := .build/stage
 HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home
 EXECUTABLES := pyxis-seccomp-exec
 
-.PHONY: all build install uninstall test unit-test integration-test bench clean
+.PHONY: all build install uninstall test unit-test integration-test test-enroot-release bench clean
 
 all: build
 
@@ -100,6 +102,9 @@ integration-test:
 	scripts/fuzz-hostlist 30
 	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash Tests/Integration/seccomp/run.sh
 	bash Tests/Integration/run.sh
+
+test-enroot-release: build
+	bash Tests/Integration/enroot-release.sh
 
 bench: build
 	bash bench/srun-overhead.sh
