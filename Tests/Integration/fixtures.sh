@@ -30,7 +30,9 @@
 #   env.sqsh       FOO=from-image, LANG=C.UTF-8 and CUDA_VERSION=11.8.0 in its environment
 #   debian.sqsh    Debian 12 minbase
 #   corrupt.sqsh   random bytes
-# Also $PYXIS_TEST_WORK/host-only: a file that exists on the host and in no image.
+# Also $PYXIS_TEST_DEBS ($PYXIS_TEST_WORK/debs): the .deb files of `file` for an offline
+# `apt-get install /debs/*.deb` in the Debian image; and $PYXIS_TEST_WORK/host-only: a file that
+# exists on the host and in no image.
 
 fixture_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fixture_dir=$fixture_repo/Tests/Integration
@@ -43,7 +45,7 @@ fixture_dir=$fixture_repo/Tests/Integration
 : "${PYXIS_ENROOT_LINK:=/usr/local/bin/enroot}"
 : "${PYXIS_FIXTURE_STATE:=/var/lib/pyxis-test-fixture/created}"   # "link|dir|registry PATH" lines, oldest first
 export PYXIS_TEST_IMAGE_URI PYXIS_TEST_DEBIAN_URI PYXIS_TEST_ENV_URI PYXIS_TEST_MISSING_URI
-export PYXIS_TEST_IMAGES=$PYXIS_TEST_WORK/images
+export PYXIS_TEST_IMAGES=$PYXIS_TEST_WORK/images PYXIS_TEST_DEBS=$PYXIS_TEST_WORK/debs
 fixture_state=$PYXIS_FIXTURE_STATE
 
 fixture_log() { echo "fixture: $*" >&2; }
@@ -149,7 +151,7 @@ fixture_setup() {
 
 fixture_teardown() {
     local lines=() i kind path
-    rm -rf -- "$PYXIS_TEST_IMAGES" "$PYXIS_TEST_WORK/host-only"
+    rm -rf -- "$PYXIS_TEST_IMAGES" "$PYXIS_TEST_DEBS" "$PYXIS_TEST_WORK/host-only"
     [[ -f $fixture_state ]] || return 0
     mapfile -t lines <"$fixture_state"
     for ((i = ${#lines[@]} - 1; i >= 0; i--)); do   # newest first, so directories are empty

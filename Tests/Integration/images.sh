@@ -22,12 +22,16 @@
 # do. Squashfs files in $PYXIS_TEST_IMAGES (root's, mode 0644): busybox.sqsh, pytorch.sqsh,
 # entry.sqsh, env.sqsh (each with /pyxis-image = its own name), debian.sqsh, made by
 # `enroot import -o FILE docker://...` as an unprivileged user (so /etc/rc, /etc/environment and
-# /etc/rc.local are exactly enroot's), and corrupt.sqsh (random bytes).
+# /etc/rc.local are exactly enroot's), and corrupt.sqsh (random bytes). Also $PYXIS_TEST_DEBS
+# ($PYXIS_TEST_WORK/debs): the .deb files of `file` and what it needs beyond minbase, downloaded
+# by the host's apt, for `apt-get install /debs/*.deb` in the Debian image without a network (not
+# with --no-download: apt 2.6 then fails with "Pathname to install is not absolute").
 #
 # Caches, in $PYXIS_TEST_CACHE (default /var/cache/pyxis-test; delete it to start over):
 #   debian-$debian_key-*.tar.gz   the debootstrap result (bump debian_key to bootstrap again)
 #   registry-KEY/                 the registry's storage, KEY a hash of this script and the
 #                                 mirror: a second run pushes nothing
+#   debs-KEY/                     the .deb files
 #   squashfs-KEY-ENROOT/          the imported squashfs files, per enroot build (ENROOT: a hash
 #                                 of enroot's script and version)
 # Other KEYs are removed. PYXIS_TEST_DEBIAN_MIRROR overrides the mirror (default: the one apt
@@ -38,6 +42,7 @@ debian_key=bookworm-minbase-1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${PYXIS_TEST_WORK:=/tmp/pyxis-it}"
 : "${PYXIS_TEST_IMAGES:=$PYXIS_TEST_WORK/images}"
+: "${PYXIS_TEST_DEBS:=$PYXIS_TEST_WORK/debs}"
 : "${PYXIS_TEST_USER:=pyxistest}"
 : "${PYXIS_TEST_CACHE:=/var/cache/pyxis-test}"
 : "${ENROOT:=$(command -v enroot || true)}"
@@ -52,6 +57,8 @@ images=(
     "env:1|env|--config.cmd=/bin/sh --config.env=FOO=from-image --config.env=LANG=C.UTF-8 --config.env=CUDA_VERSION=11.8.0"
     "debian:12|debian|--config.cmd=/bin/bash"
 )
+# `file` and the packages it needs that Debian 12 minbase does not have.
+debs=(file libmagic1 libmagic-mgc)
 # squashfs file  image it is imported from
 squashfs=(busybox=busybox:sqsh pytorch=pytorch:1 entry=entry:1 env=env:1 debian=debian:12)
 
@@ -192,6 +199,15 @@ import_all() {
     log "enroot import of ${#squashfs[@]} images in $(since "$t0")"
 }
 
+# The .deb files of $debs, by the host's apt (same mirror as the image), into the cache directory $1.
+download_debs() {
+    local dest=$1
+    mkdir -p "$dest.tmp"
+    (cd "$dest.tmp" && apt-get -o APT::Sandbox::User=root download "${debs[@]}" >"$work/debs.log" 2>&1) ||
+        { cat "$work/debs.log" >&2; die "apt-get download ${debs[*]} failed"; }
+    mv "$dest.tmp" "$dest"
+}
+
 build() {
     local ref entry missing=0 enroot_key sqsh_dir old
     [[ $(id -u) -eq 0 ]] || die "run as root"
@@ -214,8 +230,10 @@ build() {
     [[ -d $sqsh_dir ]] || import_all "$sqsh_dir"
     # Older keys go (squashfs files of this key made by other enroot builds stay), except a
     # storage that a running registry still serves.
-    for old in "$PYXIS_TEST_CACHE"/registry-* "$PYXIS_TEST_CACHE"/squashfs-*; do
-        [[ ! -e $old || $old == "$storage_dir" || $old == "$PYXIS_TEST_CACHE/squashfs-$script_key-"* ]] ||
+    [[ -d $PYXIS_TEST_CACHE/debs-$script_key ]] || download_debs "$PYXIS_TEST_CACHE/debs-$script_key"
+    for old in "$PYXIS_TEST_CACHE"/registry-* "$PYXIS_TEST_CACHE"/squashfs-* "$PYXIS_TEST_CACHE"/debs-*; do
+        [[ ! -e $old || $old == "$storage_dir" || $old == "$PYXIS_TEST_CACHE/squashfs-$script_key-"* ||
+            $old == "$PYXIS_TEST_CACHE/debs-$script_key" ]] ||
             grep -qsF -- "rootdirectory: $old" "${PYXIS_REGISTRY_STATE:-/var/lib/pyxis-test-registry}/config.yml" ||
             rm -rf -- "$old"
     done
@@ -225,6 +243,11 @@ build() {
     cp "$sqsh_dir"/*.sqsh "$PYXIS_TEST_IMAGES/"
     head -c 65536 /dev/urandom >"$PYXIS_TEST_IMAGES/corrupt.sqsh"
     chmod 644 "$PYXIS_TEST_IMAGES"/*.sqsh
+    rm -rf "$PYXIS_TEST_DEBS"
+    mkdir -p "$PYXIS_TEST_DEBS"
+    cp "$PYXIS_TEST_CACHE/debs-$script_key"/*.deb "$PYXIS_TEST_DEBS/"
+    chmod 755 "$PYXIS_TEST_DEBS"
+    chmod 644 "$PYXIS_TEST_DEBS"/*.deb
 }
 
 case "${1:-}" in
