@@ -7,7 +7,7 @@
 #   registry.sh up       start it; does nothing when it already runs (idempotent)
 #   registry.sh down     remove exactly what `up` recorded (the storage under
 #                        PYXIS_REGISTRY_STORAGE is kept when it was given: it is a cache)
-#   registry.sh status   exit 0 when it answers on https://registry-1.docker.io/v2/
+#   registry.sh status   exit 0 when it runs on that storage and answers on https://registry-1.docker.io/v2/
 #
 # What `up` makes, recorded in $PYXIS_REGISTRY_STATE/created:
 #   - $PYXIS_REGISTRY_STATE (default /var/lib/pyxis-test-registry, root only): a CA made for this
@@ -47,7 +47,8 @@ our_pid() {
 
 answers() { curl -sf --max-time 5 -o /dev/null "https://$host/v2/"; }
 
-status() { our_pid >/dev/null && answers; }
+# Ours runs, on $storage, and answers.
+status() { our_pid >/dev/null && grep -qxF "    rootdirectory: $storage" "$state/config.yml" && answers; }
 
 # Removes /etc/hosts lines ending in our marker without replacing the file (it may be a bind mount).
 hosts_remove() {
@@ -83,7 +84,7 @@ down() {
 }
 
 up() {
-    if status && grep -qxF "    rootdirectory: $storage" "$state/config.yml"; then return 0; fi
+    if status; then return 0; fi
     down   # a partial or stopped earlier run
     [[ -x $binary ]] || die "$binary is missing (apt-get install docker-registry)"
     command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
