@@ -141,6 +141,16 @@ fixture_setup() {
     fi
     PYXIS_REGISTRY_STORAGE=$storage bash "$fixture_dir/registry.sh" up || return 1
 
+    # enroot's device hook (10-devices.sh) bind-mounts /dev/log for --container-unshare=ipc, and
+    # fails without it. A node runs a syslog daemon; a test machine may not: busybox's syslogd,
+    # logging nowhere, provides the socket until teardown.
+    if [[ ! -e /dev/log ]]; then
+        busybox syslogd -n -O /dev/null </dev/null >/dev/null 2>&1 &
+        echo $! >"$(dirname "$fixture_state")/syslogd.pid"
+        fixture_record syslogd "$(dirname "$fixture_state")/syslogd.pid"
+        wait_until 10 test -S /dev/log || { fixture_log "busybox syslogd did not create /dev/log"; return 1; }
+    fi
+
     # Squashfs images for the path tests.
     mkdir -p "$PYXIS_TEST_WORK"
     chmod 755 "$PYXIS_TEST_WORK"
@@ -159,6 +169,7 @@ fixture_teardown() {
         case $kind in
             link) if [[ -L $path ]]; then rm -f -- "$path"; fi ;;
             registry) bash "$fixture_dir/registry.sh" down ;;
+            syslogd) kill "$(cat "$path" 2>/dev/null)" 2>/dev/null || true; rm -f -- "$path" /dev/log ;;
             entry) rm -rf -- "$path" ;;   # the enroot stand-in's image store entry of earlier versions
             dir) rmdir -- "$path" 2>/dev/null || fixture_log "kept $path (not empty)" ;;
         esac

@@ -5,6 +5,7 @@
 : "${PYXIS_TEST_WORK:=/tmp/pyxis-it}"
 passed=${passed:-0}
 failed=${failed:-0}
+skipped=${skipped:-0}
 failures=${failures:-}
 
 # Runs a command as the test user, from the test user's work directory, with a clean
@@ -119,6 +120,10 @@ summary() {
         echo "failed tests:"
         printf '%s' "$failures"
     fi
-    echo "$passed passed, $failed failed"
+    if [[ $skipped -gt 0 ]]; then
+        echo "$passed passed, $failed failed, $skipped skipped"
+    else
+        echo "$passed passed, $failed failed"
+    fi
     [[ $failed -eq 0 ]]
 }

@@ -2,7 +2,8 @@
 # Integration tests through a real Slurm (srun, sbatch, slurmd, slurmstepd) with the freshly
 # built plugin, run as an unprivileged user. Needs root; `make test` runs it after `make`.
 #
-#   Tests/Integration/run.sh [SUITE...]     default: every Tests/Integration/*.test.sh
+#   Tests/Integration/run.sh [SUITE...]     default: every Tests/Integration/*.test.sh, then
+#                                            every Tests/Integration/bats/*.bats
 #
 # Leaves the cluster and the fixture (registry, images, enroot link: fixtures.sh) in place with
 # KEEP_CLUSTER=1, for poking at them by hand and for bench/lifecycle.sh.
@@ -45,11 +46,26 @@ fixture_setup
 reset_plugstack() { "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"; }
 set_plugstack() { "$cluster" plugstack "$@"; }
 
+# run_bats FILE...: the bats suites (one @test per behaviour, Tests/Integration/bats), counted
+# with the others.
+run_bats() {
+    local line
+    export PYXIS_TEST_USER PYXIS_TEST_WORK
+    while IFS= read -r line; do
+        echo "$line"
+        case $line in
+            "ok "*" # skip"*) skipped=$((skipped + 1)) ;;
+            "ok "*) passed=$((passed + 1)) ;;
+            "not ok "*) failed=$((failed + 1)); failures+="  ${line#not ok }"$'\n' ;;
+        esac
+    done < <(bats --tap "$@" 2>&1)
+}
+
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=("$here"/*.test.sh)
+[[ ${#suites[@]} -gt 0 ]] || suites=("$here"/*.test.sh "$here"/bats/*.bats)
 for suite in "${suites[@]}"; do
     echo "# suite $(basename "$suite")"
-    source "$suite"
+    if [[ $suite == *.bats ]]; then run_bats "$suite"; else source "$suite"; fi
     reset_plugstack
 done
 summary

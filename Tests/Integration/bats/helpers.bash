@@ -39,7 +39,11 @@ reset_plugstack() { plugstack; }
 
 # usrun [VAR=value...] SRUN_ARGS...: srun as the test user from its home (at most 150 s), with
 # stdout in $output and stderr in $stderr (bats `run --separate-stderr`).
-usrun() { run --separate-stderr as_user timeout -k 10 150 srun -t 2 "$@"; }
+usrun() {
+    local vars=()
+    while [[ $# -gt 0 && $1 == *=* && $1 != -* ]]; do vars+=("$1"); shift; done
+    run --separate-stderr as_user "${vars[@]}" timeout -k 10 150 srun -t 2 "$@"
+}
 
 # The lines of stderr that match a fixed string.
 stderr_lines() { grep -cF -- "$1" <<<"$stderr" || true; }

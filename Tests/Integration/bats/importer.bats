@@ -67,19 +67,19 @@ calls() { grep -c "^$1" "$importer_dir/log" || true; }
 
 @test "a step attaching to a running named container calls neither get nor release" {
     plugstack importer="$importer_dir/importer.sh"
-    rm -f "$user_home/importer-stop"
+    rm -f "$importer_dir/stop"
     as_user timeout -k 10 150 srun -t 2 --container-name=importer-attach --container-image=pyxis-test/any:1 \
-        sh -c "echo up; while [ ! -e '$user_home/importer-stop' ]; do sleep 0.2; done" >"$importer_dir/first.out" 2>&1 &
+        --container-mounts="$importer_dir:/ctl" sh -c 'echo up; while [ ! -e /ctl/stop ]; do sleep 0.2; done' \
+        >"$importer_dir/first.out" 2>&1 &
     local first=$!
     wait_until 60 grep -q up "$importer_dir/first.out"
     : >"$importer_dir/log"
     usrun --container-name=importer-attach cat /pyxis-image
-    touch "$user_home/importer-stop"
+    touch "$importer_dir/stop"
     wait "$first"
     assert_success
     assert_output_is busybox
     [[ ! -s $importer_dir/log ]] || { cat "$importer_dir/log" >&2; false; }
-    rm -f "$user_home/importer-stop"
     as_user enroot remove -f pyxis_importer-attach
 }
 

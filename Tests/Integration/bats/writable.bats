@@ -19,7 +19,7 @@ teardown() { sweep; }
     [[ -n $(ls "$PYXIS_TEST_WORK"/debs/*.deb 2>/dev/null) ]] || skip "no .deb files in $PYXIS_TEST_WORK/debs (fixture)"
     usrun --container-image="$images/debian.sqsh" --container-remap-root --container-writable \
         --container-mounts="$PYXIS_TEST_WORK/debs:/debs:ro" sh -c \
-        'apt-get install -y -q --no-download /debs/*.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; file --version | head -n 1'
+        'apt-get install -y -q /debs/*.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; file --version | head -n 1'
     assert_success
     [[ $output == file-* ]] || { echo "$output $stderr" >&2; false; }
     assert_nothing_left
@@ -43,7 +43,7 @@ teardown() { sweep; }
 }
 
 @test "ENROOT_ROOTFS_WRITABLE=y in the job's environment counts as writable" {
-    usrun -v ENROOT_ROOTFS_WRITABLE=y --container-image="$images/busybox.sqsh" sh -c 'touch /x && echo wrote'
+    usrun ENROOT_ROOTFS_WRITABLE=y -v --container-image="$images/busybox.sqsh" sh -c 'touch /x && echo wrote'
     assert_success
     assert_output_is wrote
     [[ $(stderr_lines "the root filesystem is writable") -eq 1 ]]
