@@ -205,7 +205,7 @@ expect_failure "--container-image wins over PYXIS_CONTAINER_IMAGE" \
 expect_failure "a command-line flag wins over a malformed PYXIS_ boolean" \
     "failed to import docker image: x" as_user PYXIS_CONTAINER_MOUNT_HOME=maybe srun --container-image=x --no-container-mount-home true
 expect_failure "a command-line value wins over a malformed PYXIS_ value" \
-    "failed to import docker image: x" as_user PYXIS_CONTAINER_UNSHARE=pid srun --container-image=x --container-unshare=net true
+    "failed to import docker image: x" as_user PYXIS_CONTAINER_ENV=1BAD srun --container-image=x --container-env=HOME true
 expect_failure "--container-readonly wins over disagreeing PYXIS_ variables" \
     "failed to import docker image: x" as_user PYXIS_CONTAINER_WRITABLE=1 PYXIS_CONTAINER_READONLY=1 srun --container-image=x --container-readonly true
 expect_success "an empty PYXIS_CONTAINER_IMAGE counts as unset" "ok" as_user PYXIS_CONTAINER_IMAGE= srun echo ok
