@@ -2,11 +2,13 @@
 //
 // swift-pyxis: a Slurm SPANK plugin that runs tasks in enroot containers, plus enroot hooks.
 //
-// Layout (see README "Architecture"):
+// Layout (see README "Architecture" and docs/design.md):
 //   Sources/PyxisFront         the plugin Slurm loads: a C front that loads the Swift core when needed
 //   Sources/PyxisPlugin        the Swift core: @_cdecl entry points, the Slurm-facing host (libspank_pyxis_core.so)
 //   Sources/PyxisPlugin/CSpank C shim: option registration, typed variadic wrappers
-//   Sources/PyxisPlugin/Core   pure option/config logic (no Slurm, no libc): unit-tested on its own
+//   Sources/PyxisCore          pure option/config/plan logic (no Slurm, no libc): unit-tested on its own
+//   Sources/PyxisSystem        syscall wrappers (CSystem: their C shim)
+//   Sources/PyxisLifecycle     the container lifecycle over protocols, unit-tested with fakes
 //   Sources/EnvRemap           pure environment remapping rules shared by hooks and plugin
 //   Sources/SeccompFilter      libseccomp fake-success filter
 //   Sources/Hooks              one small executable per enroot hook
@@ -39,25 +41,26 @@ let package = Package(
         .library(name: "spank_pyxis_core", type: .dynamic, targets: ["PyxisPlugin"]),
     ],
     targets: [
-        .target(
-            name: "PyxisCore",
-            dependencies: ["EnvRemap"],
-            path: "Sources/PyxisPlugin/Core",
-            swiftSettings: noRegexEngine
-        ),
+        // Pure option, configuration and planning logic (no Slurm, no libc): unit-tested on its own.
+        .target(name: "PyxisCore", dependencies: ["EnvRemap"], path: "Sources/PyxisCore", swiftSettings: noRegexEngine),
+        // Every system call the plugin makes, each throwing SystemError; CSystem is its C shim
+        // (fork/exec, the tasks' shared page, namespaces).
+        .target(name: "CSystem", path: "Sources/PyxisSystem/CSystem"),
+        .target(name: "PyxisSystem", dependencies: ["CSystem"], path: "Sources/PyxisSystem", exclude: ["CSystem"], swiftSettings: noRegexEngine),
+        // The container lifecycle in slurmstepd (set-up, join, teardown, job epilog) over the
+        // StepHost, Enroot, Importer, StepNode and TaskRendezvous protocols.
+        .target(name: "PyxisLifecycle", dependencies: ["PyxisCore", "PyxisSystem", "SeccompFilter"], path: "Sources/PyxisLifecycle", swiftSettings: noRegexEngine),
+        // The Slurm-facing core: @_cdecl entry points, the SPANK host, one file per context.
         .target(
             name: "CSpank",
             path: "Sources/PyxisPlugin/CSpank",
             exclude: ["core-exports.map"]
         ),
-        // The plugin's system layer (process spawning, ...): real syscalls, tested on their own.
-        .target(name: "CSystem", path: "Sources/PyxisPlugin/CSystem"),
-        .target(name: "PyxisSystem", dependencies: ["CSystem"], path: "Sources/PyxisPlugin/System", swiftSettings: noRegexEngine),
         .target(
             name: "PyxisPlugin",
-            dependencies: ["PyxisCore", "CSpank", "PyxisSystem", "SeccompFilter"],
+            dependencies: ["PyxisCore", "CSpank", "PyxisSystem", "PyxisLifecycle"],
             path: "Sources/PyxisPlugin",
-            exclude: ["Core", "CSpank", "CSystem", "System", "README.md"],
+            exclude: ["CSpank", "README.md"],
             swiftSettings: noRegexEngine,
             linkerSettings: [.unsafeFlags(pluginLinkerFlags)]
         ),
@@ -91,6 +94,7 @@ let package = Package(
 
         .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
         .testTarget(name: "PyxisSystemTests", dependencies: ["PyxisSystem"]),
+        .testTarget(name: "PyxisLifecycleTests", dependencies: ["PyxisLifecycle"]),
         .testTarget(name: "EnvRemapTests", dependencies: ["EnvRemap"]),
         // The hook executables are dependencies so `swift test` builds them next to the test
         // bundle; the contract tests run them as enroot would.

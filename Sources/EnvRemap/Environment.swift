@@ -59,7 +59,7 @@ public struct Environment: Sendable, Equatable {
 
 /// The file named by `ENROOT_ENVIRON`: `NAME=value` lines that become the container's environment.
 ///
-/// Reading follows enroot (SPEC §5): leading blanks are stripped; blank lines and `#` comments are
+/// Reading follows enroot (docs/design.md, "The enroot contract"): leading blanks are stripped; blank lines and `#` comments are
 /// dropped; lines that are not `NAME=value` with a valid name are dropped; names starting with
 /// `ENROOT_` are dropped; one level of matching surrounding quotes is removed from the value;
 /// the first line for a name wins.
@@ -178,8 +178,9 @@ public struct MountLine: Sendable, Equatable {
         self.options = options
     }
 
-    /// The fstab line, newline included. Paths with a newline are refused rather than escaped:
-    /// SPEC §7 wants them rejected, and such a path is almost surely an attack or a bug.
+    /// The fstab line, newline included. Paths with a newline are refused rather than escaped: a
+    /// hook must never add a line (docs/design.md, "Hooks"), and such a path is almost surely an
+    /// attack or a bug.
     public func line() throws(LineError) -> String {
         for path in [source, target] where path.utf8.contains(UInt8(ascii: "\n")) {
             throw .newlineInPath(path)

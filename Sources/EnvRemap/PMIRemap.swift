@@ -25,14 +25,11 @@ public struct HookPlan: Sendable, Equatable {
 
 public enum PlanError: Error, Equatable, CustomStringConvertible {
     case notAbsolute(name: String, value: String)
-    case notABoolean(name: String, value: String)
 
     public var description: String {
         switch self {
         case .notAbsolute(let name, let value):
             return "\(name)=\(value.debugDescription) is not an absolute path"
-        case .notABoolean(let name, let value):
-            return "\(name)=\(value.debugDescription) is not a boolean (y/yes/true/1 or n/no/false/0)"
         }
     }
 }
@@ -109,8 +106,8 @@ public enum HomeRemap {
         settings: HomeSettings = HomeSettings()
     ) throws(HomeError) -> HookPlan {
         guard settings.enabled else { return HookPlan() }
-        guard try homeFlag("ENROOT_MOUNT_HOME", mountHome) else { return HookPlan() }
-        let root = try homeFlag("ENROOT_REMAP_ROOT", remapRoot)
+        guard EnrootSwitch.isOn(mountHome) else { return HookPlan() }
+        let root = EnrootSwitch.isOn(remapRoot)
         guard let home = home(), !home.isEmpty else { throw .noHome }
         guard home.hasPrefix("/") else { throw .plan(.notAbsolute(name: "HOME", value: home)) }
         let target = root ? "/root" : home
@@ -119,19 +116,6 @@ public enum HomeRemap {
             mounts: [MountLine(source: home, target: target, options: options)])
     }
 
-    private static func homeFlag(_ name: String, _ value: String?) throws(HomeError) -> Bool {
-        do { return try flag(name, value) } catch { throw .plan(error) }
-    }
-
-    /// enroot's switches: unset or empty is off.
-    public static func flag(_ name: String, _ value: String?) throws(PlanError) -> Bool {
-        guard let value, !value.isEmpty else { return false }
-        switch value.lowercased() {
-        case "y", "yes", "true", "1", "on": return true
-        case "n", "no", "false", "0", "off": return false
-        default: throw .notABoolean(name: name, value: value)
-        }
-    }
 }
 
 public enum HomeError: Error, Equatable, CustomStringConvertible {

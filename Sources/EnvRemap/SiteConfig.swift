@@ -325,11 +325,10 @@ struct SiteConfigParser {
     }
 
     private func bool(_ key: String, _ value: String, _ fail: (String) -> ConfigError) throws(ConfigError) -> Bool {
-        switch value.lowercased() {
-        case "y", "yes", "true", "1", "on": return true
-        case "n", "no", "false", "0", "off": return false
-        default: throw fail("\(key) = \(value.debugDescription) is not a boolean (yes/no)")
+        guard let parsed = BooleanValue.parse(value) else {
+            throw fail("\(key) = \(value.debugDescription) is not a boolean (\(BooleanValue.accepted))")
         }
+        return parsed
     }
 }
 

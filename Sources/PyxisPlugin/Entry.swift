@@ -1,18 +1,17 @@
-// The @_cdecl functions the C trampolines call. Each catches everything and returns 0 or -1:
-// a trap here would kill srun or slurmstepd.
+// The @_cdecl functions the C front calls, one per SPANK callback. Each catches everything and
+// returns 0 or -1: a trap here would kill srun or slurmstepd. What each does per Slurm context
+// lives in Core's `Plugin` (option handling, every context), Slurmstepd.swift (the container)
+// and JobEpilog (the job epilog).
 import CSpank
 import Glibc
 import PyxisCore
+import PyxisLifecycle
 
 /// The plugin of this process. Slurm calls every SPANK callback from one thread, before any
 /// fork, so unsynchronised global state is safe here.
 nonisolated(unsafe) private var plugin: Plugin?
 nonisolated(unsafe) private let slurm = SlurmHost()
 nonisolated(unsafe) private let node = PosixNodeSystem()
-/// In slurmstepd, when the step runs in a container.
-nonisolated(unsafe) private var lifecycle: StepLifecycle?
-/// A lifecycle failure before the tasks exist, reported from task_init where the user sees it.
-nonisolated(unsafe) private var lifecycleError: LifecycleError?
 
 /// `optionsRegistered`: in slurmstepd the C front registered the options before loading us.
 @_cdecl("pyxis_swift_init")
@@ -39,42 +38,15 @@ public func spankInitPostOpt(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     guard let plugin else { return 0 }
     let rc = plugin.postOptions()
     if rc == 0, slurm.context == .remote, let options = plugin.activeOptions {
-        startLifecycle(plugin.config, options)
+        Slurmstepd.postOptions(host: slurm, config: plugin.config, options: options)
     }
     return rc
-}
-
-/// post_opt in slurmstepd (root): read the step, create the user's runtime directory.
-private func startLifecycle(_ config: PluginConfig, _ options: ContainerOptions) {
-    guard let job = slurm.job() else {
-        lifecycleError = LifecycleError("cannot read the job's user and ids from Slurm")
-        return
-    }
-    let step = StepInfo(
-        uid: job.uid, gid: job.gid, groups: slurm.supplementaryGroups(), jobID: job.jobID, stepID: job.stepID,
-        localTaskCount: job.localTaskCount, totalTaskCount: job.totalTaskCount,
-        workingDirectory: slurm.jobEnvironment("PWD"),
-        privileged: StepInfo.isPrivileged(uid: job.uid, allowSuperuser: slurm.jobEnvironment("ENROOT_ALLOW_SUPERUSER")))
-    slurm.userIsVerbose = (slurm.jobEnvironment("SRUN_DEBUG").flatMap { Int($0) } ?? 0) >= 4
-    let script = step.isBatchStep ? slurm.argv().first : nil
-    let created = StepLifecycle(host: slurm, config: config, options: options, step: step, batchScript: script)
-    do {
-        try created.prepare()
-        lifecycle = created
-    } catch {
-        lifecycleError = error
-    }
 }
 
 @_cdecl("pyxis_swift_user_init")
 public func spankUserInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
-    guard let lifecycle, lifecycleError == nil else { return 0 }
-    do {
-        try lifecycle.createSharedState()
-    } catch {
-        lifecycleError = error
-    }
+    Slurmstepd.userInit()
     return 0
 }
 
@@ -82,17 +54,13 @@ public func spankUserInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
 public func spankTaskInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
     guard let plugin, plugin.taskInit() == 0 else { return -1 }
-    if let lifecycleError {
-        lifecycleError.report(to: slurm)
-        return -1
-    }
-    return lifecycle?.taskInit() ?? 0
+    return Slurmstepd.taskInit(host: slurm)
 }
 
 @_cdecl("pyxis_swift_task_exit")
 public func spankTaskExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
-    lifecycle?.taskExit()
+    Slurmstepd.taskExit()
     return 0
 }
 
@@ -100,7 +68,7 @@ public func spankTaskExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
 public func spankExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     slurm.handle = spank
     if slurm.context == .remote {
-        lifecycle?.finish()
+        Slurmstepd.exit()
     }
     return 0
 }
@@ -116,5 +84,6 @@ public func spankJobEpilog(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ a
         slurm.log(.error, "epilog: failed to parse configuration")
         return -1
     }
-    return JobEpilog.run(host: slurm, config: config)
+    let job = slurm.job().map { JobEpilog.Job(uid: $0.uid, gid: $0.gid == UInt32.max ? nil : $0.gid, jobID: $0.jobID) }
+    return JobEpilog.run(host: slurm, config: config, job: job, version: Slurmstepd.version)
 }

@@ -1,9 +1,10 @@
 import CSpank
 import Glibc
+import PyxisLifecycle
 
 /// The slurmstepd-only items of the `spank_t` handle: the job's identity and environment, the
 /// task being set up, and changes to the environment the task will exec with.
-extension SlurmHost {
+extension SlurmHost: StepHost {
     struct Job {
         var uid: UInt32, gid: UInt32, jobID: UInt32, stepID: UInt32
         var localTaskCount: Int, totalTaskCount: Int
@@ -47,19 +48,11 @@ extension SlurmHost {
         return result
     }
 
-    /// (local task id, global task id) in task_init/task_exit.
-    func task() -> (local: Int, global: Int)? {
-        var local: Int32 = 0
-        var global: UInt32 = 0
-        guard cspank_get_task(handle, &local, &global) == 0 else { return nil }
-        return (Int(local), Int(global))
-    }
-
-    func setJobEnvironment(_ name: String, _ value: String) -> Bool {
+    func setTaskEnvironment(_ name: String, _ value: String) -> Bool {
         cspank_setenv(handle, name, value) == 0
     }
 
-    func unsetJobEnvironment(_ name: String) -> Bool {
+    func unsetTaskEnvironment(_ name: String) -> Bool {
         cspank_unsetenv(handle, name) == 0
     }
 

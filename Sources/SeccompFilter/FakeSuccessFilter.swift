@@ -1,7 +1,7 @@
 import CSeccomp
 import Glibc
 
-/// The SPEC §8 filter, built with libseccomp and not yet loaded: ownership and identity syscalls
+/// The fake-success filter (docs/design.md, "The seccomp filter"), built with libseccomp and not yet loaded: ownership and identity syscalls
 /// return 0 without effect on every covered architecture, everything else is allowed.
 ///
 /// Building needs no privilege. Loading (`install`) needs either `no_new_privs` or

@@ -28,7 +28,7 @@ public struct FakeSuccessRule: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// What SPEC §8 fakes: ownership and identity changes succeed without effect, so that package
+/// What the filter fakes (docs/design.md, "The seccomp filter"): ownership and identity changes succeed without effect, so that package
 /// managers (apt's `_apt` sandbox, rpm's chown of installed files) work in a container whose
 /// user namespace maps a single id.
 ///

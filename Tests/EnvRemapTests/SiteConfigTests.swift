@@ -16,7 +16,7 @@ struct SiteConfigTests {
             ; the PMI hook
             [pmi]
             enabled = no
-            mount_server_tmpdir = off
+            mount_server_tmpdir = no
             [home]
             enabled = false
 
@@ -57,7 +57,7 @@ struct SiteConfigTests {
         ("enabled = yes", 1, "enabled is outside a section; start with [pytorch], [pmi], [home] or [rules]"),
         ("[pytorch]\n\n[bogus]", 3, "unknown section [bogus]; expected [pytorch], [pmi], [home], [rules] or [rules when NAME]"),
         ("[pytorch", 1, "section header \"[pytorch\" lacks a closing ]"),
-        ("[pytorch]\nenabled = maybe", 2, "enabled = \"maybe\" is not a boolean (yes/no)"),
+        ("[pytorch]\nenabled = maybe", 2, "enabled = \"maybe\" is not a boolean (1, true, yes, y, 0, false, no or n)"),
         ("[pytorch]\nmaster_port_base = 70000", 2, "master_port_base = \"70000\" is not a port (1-65535)"),
         ("[pytorch]\nmaster_port_range = 0", 2, "master_port_range = \"0\" is not a count of ports (1-65535)"),
         ("[pytorch]\nmaster_port_base = 65000\nmaster_port_range = 1000", 3, "master_port_base + master_port_range - 1 exceeds 65535"),

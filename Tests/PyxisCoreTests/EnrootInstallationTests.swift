@@ -1,3 +1,4 @@
+import EnvRemap
 import Testing
 @testable import PyxisCore
 
@@ -31,7 +32,7 @@ import Testing
     @Test(arguments: [("y", true), ("yes", true), ("1", true), ("0", true), ("true", true),
                       ("n", false), ("no", false), ("NO", false), ("f", false), ("False", false), ("", false)])
     func switchValuesAsEnrootReadsThem(value: String, enabled: Bool) {
-        #expect(EnrootInstallation.isEnabled(value) == enabled)
+        #expect(EnrootSwitch.isOn(value) == enabled)
     }
 
     @Test func configurationFilesFirstAssignmentWins() {

@@ -1,3 +1,4 @@
+import EnvRemap
 import Testing
 @testable import PyxisCore
 

@@ -62,7 +62,7 @@ public struct Hook {
         return path
     }
 
-    /// The container's environment as enroot will build it (SPEC §5 rules).
+    /// The container's environment as enroot will build it (docs/design.md, "The enroot contract").
     public func containerEnvironment() throws(HookFailure) -> Environment {
         let path = try enrootFile("ENROOT_ENVIRON")
         let bytes = try Files.read(path, what: "ENROOT_ENVIRON", missingOK: false) ?? []

@@ -97,16 +97,6 @@ int cspank_get_job(void *spank, cspank_job *job)
     return 0;
 }
 
-int cspank_get_task(void *spank, int32_t *local_id, uint32_t *global_id)
-{
-    int id;
-    if (spank_get_item(spank, S_TASK_ID, &id) != ESPANK_SUCCESS
-        || spank_get_item(spank, S_TASK_GLOBAL_ID, global_id) != ESPANK_SUCCESS)
-        return -1;
-    *local_id = id;
-    return 0;
-}
-
 int cspank_setenv(void *spank, const char *name, const char *value)
 {
     return spank_setenv(spank, name, value, 1) == ESPANK_SUCCESS ? 0 : -1;

@@ -1,5 +1,5 @@
 /*
- * probe: checks, syscall by syscall, what the pyxis seccomp filter (SPEC §8) does.
+ * probe: checks, syscall by syscall, what the pyxis seccomp filter (docs/design.md, "The seccomp filter") does.
  *
  *   probe unfiltered DIR   expectations without the filter (the negative control)
  *   probe filtered DIR     expectations under pyxis-seccomp-exec

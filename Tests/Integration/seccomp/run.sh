@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration tests of the seccomp filter (SPEC §8) with the real kernel, as an unprivileged
+# Integration tests of the seccomp filter (docs/design.md, "The seccomp filter") with the real kernel, as an unprivileged
 # user: pyxis-seccomp-exec's command line, then probe.c (native and `gcc -m32 -static`) with and
 # without the filter, an apt-get-like privilege drop, no_new_privs, and the plugin's case
 # (no no_new_privs, CAP_SYS_ADMIN in a user namespace) with a dpkg-like `tar --same-owner`.

@@ -41,9 +41,6 @@ typedef struct {
 } cspank_job;
 int cspank_get_job(void *spank, cspank_job *job);
 
-/* S_TASK_ID and S_TASK_GLOBAL_ID, in task_init/task_exit. */
-int cspank_get_task(void *spank, int32_t *local_id, uint32_t *global_id);
-
 /* spank_setenv (overwriting) / spank_unsetenv in the job's environment. 0 on success. */
 int cspank_setenv(void *spank, const char *name, const char *value);
 int cspank_unsetenv(void *spank, const char *name);

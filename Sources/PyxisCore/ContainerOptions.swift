@@ -1,0 +1,182 @@
+import EnvRemap
+
+/// The options as the user gave them on the command line (or in `#SBATCH` lines), each value
+/// checked as soon as Slurm hands it over so that the error names the option.
+public struct CommandLineOptions: Equatable, Sendable {
+    public private(set) var values: [OptionID: String] = [:]
+    public private(set) var flags: Set<OptionID> = []
+
+    public init() {}
+
+    /// Records one option callback. Slurm may call a callback twice with the same value;
+    /// a different second value is an error.
+    public mutating func record(_ option: OptionID, argument: String?) throws(PyxisError) {
+        guard option.takesArgument else {
+            flags.insert(option)
+            return
+        }
+        let value = argument ?? ""
+        do {
+            try OptionParsing.validate(option, value)
+        } catch {
+            throw error.naming(option)
+        }
+        if let previous = values[option], previous != value {
+            throw PyxisError("\(option.flag) specified multiple times with different values: \(quoted(previous)) and \(quoted(value)); give it once")
+        }
+        values[option] = value
+    }
+
+    /// Every option given, in catalog order (for the "ignoring ..." warnings).
+    public var given: [OptionID] {
+        OptionID.allCases.filter { values[$0] != nil || flags.contains($0) }
+    }
+}
+
+/// The resolved settings of a step: command line first, then `PYXIS_*` variables, then the
+/// plugstack defaults.
+public struct ContainerOptions: Equatable, Sendable {
+    public var image: ImageReference?
+    /// `--container-image` as the user wrote it, for messages (`importing docker image: IMAGE`).
+    public var imageText: String?
+    public var mounts: [MountSpec] = []
+    public var workdir: String?
+    public var name: ContainerName?
+    public var save: String?
+    /// nil leaves enroot's own default (`ENROOT_MOUNT_HOME` etc. are not set).
+    public var mountHome: Bool?
+    public var remapRoot: Bool?
+    public var writable: Bool?
+    public var entrypoint = false
+    public var entrypointLog = false
+    public var environmentNames: [String] = []
+    public var unshare: [UnshareNamespace] = []
+
+    public init() {}
+
+    /// The plugin does anything only when an image or a name is given.
+    public var isActive: Bool { image != nil || name != nil }
+}
+
+/// The outcome of resolving: options, plus warnings to show the user.
+public struct Resolution: Equatable, Sendable {
+    public var options: ContainerOptions
+    public var warnings: [String]
+}
+
+enum OptionParsing {
+    static func validate(_ option: OptionID, _ value: String) throws(PyxisError) {
+        switch option {
+        case .image: _ = try ImageReference(parsing: value)
+        case .mounts: _ = try MountSpec.parseList(value)
+        case .workdir: _ = try PathValue.parseWorkdir(value)
+        case .name: _ = try ContainerName(parsing: value)
+        case .save: _ = try PathValue.parseSave(value)
+        case .env: _ = try EnvironmentNameList.parse(value)
+        case .unshare: _ = try UnshareNamespace.parseList(value)
+        default: break
+        }
+    }
+}
+
+public enum OptionResolver {
+    /// Resolves the step's options.
+    /// - Parameter environment: `PYXIS_*` look-up — the process environment in `srun`/`sbatch`,
+    ///   the job's environment in `slurmstepd`. An empty variable counts as unset.
+    public static func resolve(
+        commandLine: CommandLineOptions,
+        environment: (String) -> String?,
+        config: PluginConfig
+    ) throws(PyxisError) -> Resolution {
+        func defaultValue(_ option: OptionID) -> String? {
+            guard let value = environment(option.environmentVariable), !value.isEmpty else { return nil }
+            return value
+        }
+        /// The value of an argument option and the variable it came from, if it did (for
+        /// error messages).
+        func value(_ option: OptionID) -> (text: String, variable: String?)? {
+            if let text = commandLine.values[option] { return (text, nil) }
+            if let text = defaultValue(option) { return (text, option.environmentVariable) }
+            return nil
+        }
+        /// Errors read as pyxis's (`--container-x: ...`, also for a value from a `PYXIS_*`
+        /// variable, which pyxis hands to the option's callback), then name the variable.
+        func parse<T>(_ option: OptionID, _ parser: (String) throws(PyxisError) -> T) throws(PyxisError) -> T? {
+            guard let (text, variable) = value(option) else { return nil }
+            do {
+                return try parser(text)
+            } catch {
+                throw error.naming(option, variable: variable)
+            }
+        }
+        func environmentBoolean(_ variable: String) throws(PyxisError) -> Bool? {
+            guard let text = environment(variable), !text.isEmpty else { return nil }
+            guard let parsed = BooleanValue.parse(text) else {
+                throw PyxisError("\(variable)=\(quoted(text)) is not a boolean; expected \(BooleanValue.accepted)")
+            }
+            return parsed
+        }
+        /// A `--x`/`--no-x` pair: both on the command line is a conflict; otherwise the
+        /// command line wins over the variable.
+        func pair(_ on: OptionID, _ off: OptionID) throws(PyxisError) -> Bool? {
+            let hasOn = commandLine.flags.contains(on), hasOff = commandLine.flags.contains(off)
+            if hasOn && hasOff {
+                throw PyxisError("both \(on.flag) and \(off.flag) were specified; give only one of them")
+            }
+            if hasOn { return true }
+            if hasOff { return false }
+            return try environmentBoolean(on.environmentVariable)
+        }
+
+        var options = ContainerOptions()
+        options.image = try parse(.image) { (text) throws(PyxisError) in try ImageReference(parsing: text) }
+        options.imageText = value(.image)?.text
+        options.mounts = try parse(.mounts) { (text) throws(PyxisError) in try MountSpec.parseList(text) } ?? []
+        options.workdir = try parse(.workdir) { (text) throws(PyxisError) in try PathValue.parseWorkdir(text) }
+        options.name = try parse(.name) { (text) throws(PyxisError) in try ContainerName(parsing: text) }
+        options.save = try parse(.save) { (text) throws(PyxisError) in try PathValue.parseSave(text) }
+        options.environmentNames = try parse(.env) { (text) throws(PyxisError) in try EnvironmentNameList.parse(text) } ?? []
+        options.unshare = try parse(.unshare) { (text) throws(PyxisError) in try UnshareNamespace.parseList(text) } ?? []
+
+        options.mountHome = try pair(.mountHome, .noMountHome)
+        options.remapRoot = try pair(.remapRoot, .noRemapRoot)
+        options.entrypoint = try pair(.entrypoint, .noEntrypoint) ?? config.executeEntrypoint
+        if commandLine.flags.contains(.entrypointLog) {
+            options.entrypointLog = true
+        } else {
+            options.entrypointLog = try environmentBoolean(OptionID.entrypointLog.environmentVariable) ?? false
+        }
+        options.writable = try resolveWritable(commandLine: commandLine, environmentBoolean: environmentBoolean)
+
+        var warnings: [String] = []
+        if !options.isActive {
+            for option in commandLine.given where option != .image && option != .name {
+                let warning = "ignoring \(option.ignoredName) because neither --container-image nor --container-name is set"
+                if !warnings.contains(warning) {
+                    warnings.append(warning)
+                }
+            }
+        }
+        return Resolution(options: options, warnings: warnings)
+    }
+
+    /// `--container-writable`/`--container-readonly`, then `PYXIS_CONTAINER_WRITABLE` and
+    /// `PYXIS_CONTAINER_READONLY` (which must agree when both are set).
+    static func resolveWritable(
+        commandLine: CommandLineOptions,
+        environmentBoolean: (String) throws(PyxisError) -> Bool?
+    ) throws(PyxisError) -> Bool? {
+        let writable = commandLine.flags.contains(.writable), readonly = commandLine.flags.contains(.readonly)
+        if writable && readonly {
+            throw PyxisError("both --container-writable and --container-readonly were specified; give only one of them")
+        }
+        if writable { return true }
+        if readonly { return false }
+        let fromWritable = try environmentBoolean(OptionID.writable.environmentVariable)
+        let fromReadonly = try environmentBoolean(OptionID.readonly.environmentVariable).map { !$0 }
+        if let a = fromWritable, let b = fromReadonly, a != b {
+            throw PyxisError("PYXIS_CONTAINER_WRITABLE and PYXIS_CONTAINER_READONLY disagree; set only one of them")
+        }
+        return fromWritable ?? fromReadonly
+    }
+}

@@ -1,0 +1,111 @@
+import EnvRemap
+
+/// Site settings from the plugstack line:
+/// `required /usr/local/lib/slurm/spank_pyxis.so runtime_path=/run/pyxis container_scope=job`.
+///
+/// Every argument is `key=value`; unknown keys, repeated keys with different values and bad
+/// values are errors, which make Slurm refuse to load the plugin (better than running with a
+/// setting the administrator did not mean). The messages start as pyxis's do
+/// (`unknown configuration option: colour=blue`, `container_scope: invalid value: node`).
+public struct PluginConfig: Equatable, Sendable {
+    public enum ContainerScope: String, Sendable {
+        case job, global
+    }
+
+    public enum SquashfuseMode: String, Sendable {
+        case auto
+        case on = "1"
+        case off = "0"
+    }
+
+    public var runtimePath = "/run/pyxis"
+    public var executeEntrypoint = false
+    public var containerScope = ContainerScope.global
+    public var sbatchSupport = true
+    public var useEnrootLoad = false
+    public var importer: String?
+    public var useSquashfuse = SquashfuseMode.auto
+
+    public init() {}
+
+    public static let keys = [
+        "runtime_path", "execute_entrypoint", "container_scope", "sbatch_support",
+        "use_enroot_load", "importer", "use_squashfuse",
+    ]
+
+    public init(arguments: [String]) throws(PyxisError) {
+        var given: [String: String] = [:]
+        for argument in arguments {
+            guard let equals = argument.firstIndex(of: "=") else {
+                throw PyxisError("unknown configuration option: \(verbatim(argument)) (plugstack arguments are key=value; known keys: \(Self.keys.joined(separator: ", ")))")
+            }
+            let key = String(argument[..<equals])
+            let value = String(argument[argument.index(after: equals)...])
+            guard Self.keys.contains(key) else {
+                throw PyxisError("unknown configuration option: \(verbatim(argument)) (known keys: \(Self.keys.joined(separator: ", ")))")
+            }
+            if let previous = given[key], previous != value {
+                throw PyxisError("plugstack argument \(key) given twice with different values: \(quoted(previous)) and \(quoted(value))")
+            }
+            given[key] = value
+            try apply(key: key, value: value)
+        }
+    }
+
+    mutating func apply(key: String, value: String) throws(PyxisError) {
+        /// pyxis's `KEY: invalid value: VALUE`, then what is allowed.
+        func invalidValue(_ allowed: String) -> PyxisError {
+            let shown = value.isEmpty ? "(an empty value; expected \(allowed))" : "\(verbatim(value)) (expected \(allowed))"
+            return PyxisError("\(key): invalid value: \(shown)")
+        }
+        func boolean() throws(PyxisError) -> Bool {
+            guard let parsed = BooleanValue.parse(value) else {
+                throw invalidValue(BooleanValue.accepted)
+            }
+            return parsed
+        }
+        func absolutePath() throws(PyxisError) -> String {
+            guard value.hasPrefix("/"), !value.hasControlCharacter, !value.contains(Character(" ")) else {
+                throw PyxisError("plugstack argument \(key)=\(quoted(value)): expected an absolute path without spaces or control characters")
+            }
+            guard !value.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
+                throw PyxisError("plugstack argument \(key)=\(quoted(value)): the path may not contain '.' or '..' components")
+            }
+            return value
+        }
+        switch key {
+        case "runtime_path":
+            var path = try absolutePath()
+            while path.count > 1, path.hasSuffix("/") {
+                path.removeLast()
+            }
+            guard path != "/" else {
+                throw PyxisError("plugstack argument runtime_path=/: the runtime directory cannot be /")
+            }
+            runtimePath = path
+        case "execute_entrypoint":
+            executeEntrypoint = try boolean()
+        case "container_scope":
+            guard let scope = ContainerScope(rawValue: value) else {
+                throw invalidValue("job or global")
+            }
+            containerScope = scope
+        case "sbatch_support":
+            sbatchSupport = try boolean()
+        case "use_enroot_load":
+            useEnrootLoad = try boolean()
+        case "importer":
+            importer = try absolutePath()
+        case "use_squashfuse":
+            if value.lowercased() == "auto" {
+                useSquashfuse = .auto
+            } else if let on = BooleanValue.parse(value) {
+                useSquashfuse = on ? .on : .off
+            } else {
+                throw invalidValue("auto, \(BooleanValue.accepted)")
+            }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,297 @@
+import PyxisCore
+import PyxisSystem
+
+/// The first task on a node: find or make the step's container and its stopped process
+/// (docs/design.md, "Setting up"), recording in the rendezvous what it made as it goes.
+struct ContainerSetup {
+    /// How long a step waits for another step that is setting up the same named container.
+    static let nameLockTimeout = 900.0
+
+    let context: StepContext
+    let tools: StepTools
+    let rendezvous: TaskRendezvous
+
+    private var host: StepHost { context.host }
+    private var options: ContainerOptions { context.options }
+
+    func run() throws(LifecycleError) {
+        try checkSaveTarget()
+        var lock: AnyObject?
+        if let name = options.name {
+            do {
+                lock = try tools.node.lockName(context.runtimeDirectory + "/" + context.containerName + ".lock",
+                                               timeout: Self.nameLockTimeout) {
+                    host.log(.info, "waiting for another step on this node to finish setting up container '\(name.name)'")
+                }
+            } catch {
+                switch error {
+                case .system(let failure):
+                    throw LifecycleError("failed to acquire container setup lock: \(failure.description)")
+                case .timedOut(let seconds):
+                    throw LifecycleError("failed to acquire container setup lock: gave up after \(seconds) s waiting for another step to finish setting up this container; try again later")
+                }
+            }
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        let listing: EnrootListing?
+        do {
+            listing = ContainerPlan.needsListing(options) ? try tools.enroot.list() : nil
+        } catch {
+            throw LifecycleError("couldn't get list of existing container filesystems", error)
+        }
+        let installation = InstalledEnroot(path: tools.enroot.path, node: tools.node)
+        let plan: ContainerPlan
+        do {
+            plan = try ContainerPlan.decide(
+                options: options, config: context.config, step: context.step, listing: listing,
+                rootfsWritable: ContainerPlan.mayStartFromFile(options: options, config: context.config)
+                    ? installation.isEnabled("ENROOT_ROOTFS_WRITABLE", option: options.writable, job: host.jobEnvironment)
+                    : options.writable ?? false,
+                squashfuse: {
+                    tools.node.squashfuseSupport(nativeOverlay: installation.isEnabled(
+                        "ENROOT_NATIVE_OVERLAYFS", option: nil, job: host.jobEnvironment))
+                })
+        } catch {
+            throw LifecycleError(error)
+        }
+        for warning in plan.warnings { host.log(.info, warning) }
+        for note in plan.verboseNotes { host.log(.verbose, note) }
+        if case .attach(let pid) = plan.action {
+            rendezvous.pid = pid
+            return
+        }
+        try checkFeatures(of: installation)
+
+        let start = MonotonicClock.milliseconds()
+        switch plan.action {
+        case .attach:
+            return
+        case .start:
+            try startProcess(plan.containerName, keepStopped: false)
+        case .createAndStart(let source):
+            rendezvous.record.creating = true
+            do {
+                try create(plan.containerName, from: source)
+                rendezvous.record.created = true
+                try startProcess(plan.containerName, keepStopped: false)
+            } catch {
+                // Never leave a half-made container behind (a named one is removed while the
+                // name lock is still held, so no other step sees it).
+                try? tools.enroot.remove([plan.containerName])
+                rendezvous.record.creating = false
+                rendezvous.record.created = false
+                throw error
+            }
+        case .startFromFile(let source):
+            let file = try obtainFile(source)
+            host.log(.verbose, "skipping container creation (squashfuse enabled)")
+            host.log(.verbose, "starting container from squashfs: \(file)")
+            try startProcess(file, keepStopped: true)
+        }
+        host.log(.verbose, "completed container setup in \(Int((MonotonicClock.milliseconds() - start).rounded())) ms")
+    }
+
+    /// `--container-save` exports after the tasks end, where Slurm cannot fail the step any
+    /// more: a directory the user cannot write to is reported now, before anything runs.
+    private func checkSaveTarget() throws(LifecycleError) {
+        guard let save = options.save else { return }
+        let directory = StepContext.split(context.step.absolute(save)).directory
+        do {
+            try tools.node.checkWritable(directory: directory)
+        } catch {
+            throw LifecycleError("--container-save: cannot write to the directory \(directory): \(error.reason)")
+        }
+    }
+
+    /// Fails before anything is made when the step asks for what this node's enroot cannot do:
+    /// enroot 4.1.2 ignores `ENROOT_UNSHARE_*` and reads fstab escapes in mount entries
+    /// literally, which would otherwise give a shared namespace or a mount of the wrong path.
+    private func checkFeatures(of installation: InstalledEnroot) throws(LifecycleError) {
+        if let namespace = options.unshare.first, !installation.value.supportsUnshare {
+            throw LifecycleError("--container-unshare: the enroot on this node (\(installation.path)) cannot create a separate \(namespace.rawValue) namespace: --container-unshare needs an enroot newer than 4.1.2 (its main branch); nothing was started")
+        }
+        guard !installation.value.unescapesMountFields else { return }
+        for mount in options.mounts {
+            var paths = [mount.destination]
+            if case .path(let source) = mount.source { paths.append(source) }
+            if let path = paths.first(where: { $0.contains(where: { " \t\\".contains($0) }) }) {
+                throw LifecycleError("--container-mounts: '\(path)' holds a space, tab or backslash, which the enroot on this node (\(installation.path)) cannot read in a mount entry: that needs an enroot newer than 4.1.2 (its main branch); nothing was started")
+            }
+        }
+    }
+
+    /// pyxis's line before an import, shown for one-task steps (they may be interactive) and
+    /// for the batch step, which Slurm counts as zero tasks.
+    private func announceImport() {
+        if context.step.totalTaskCount <= 1 {
+            host.notice("importing docker image: \(context.imageText)")
+        }
+    }
+
+    /// The squashfs file of `source` (importing it when needed).
+    private func obtainFile(_ source: ContainerPlan.ImageSource) throws(LifecycleError) -> String {
+        switch source {
+        case .file(let path):
+            return path
+        case .enrootImport(let uri, let output):
+            announceImport()
+            rendezvous.record.squashfsImported = true
+            do {
+                try tools.enroot.importImage(uri, to: output)
+            } catch {
+                throw LifecycleError("failed to import docker image: \(context.imageText)", error)
+            }
+            host.notice("imported docker image: \(context.imageText)")
+            return output
+        case .importer(let uri):
+            guard let importer = tools.importer else { return uri }
+            announceImport()
+            // Recorded before it runs: a get that fails half-way may have made files too.
+            rendezvous.record.importerPending = true
+            let result: (path: String, log: [String])
+            do {
+                result = try importer.get(uri)
+            } catch {
+                throw LifecycleError("failed to import docker image: \(context.imageText) (importer: \(importer.path))", error)
+            }
+            guard result.path.hasPrefix("/") else {
+                let printed = result.path.isEmpty ? "nothing" : "'\(result.path)'"
+                throw LifecycleError("importer did not return a squashfs path: \(importer.path) printed \(printed) instead of the absolute path of a squashfs file", log: result.log)
+            }
+            host.notice("imported docker image: \(context.imageText)")
+            host.log(.verbose, "importer squashfs path: \(result.path)")
+            return result.path
+        case .enrootLoad(let uri):
+            return uri
+        }
+    }
+
+    private func create(_ name: String, from source: ContainerPlan.ImageSource) throws(LifecycleError) {
+        if case .enrootLoad(let uri) = source {
+            announceImport()
+            do {
+                try tools.enroot.load(uri, name: name)
+            } catch {
+                throw LifecycleError("failed to import docker image: \(context.imageText)", error)
+            }
+            host.notice("imported docker image: \(context.imageText)")
+            return
+        }
+        let file = try obtainFile(source)
+        host.log(.verbose, "creating container filesystem: \(name)")
+        do {
+            try tools.enroot.create(name: name, from: file)
+        } catch {
+            throw LifecycleError("failed to create container filesystem for image: \(context.imageText.isEmpty ? file : context.imageText)", error)
+        }
+        // The unpacked filesystem is all that is needed now.
+        switch source {
+        case .enrootImport:
+            tools.node.removeFile(ContainerPlan.temporarySquashfsName(step: context.step), in: context.runtimeDirectory)
+            rendezvous.record.squashfsImported = false
+        case .importer:
+            ContainerTeardown.releaseImporter(context, tools, rendezvous)
+        case .file, .enrootLoad:
+            break
+        }
+    }
+
+    /// Starts the container process on `target` and waits for it to stop itself.
+    private func startProcess(_ target: String, keepStopped: Bool) throws(LifecycleError) {
+        let configuration = context.runtimeDirectory + "/\(context.step.stepLabel).conf"
+        let text = try startConfiguration()
+        do {
+            try tools.node.writeFile(configuration, text)
+        } catch {
+            throw LifecycleError("couldn't create enroot start configuration script: \(error.description)")
+        }
+        defer { tools.node.removeFile(StepContext.split(configuration).base, in: context.runtimeDirectory) }
+        host.log(.verbose, "starting container: \(target)")
+        let started: StartedContainer
+        do {
+            started = try tools.enroot.start(target, configuration: configuration)
+        } catch {
+            throw Self.startError(error, entrypoint: options.entrypoint)
+        }
+        rendezvous.pid = started.pid
+        rendezvous.record.ownsProcess = true
+        rendezvous.needsContinue = !keepStopped
+        if options.entrypointLog {
+            for line in started.log { host.notice(line) }
+        }
+    }
+
+    static func startError(_ failure: StartFailure, entrypoint: Bool) -> LifecycleError {
+        var error: LifecycleError
+        switch failure {
+        case .exited(0, let log):
+            error = LifecycleError("container exited too soon (enroot start ended before the container was ready)", log: log)
+        case .exited(let code, let log):
+            error = LifecycleError("container start failed with error code: \(code)", log: log)
+        case .signaled(let signal, let log):
+            error = LifecycleError("container exited too soon (enroot start was killed by signal \(signal))", log: log)
+        case .couldNotRun(let why):
+            error = LifecycleError("failed to start container: \(why)")
+        }
+        if entrypoint, case .exited = failure {
+            error.hint = "if the image has an unusual entrypoint, try using --no-container-entrypoint"
+        }
+        return error
+    }
+
+    /// The bash file `enroot start --conf` sources: mounts, `--container-env` values, and
+    /// `exec "$@"` in rc.local unless the entrypoint is wanted.
+    private func startConfiguration() throws(LifecycleError) -> String {
+        var mounts = options.mounts.map { mount -> MountSpec in
+            guard case .path(let source) = mount.source else { return mount }
+            return MountSpec(source: .path(context.step.absolute(source)), destination: mount.destination, userFlags: mount.userFlags)
+        }
+        if let script = context.batchScript {
+            mounts.append(MountSpec(source: .path(script), destination: script, userFlags: ["ro", "nosuid", "nodev"]))
+        }
+        var environment: [(name: String, value: String)] = []
+        for name in options.environmentNames {
+            // pyxis writes only non-empty values: an unset or empty one leaves the image's.
+            if let value = host.jobEnvironment(name), !value.isEmpty { environment.append((name, value)) }
+        }
+        do {
+            let text = try EnrootStartConfig(mounts: mounts, runEntrypoint: options.entrypoint, environment: environment).render()
+            host.log(.verbose, "enroot start configuration script:")
+            for line in text.split(separator: "\n") { host.log(.verbose, "    " + line) }
+            return text
+        } catch {
+            throw LifecycleError(error)
+        }
+    }
+}
+
+/// The node's enroot installation, read only if a step asks about it (a step that starts a
+/// named container never does).
+final class InstalledEnroot {
+    let path: String
+    private let node: StepNode
+    private var loaded: (installation: EnrootInstallation, configured: [String: String])?
+
+    init(path: String, node: StepNode) {
+        self.path = path
+        self.node = node
+    }
+
+    var value: EnrootInstallation { load().installation }
+
+    private func load() -> (installation: EnrootInstallation, configured: [String: String]) {
+        if let loaded { return loaded }
+        let read = node.enrootInstallation(at: path)
+        loaded = read
+        return read
+    }
+
+    /// Whether enroot's switch `name` will be on for this step: the option pyxis passes for it
+    /// wins, then the job's environment (which reaches enroot), then enroot's configuration.
+    func isEnabled(_ name: String, option: Bool?, job: (String) -> String?) -> Bool {
+        if let option { return option }
+        let (installation, configured) = load()
+        return installation.isEnabled(name, environment: job(name), configured: configured)
+    }
+}

@@ -1,0 +1,77 @@
+import PyxisCore
+import PyxisSystem
+
+/// The end of the step on a node, in slurmstepd once the node's last task has ended (or the
+/// step was cancelled): end the container process this step started, export for
+/// `--container-save`, and undo what the set-up record says it made.
+struct ContainerTeardown {
+    let context: StepContext
+    let tools: StepTools
+    let rendezvous: TaskRendezvous
+
+    private var host: StepHost { context.host }
+
+    func run() {
+        let record = rendezvous.record
+        if record.ownsProcess, rendezvous.pid > 0 {
+            let start = MonotonicClock.milliseconds()
+            tools.node.end(pid: rendezvous.pid)
+            host.timing("end-container-process", since: start)
+        }
+        if let save = context.options.save {
+            if rendezvous.state == .ready, rendezvous.started == context.step.localTaskCount {
+                export(to: context.step.absolute(save), as: save)
+            } else {
+                host.log(.error, "failed to export container \(context.containerName) to \(save): not every task of the step started")
+            }
+        }
+        if record.squashfsImported {
+            tools.node.removeFile(ContainerPlan.temporarySquashfsName(step: context.step), in: context.runtimeDirectory)
+            rendezvous.record.squashfsImported = false
+        }
+        Self.releaseImporter(context, tools, rendezvous)
+        // A temporary container, or a named one whose creation did not complete.
+        if record.creating || record.created, context.options.name == nil || !record.created {
+            host.log(.verbose, "removing container filesystem: \(context.containerName)")
+            do {
+                try tools.enroot.remove([context.containerName])
+            } catch {
+                LifecycleError("failed to remove container filesystem: \(context.containerName)", error).report(to: host)
+            }
+        }
+    }
+
+    /// `IMPORTER release`, once for the step's `get` (see `SetupRecord.importerPending`).
+    static func releaseImporter(_ context: StepContext, _ tools: StepTools, _ rendezvous: TaskRendezvous) {
+        guard let importer = tools.importer, rendezvous.record.importerPending else { return }
+        rendezvous.record.importerPending = false
+        do {
+            try importer.release()
+        } catch {
+            LifecycleError("failed to call importer release: \(importer.path)", error).report(to: context.host)
+        }
+    }
+
+    /// `enroot export` into a temporary file next to the target, renamed into place only once
+    /// complete, so an existing file is never replaced by a truncated one.
+    private func export(to target: String, as given: String) {
+        let (directory, base) = StepContext.split(target)
+        let temporary = (directory == "/" ? "" : directory) + "/.\(base).pyxis-\(context.step.stepLabel).tmp"
+        let failure = "failed to export container \(context.containerName) to \(given)"
+        do {
+            try tools.enroot.export(name: context.containerName, to: temporary)
+        } catch {
+            LifecycleError(failure, error).report(to: host)
+            tools.node.removeAsUser(temporary)
+            return
+        }
+        do {
+            try tools.node.moveAsUser(temporary, to: target)
+        } catch {
+            LifecycleError(failure + " (moving the exported file into place)", error).report(to: host)
+            tools.node.removeAsUser(temporary)
+            return
+        }
+        host.notice("exported container \(context.containerName) to \(given)")
+    }
+}

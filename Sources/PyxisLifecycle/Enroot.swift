@@ -1,0 +1,63 @@
+import PyxisCore
+import PyxisSystem
+
+/// How a failed enroot or importer command ended, and what it printed.
+public struct CommandFailure: Error, Equatable, Sendable {
+    /// `enroot import exited with status 1`, `... was killed by signal 9`, or why it could not run.
+    public var ending: String
+    public var log: [String]
+
+    public init(ending: String, log: [String] = []) {
+        self.ending = ending
+        self.log = log
+    }
+}
+
+/// `enroot start`'s container process once it stopped itself, and what it printed so far.
+public struct StartedContainer: Equatable, Sendable {
+    public var pid: Int32
+    public var log: [String]
+
+    public init(pid: Int32, log: [String]) {
+        self.pid = pid
+        self.log = log
+    }
+}
+
+/// Why `enroot start` did not leave a stopped container process.
+public enum StartFailure: Error, Equatable, Sendable {
+    case exited(code: Int32, log: [String])
+    case signaled(Int32, log: [String])
+    case couldNotRun(String)
+}
+
+/// The enroot commands the lifecycle runs (docs/design.md, "The enroot contract"), for the job's
+/// user. `EnrootCommandLine` runs the real one; tests use a fake.
+public protocol Enroot: AnyObject {
+    /// The `enroot` executable (for messages and for reading its installation).
+    var path: String { get }
+    /// `enroot list -f`.
+    func list() throws(CommandFailure) -> EnrootListing
+    /// `enroot import --output FILE URI`.
+    func importImage(_ uri: String, to file: String) throws(CommandFailure)
+    /// `enroot load --name NAME URI`.
+    func load(_ uri: String, name: String) throws(CommandFailure)
+    /// `enroot create --name NAME FILE`.
+    func create(name: String, from file: String) throws(CommandFailure)
+    /// `enroot start --conf CONF TARGET sh -c 'kill -STOP $$ ; exit 0'`, waited for until that
+    /// shell has stopped itself.
+    func start(_ target: String, configuration: String) throws(StartFailure) -> StartedContainer
+    /// `enroot export -f -o FILE NAME`.
+    func export(name: String, to file: String) throws(CommandFailure)
+    /// `enroot remove -f NAME...`.
+    func remove(_ names: [String]) throws(CommandFailure)
+}
+
+/// The site's importer (plugstack `importer=`): `get URI` prints a squashfs path, `release`
+/// frees what `get` made.
+public protocol Importer: AnyObject {
+    var path: String { get }
+    /// The first line `IMPORTER get URI` printed on stdout, and its log (stderr).
+    func get(_ uri: String) throws(CommandFailure) -> (path: String, log: [String])
+    func release() throws(CommandFailure)
+}

@@ -1,0 +1,139 @@
+import Glibc
+import PyxisCore
+import PyxisSystem
+
+/// Runs commands for the job's user the way docs/design.md describes ("Running enroot"):
+/// through `ProcessRunner` (stdin /dev/null, log in memory, oom_score_adj 0, fds closed, the
+/// user's groups/gid/uid), with the enroot environment, timing each one for `-v`.
+public final class UserCommands {
+    let environment: [String]
+    let identity: ProcessIdentity
+    let host: StepHost
+
+    public init(environment: [String], identity: ProcessIdentity, host: StepHost) {
+        self.environment = environment
+        self.identity = identity
+        self.host = host
+    }
+
+    /// Runs `executable arguments...` to completion; a non-zero exit is a `CommandFailure`.
+    @discardableResult
+    func run(_ phase: String, _ executable: String, _ arguments: [String], captureOutput: Bool = false) throws(CommandFailure) -> ProcessResult {
+        let start = MonotonicClock.milliseconds()
+        let result: ProcessResult
+        do {
+            result = try ProcessRunner.run(executable, arguments: arguments, environment: environment,
+                                           identity: identity, captureOutput: captureOutput)
+        } catch {
+            throw CommandFailure(ending: "\(phase.replacingDashes) could not run: \(error.description)")
+        }
+        host.timing(phase, since: start)
+        switch result.termination {
+        case .exited(0):
+            return result
+        case .exited(let code):
+            throw CommandFailure(ending: "\(phase.replacingDashes) exited with status \(code)", log: result.logLines)
+        case .signaled(let signal):
+            throw CommandFailure(ending: "\(phase.replacingDashes) was killed by signal \(signal)", log: result.logLines)
+        }
+    }
+}
+
+/// The real `enroot`, run as the job's user.
+public final class EnrootCommandLine: Enroot {
+    public let path: String
+    let commands: UserCommands
+
+    /// The command `sh -c` runs inside a fresh container: it stops itself once enroot has set
+    /// up the namespaces and the root, so the tasks can join them, then exits when continued.
+    static let stopCommand = ["sh", "-c", "kill -STOP $$ ; exit 0"]
+
+    public init(path: String, commands: UserCommands) {
+        self.path = path
+        self.commands = commands
+    }
+
+    public func list() throws(CommandFailure) -> EnrootListing {
+        let result = try commands.run("enroot-list", path, ["list", "-f"], captureOutput: true)
+        do {
+            return try EnrootListing(parsing: result.output)
+        } catch {
+            throw CommandFailure(ending: error.message)
+        }
+    }
+
+    public func importImage(_ uri: String, to file: String) throws(CommandFailure) {
+        try commands.run("enroot-import", path, ["import", "--output", file, uri])
+    }
+
+    public func load(_ uri: String, name: String) throws(CommandFailure) {
+        try commands.run("enroot-load", path, ["load", "--name", name, uri])
+    }
+
+    public func create(name: String, from file: String) throws(CommandFailure) {
+        try commands.run("enroot-create", path, ["create", "--name", name, file])
+    }
+
+    public func export(name: String, to file: String) throws(CommandFailure) {
+        try commands.run("enroot-export", path, ["export", "-f", "-o", file, name])
+    }
+
+    public func remove(_ names: [String]) throws(CommandFailure) {
+        try commands.run("enroot-remove", path, ["remove", "-f"] + names)
+    }
+
+    public func start(_ target: String, configuration: String) throws(StartFailure) -> StartedContainer {
+        let logFD: Int32
+        do {
+            logFD = try ProcessRunner.makeLogFile()
+        } catch {
+            throw .couldNotRun("couldn't create in-memory log file: \(error.description)")
+        }
+        defer { close(logFD) }
+        let startTime = MonotonicClock.milliseconds()
+        let pid: pid_t
+        do {
+            pid = try ProcessRunner.spawn(path, arguments: [path, "start", "--conf", configuration, target] + Self.stopCommand,
+                                          environment: commands.environment, identity: commands.identity,
+                                          stdoutFD: -1, logFD: logFD)
+        } catch {
+            throw .couldNotRun(error.description)
+        }
+        let state = ProcessRunner.waitUntilStopped(pid)
+        commands.host.timing("enroot-start", since: startTime)
+        let log = (try? ProcessRunner.readAll(logFD)).map { $0.split(separator: "\n").map(String.init) } ?? []
+        switch state {
+        case .stopped: return StartedContainer(pid: pid, log: log)
+        case .exited(let code): throw .exited(code: code, log: log)
+        case .signaled(let signal): throw .signaled(signal, log: log)
+        case .error(let error):
+            kill(pid, SIGKILL)
+            throw .couldNotRun(error.description)
+        }
+    }
+}
+
+/// The site's importer, run as the job's user.
+public final class ImporterCommand: Importer {
+    public let path: String
+    let commands: UserCommands
+
+    public init(path: String, commands: UserCommands) {
+        self.path = path
+        self.commands = commands
+    }
+
+    public func get(_ uri: String) throws(CommandFailure) -> (path: String, log: [String]) {
+        let result = try commands.run("importer-get", path, ["get", uri], captureOutput: true)
+        return (result.output.split(separator: "\n").first.map(String.init) ?? "", result.logLines)
+    }
+
+    public func release() throws(CommandFailure) {
+        try commands.run("importer-release", path, ["release"])
+    }
+}
+
+extension String {
+    /// `enroot-import` → `enroot import`, for messages.
+    var replacingDashes: String { String(map { $0 == "-" ? " " : $0 }) }
+}

@@ -1,0 +1,112 @@
+import PyxisCore
+import PyxisSystem
+import SeccompFilter
+
+/// `StepNode` on the real node, through PyxisSystem's wrappers.
+public final class PosixStepNode: StepNode {
+    let commands: UserCommands
+
+    public init(commands: UserCommands) {
+        self.commands = commands
+    }
+
+    public func enrootInstallation(at path: String) -> (installation: EnrootInstallation, configured: [String: String]) {
+        guard let script = Executables.readText(path) else { return (EnrootInstallation(), [:]) }
+        let installation = EnrootInstallation(script: script)
+        let conf = installation.sysconfDirectory + "/enroot.conf"
+        let dropIns = Executables.directoryEntries(conf + ".d").filter { $0.hasSuffix(".conf") }.sorted()
+        let texts = ([conf] + dropIns.map { conf + ".d/" + $0 }).compactMap { Executables.readText($0) }
+        return (installation, EnrootInstallation.settings(inConfigurationFiles: texts))
+    }
+
+    /// FUSE, `squashfuse`, and `fuse-overlayfs` unless enroot uses the kernel's overlayfs
+    /// (`ENROOT_NATIVE_OVERLAYFS`, on by default in enroot 4).
+    public func squashfuseSupport(nativeOverlay: Bool) -> ContainerPlan.SquashfuseSupport {
+        guard Executables.canReadAndWrite("/dev/fuse") else {
+            return .init(available: false, reason: "/dev/fuse is not usable")
+        }
+        guard let squashfuse = Executables.find("squashfuse") ?? Executables.find("squashfuse_ll") else {
+            return .init(available: false, reason: "squashfuse is not installed")
+        }
+        if nativeOverlay {
+            return .init(available: true, reason: "\(squashfuse) found, enroot uses native overlayfs")
+        }
+        guard let overlay = Executables.find("fuse-overlayfs") else {
+            return .init(available: false, reason: "fuse-overlayfs is not installed and ENROOT_NATIVE_OVERLAYFS is off")
+        }
+        return .init(available: true, reason: "\(squashfuse) and \(overlay) found")
+    }
+
+    public func checkWritable(directory: String) throws(SystemError) {
+        try Executables.canWriteInto(directory)
+    }
+
+    public func lockName(_ path: String, timeout: Double, onWait: () -> Void) throws(NameLock.Failure) -> AnyObject {
+        try NameLock.acquire(path, timeout: timeout, onWait: onWait)
+    }
+
+    public func writeFile(_ path: String, _ text: String) throws(SystemError) {
+        try RuntimeDirectory.writeNewFile(path, text)
+    }
+
+    public func removeFile(_ name: String, in directory: String) {
+        RuntimeDirectory.remove(name, in: directory)
+    }
+
+    public func openContainer(pid: Int32) throws(ContainerProcess.Failure) -> JoinableContainer {
+        try ContainerProcess(pid: pid)
+    }
+
+    public func changeDirectory(_ path: String) throws(SystemError) {
+        try FileSystem.changeDirectory(path)
+    }
+
+    public func installSeccompFilter() throws(LifecycleError) {
+        do {
+            _ = try FakeSuccessFilter.install(setNoNewPrivs: false)
+        } catch {
+            throw LifecycleError("seccomp filter failed: \(error.description)")
+        }
+    }
+
+    public func resume(pid: Int32) throws(SystemError) {
+        try ProcessLiveness.resume(pid)
+    }
+
+    public func end(pid: Int32) {
+        ProcessLiveness.end(pid)
+    }
+
+    public func moveAsUser(_ from: String, to: String) throws(CommandFailure) {
+        guard let mv = Executables.find("mv") else { throw CommandFailure(ending: "mv not found in \(Executables.searchPath)") }
+        try commands.run("rename", mv, ["-f", "-T", "--", from, to])
+    }
+
+    public func removeAsUser(_ path: String) {
+        guard let rm = Executables.find("rm") else { return }
+        _ = try? commands.run("cleanup", rm, ["-f", "--", path])
+    }
+}
+
+extension ContainerProcess: JoinableContainer {}
+
+extension StepTools {
+    /// The real enroot (found in slurmstepd's `PATH`), importer and node, running commands as
+    /// the job's user with the enroot environment of docs/design.md ("Running enroot").
+    public static func onThisNode(_ context: StepContext, version: String) throws(LifecycleError) -> StepTools {
+        guard let enroot = Executables.find("enroot") else {
+            throw LifecycleError("couldn't execute enroot command: enroot is not installed on this node (not found in \(Executables.searchPath))")
+        }
+        let step = context.step
+        var additions: [(String, String)] = [("SLURM_JOB_UID", String(step.uid)), ("SLURM_JOB_GID", String(step.gid))]
+        additions += EnrootEnvironment.switches(for: context.options)
+        additions += [("PYXIS_RUNTIME_PATH", context.config.runtimePath), ("PYXIS_VERSION", version)]
+        let environment = EnrootEnvironment.build(path: Executables.searchPath, job: context.host.jobEnvironmentList(), additions: additions)
+        let commands = UserCommands(environment: environment,
+                                    identity: ProcessIdentity(uid: step.uid, gid: step.gid, groups: step.groups),
+                                    host: context.host)
+        return StepTools(enroot: EnrootCommandLine(path: enroot, commands: commands),
+                         importer: context.config.importer.map { ImporterCommand(path: $0, commands: commands) },
+                         node: PosixStepNode(commands: commands))
+    }
+}

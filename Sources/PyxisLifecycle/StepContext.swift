@@ -1,0 +1,49 @@
+import PyxisCore
+
+/// What every phase of one step's container knows: the step, its resolved options and the
+/// plugstack settings, and the names derived from them once.
+public struct StepContext {
+    public let host: StepHost
+    public let config: PluginConfig
+    public let options: ContainerOptions
+    public let step: StepInfo
+    /// The batch script, bind-mounted read-only at its own path in the batch step.
+    public let batchScript: String?
+    /// `<runtime_path>/<uid>`.
+    public let runtimeDirectory: String
+    /// The enroot name of the step's container (`pyxis_...`).
+    public let containerName: String
+
+    public init(host: StepHost, config: PluginConfig, options: ContainerOptions, step: StepInfo, batchScript: String?) {
+        self.host = host
+        self.config = config
+        self.options = options
+        self.step = step
+        self.batchScript = batchScript
+        self.runtimeDirectory = ContainerPlan.userRuntimeDirectory(config: config, uid: step.uid)
+        self.containerName = EnrootContainerName.make(name: options.name, scope: config.containerScope, step: step)
+    }
+
+    /// `--container-image` as the user wrote it, for pyxis's messages.
+    var imageText: String { options.imageText ?? "" }
+
+    /// `/a/b/c` → (`/a/b`, `c`); `/c` → (`/`, `c`); `c` → (`.`, `c`).
+    static func split(_ path: String) -> (directory: String, base: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+}
+
+/// The enroot, importer and node operations a phase runs through.
+public struct StepTools {
+    public let enroot: Enroot
+    public let importer: Importer?
+    public let node: StepNode
+
+    public init(enroot: Enroot, importer: Importer?, node: StepNode) {
+        self.enroot = enroot
+        self.importer = importer
+        self.node = node
+    }
+}

@@ -1,0 +1,42 @@
+import PyxisCore
+import PyxisSystem
+
+/// What the lifecycle does to the node besides running enroot: files in the user's runtime
+/// directory, the per-name lock, joining the container process, the seccomp filter, and the
+/// container process's life. `PosixStepNode` does it for real; tests use a fake.
+public protocol StepNode: AnyObject {
+    /// The node's enroot installation and what its configuration files set (read once).
+    func enrootInstallation(at path: String) -> (installation: EnrootInstallation, configured: [String: String])
+    /// Whether `enroot start FILE` can mount a squashfs file here.
+    func squashfuseSupport(nativeOverlay: Bool) -> ContainerPlan.SquashfuseSupport
+    /// Throws when the user cannot create files in `directory` (`--container-save`'s target).
+    func checkWritable(directory: String) throws(SystemError)
+    /// Takes the lock of a named container's set-up; released when the returned object goes.
+    func lockName(_ path: String, timeout: Double, onWait: () -> Void) throws(NameLock.Failure) -> AnyObject
+    /// A new file (0600, never through a symlink).
+    func writeFile(_ path: String, _ text: String) throws(SystemError)
+    /// Removes `name` from `directory` without following symlinks.
+    func removeFile(_ name: String, in directory: String)
+    /// Handles on the container process's namespaces, working directory and environment.
+    func openContainer(pid: Int32) throws(ContainerProcess.Failure) -> JoinableContainer
+    /// `chdir` (for `--container-workdir`, inside the container).
+    func changeDirectory(_ path: String) throws(SystemError)
+    /// The fake-success seccomp filter (unprivileged tasks).
+    func installSeccompFilter() throws(LifecycleError)
+    /// SIGCONT to the stopped container process.
+    func resume(pid: Int32) throws(SystemError)
+    /// Lets the container process exit, and makes sure it does.
+    func end(pid: Int32)
+    /// `mv -f -T FROM TO` as the user (the saved squashfs into place), and `rm -f PATH`.
+    func moveAsUser(_ from: String, to: String) throws(CommandFailure)
+    func removeAsUser(_ path: String)
+}
+
+/// A task's handles on the container process (`ContainerProcess`).
+public protocol JoinableContainer: AnyObject {
+    var environment: [(String, String)] { get }
+    /// Namespace kinds enroot did not make new (the caller's own).
+    func sharedKinds() -> Set<String>
+    func join(skipping: Set<String>) throws(ContainerProcess.Failure)
+    func enterWorkingDirectory() throws(SystemError)
+}
