@@ -17,7 +17,7 @@ public struct CommandLineOptions: Equatable, Sendable {
         }
         let value = argument ?? ""
         do {
-            try OptionParsing.validate(option, value)
+            _ = try ParsedOption(option, value)
         } catch {
             throw error.naming(option)
         }
@@ -64,17 +64,29 @@ public struct Resolution: Equatable, Sendable {
     public var warnings: [String]
 }
 
-enum OptionParsing {
-    static func validate(_ option: OptionID, _ value: String) throws(PyxisError) {
+/// A value option, parsed: the one place that maps each option to its parser (checked when
+/// Slurm hands the value over, used again when resolving).
+enum ParsedOption {
+    case image(ImageReference)
+    case mounts([MountSpec])
+    case workdir(String)
+    case name(ContainerName)
+    case save(String)
+    case environmentNames([String])
+    case unshare([UnshareNamespace])
+    /// A flag, which has no value to parse.
+    case flag
+
+    init(_ option: OptionID, _ value: String) throws(PyxisError) {
         switch option {
-        case .image: _ = try ImageReference(parsing: value)
-        case .mounts: _ = try MountSpec.parseList(value)
-        case .workdir: _ = try PathValue.parseWorkdir(value)
-        case .name: _ = try ContainerName(parsing: value)
-        case .save: _ = try PathValue.parseSave(value)
-        case .env: _ = try EnvironmentNameList.parse(value)
-        case .unshare: _ = try UnshareNamespace.parseList(value)
-        default: break
+        case .image: self = .image(try ImageReference(parsing: value))
+        case .mounts: self = .mounts(try MountSpec.parseList(value))
+        case .workdir: self = .workdir(try PathValue.parseWorkdir(value))
+        case .name: self = .name(try ContainerName(parsing: value))
+        case .save: self = .save(try PathValue.parseSave(value))
+        case .env: self = .environmentNames(try EnvironmentNameList.parse(value))
+        case .unshare: self = .unshare(try UnshareNamespace.parseList(value))
+        default: self = .flag
         }
     }
 }
@@ -101,10 +113,10 @@ public enum OptionResolver {
         }
         /// Errors read as pyxis's (`--container-x: ...`, also for a value from a `PYXIS_*`
         /// variable, which pyxis hands to the option's callback), then name the variable.
-        func parse<T>(_ option: OptionID, _ parser: (String) throws(PyxisError) -> T) throws(PyxisError) -> T? {
+        func parse(_ option: OptionID) throws(PyxisError) -> ParsedOption? {
             guard let (text, variable) = value(option) else { return nil }
             do {
-                return try parser(text)
+                return try ParsedOption(option, text)
             } catch {
                 throw error.naming(option, variable: variable)
             }
@@ -129,14 +141,19 @@ public enum OptionResolver {
         }
 
         var options = ContainerOptions()
-        options.image = try parse(.image) { (text) throws(PyxisError) in try ImageReference(parsing: text) }
+        for option in OptionID.allCases {
+            switch try parse(option) {
+            case .image(let image)?: options.image = image
+            case .mounts(let mounts)?: options.mounts = mounts
+            case .workdir(let workdir)?: options.workdir = workdir
+            case .name(let name)?: options.name = name
+            case .save(let save)?: options.save = save
+            case .environmentNames(let names)?: options.environmentNames = names
+            case .unshare(let namespaces)?: options.unshare = namespaces
+            case .flag?, nil: break
+            }
+        }
         options.imageText = value(.image)?.text
-        options.mounts = try parse(.mounts) { (text) throws(PyxisError) in try MountSpec.parseList(text) } ?? []
-        options.workdir = try parse(.workdir) { (text) throws(PyxisError) in try PathValue.parseWorkdir(text) }
-        options.name = try parse(.name) { (text) throws(PyxisError) in try ContainerName(parsing: text) }
-        options.save = try parse(.save) { (text) throws(PyxisError) in try PathValue.parseSave(text) }
-        options.environmentNames = try parse(.env) { (text) throws(PyxisError) in try EnvironmentNameList.parse(text) } ?? []
-        options.unshare = try parse(.unshare) { (text) throws(PyxisError) in try UnshareNamespace.parseList(text) } ?? []
 
         options.mountHome = try pair(.mountHome, .noMountHome)
         options.remapRoot = try pair(.remapRoot, .noRemapRoot)

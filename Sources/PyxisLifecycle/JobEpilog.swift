@@ -14,7 +14,7 @@ public enum JobEpilog {
         }
     }
 
-    /// 0, or -1 after reporting why. `makeEnroot` runs enroot as the user with this environment.
+    /// 0, or -1 after reporting why.
     public static func run(host: StepHost, config: PluginConfig, job: Job?, version: String) -> Int32 {
         guard config.containerScope == .job else { return 0 }
         guard let job else {
@@ -30,11 +30,11 @@ public enum JobEpilog {
             return -1
         }
         let gid = job.gid ?? user.gid
-        let environment = [
-            "PATH=" + Executables.searchPath, "HOME=" + user.home, "USER=" + user.name, "LOGNAME=" + user.name,
-            "SLURM_JOB_ID=\(job.jobID)", "SLURM_JOB_UID=\(job.uid)", "SLURM_JOB_GID=\(gid)",
-            "PYXIS_RUNTIME_PATH=" + config.runtimePath, "PYXIS_VERSION=" + version,
-        ]
+        // No job environment reaches the epilog: the user's own variables stand in for it.
+        let environment = EnrootEnvironment.build(
+            path: Executables.searchPath,
+            job: [("HOME", user.home), ("USER", user.name), ("LOGNAME", user.name), ("SLURM_JOB_ID", String(job.jobID))],
+            additions: EnrootEnvironment.pyxisVariables(uid: job.uid, gid: gid, runtimePath: config.runtimePath, version: version))
         let commands = UserCommands(environment: environment,
                                     identity: ProcessIdentity(uid: job.uid, gid: gid, groups: user.groups(gid: gid)),
                                     host: host)

@@ -98,9 +98,8 @@ extension StepTools {
             throw LifecycleError("couldn't execute enroot command: enroot is not installed on this node (not found in \(Executables.searchPath))")
         }
         let step = context.step
-        var additions: [(String, String)] = [("SLURM_JOB_UID", String(step.uid)), ("SLURM_JOB_GID", String(step.gid))]
-        additions += EnrootEnvironment.switches(for: context.options)
-        additions += [("PYXIS_RUNTIME_PATH", context.config.runtimePath), ("PYXIS_VERSION", version)]
+        let additions = EnrootEnvironment.switches(for: context.options)
+            + EnrootEnvironment.pyxisVariables(uid: step.uid, gid: step.gid, runtimePath: context.config.runtimePath, version: version)
         let environment = EnrootEnvironment.build(path: Executables.searchPath, job: context.host.jobEnvironmentList(), additions: additions)
         let commands = UserCommands(environment: environment,
                                     identity: ProcessIdentity(uid: step.uid, gid: step.gid, groups: step.groups),

@@ -1,5 +1,6 @@
 import Glibc
 import PyxisCore
+import PyxisSystem
 
 /// `NodeSystem` over the node's kernel.
 final class PosixNodeSystem: NodeSystem {
@@ -12,18 +13,18 @@ final class PosixNodeSystem: NodeSystem {
         if error == ENOENT || error == ENOTDIR {
             return .missing
         }
-        return .unknown(String(cString: strerror(error)))
+        return .unknown(SystemError("stat", errno: error).reason)
     }
 
     /// In slurmd. A failing `mkdir` reads as pyxis's `slurmd: couldn't mkdir PATH: REASON`.
     func createRuntimeDirectory(_ path: String) throws(PyxisError) {
         if mkdir(path, 0o755) != 0, errno != EEXIST {
-            throw PyxisError("slurmd: couldn't mkdir \(path): \(String(cString: strerror(errno))) (the runtime_path directory)")
+            throw PyxisError("slurmd: couldn't mkdir \(path): \(SystemError("mkdir", errno: errno).reason) (the runtime_path directory)")
         }
         // An existing entry must be a real directory: never follow a planted symlink.
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            throw PyxisError("cannot inspect runtime_path \(path): \(String(cString: strerror(errno)))")
+            throw PyxisError("slurmd: couldn't mkdir \(path): \(SystemError("lstat", errno: errno).reason) (cannot inspect the existing runtime_path)")
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
             throw PyxisError("runtime_path \(path) exists but is not a directory (a symlink or file is not accepted)")

@@ -27,6 +27,12 @@ public enum EnrootEnvironment {
         return result
     }
 
+    /// What pyxis adds to every enroot and importer command it runs for a job.
+    public static func pyxisVariables(uid: UInt32, gid: UInt32, runtimePath: String, version: String) -> [(String, String)] {
+        [("SLURM_JOB_UID", String(uid)), ("SLURM_JOB_GID", String(gid)),
+         ("PYXIS_RUNTIME_PATH", runtimePath), ("PYXIS_VERSION", version)]
+    }
+
     /// `NAME=value` strings for execve.
     /// - Parameters:
     ///   - path: the `PATH` enroot runs with (the node's, not the job's).
