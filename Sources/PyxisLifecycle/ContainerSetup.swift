@@ -11,36 +11,52 @@ struct ContainerSetup {
     let tools: StepTools
     let rendezvous: TaskRendezvous
 
-    private var host: StepHost { context.host }
-    private var options: ContainerOptions { context.options }
+    var host: StepHost { context.host }
+    var options: ContainerOptions { context.options }
 
     func run() throws(LifecycleError) {
         try checkSaveTarget()
-        var lock: AnyObject?
-        if let name = options.name {
-            do {
-                lock = try tools.node.lockName(context.runtimeDirectory + "/" + context.containerName + ".lock",
-                                               timeout: Self.nameLockTimeout) {
-                    host.log(.info, "waiting for another step on this node to finish setting up container '\(name.name)'")
-                }
-            } catch {
-                switch error {
-                case .system(let failure):
-                    throw LifecycleError("failed to acquire container setup lock: \(failure.description)")
-                case .timedOut(let seconds):
-                    throw LifecycleError("failed to acquire container setup lock: gave up after \(seconds) s waiting for another step to finish setting up this container; try again later")
-                }
+        let lock = try lockName()
+        defer { withExtendedLifetime(lock) {} }
+        let installation = InstalledEnroot(path: tools.enroot.path, node: tools.node)
+        let plan = try decide(installation)
+        if case .attach(let pid) = plan.action {
+            rendezvous.pid = pid
+            return
+        }
+        try checkFeatures(of: installation)
+        let start = MonotonicClock.milliseconds()
+        try carryOut(plan)
+        host.log(.verbose, "completed container setup in \(Int((MonotonicClock.milliseconds() - start).rounded())) ms")
+    }
+
+    /// The lock of a named container's set-up (nil for a temporary container).
+    private func lockName() throws(LifecycleError) -> AnyObject? {
+        guard let name = options.name else { return nil }
+        do {
+            return try tools.node.lockName(context.runtimeDirectory + "/" + context.containerName + ".lock",
+                                           timeout: Self.nameLockTimeout) {
+                host.log(.info, "waiting for another step on this node to finish setting up container '\(name.name)'")
+            }
+        } catch {
+            switch error {
+            case .system(let failure):
+                throw LifecycleError("failed to acquire container setup lock: \(failure.description)")
+            case .timedOut(let seconds):
+                throw LifecycleError("failed to acquire container setup lock: gave up after \(seconds) s waiting for another step to finish setting up this container; try again later")
             }
         }
-        defer { withExtendedLifetime(lock) {} }
+    }
 
+    /// `ContainerPlan.decide` with what it needs from enroot (one `list -f` for a name) and the
+    /// node; its notes go to `-v`, its warnings to the user.
+    private func decide(_ installation: InstalledEnroot) throws(LifecycleError) -> ContainerPlan {
         let listing: EnrootListing?
         do {
             listing = ContainerPlan.needsListing(options) ? try tools.enroot.list() : nil
         } catch {
             throw LifecycleError("couldn't get list of existing container filesystems", error)
         }
-        let installation = InstalledEnroot(path: tools.enroot.path, node: tools.node)
         let plan: ContainerPlan
         do {
             plan = try ContainerPlan.decide(
@@ -57,13 +73,11 @@ struct ContainerSetup {
         }
         for warning in plan.warnings { host.log(.info, warning) }
         for note in plan.verboseNotes { host.log(.verbose, note) }
-        if case .attach(let pid) = plan.action {
-            rendezvous.pid = pid
-            return
-        }
-        try checkFeatures(of: installation)
+        return plan
+    }
 
-        let start = MonotonicClock.milliseconds()
+    /// Fetches, creates and starts as the plan says, recording what it made.
+    private func carryOut(_ plan: ContainerPlan) throws(LifecycleError) {
         switch plan.action {
         case .attach:
             return
@@ -89,7 +103,6 @@ struct ContainerSetup {
             host.log(.verbose, "starting container from squashfs: \(file)")
             try startProcess(file, keepStopped: true)
         }
-        host.log(.verbose, "completed container setup in \(Int((MonotonicClock.milliseconds() - start).rounded())) ms")
     }
 
     /// `--container-save` exports after the tasks end, where Slurm cannot fail the step any
@@ -195,103 +208,5 @@ struct ContainerSetup {
         case .file, .enrootLoad:
             break
         }
-    }
-
-    /// Starts the container process on `target` and waits for it to stop itself.
-    private func startProcess(_ target: String, keepStopped: Bool) throws(LifecycleError) {
-        let configuration = context.runtimeDirectory + "/\(context.step.stepLabel).conf"
-        let text = try startConfiguration()
-        do {
-            try tools.node.writeFile(configuration, text)
-        } catch {
-            throw LifecycleError("couldn't create enroot start configuration script: \(error.description)")
-        }
-        defer { tools.node.removeFile(StepContext.split(configuration).base, in: context.runtimeDirectory) }
-        host.log(.verbose, "starting container: \(target)")
-        let started: StartedContainer
-        do {
-            started = try tools.enroot.start(target, configuration: configuration)
-        } catch {
-            throw Self.startError(error, entrypoint: options.entrypoint)
-        }
-        rendezvous.pid = started.pid
-        rendezvous.record.ownsProcess = true
-        rendezvous.needsContinue = !keepStopped
-        if options.entrypointLog {
-            for line in started.log { host.notice(line) }
-        }
-    }
-
-    static func startError(_ failure: StartFailure, entrypoint: Bool) -> LifecycleError {
-        var error: LifecycleError
-        switch failure {
-        case .exited(0, let log):
-            error = LifecycleError("container exited too soon (enroot start ended before the container was ready)", log: log)
-        case .exited(let code, let log):
-            error = LifecycleError("container start failed with error code: \(code)", log: log)
-        case .signaled(let signal, let log):
-            error = LifecycleError("container exited too soon (enroot start was killed by signal \(signal))", log: log)
-        case .couldNotRun(let why):
-            error = LifecycleError("failed to start container: \(why)")
-        }
-        if entrypoint, case .exited = failure {
-            error.hint = "if the image has an unusual entrypoint, try using --no-container-entrypoint"
-        }
-        return error
-    }
-
-    /// The bash file `enroot start --conf` sources: mounts, `--container-env` values, and
-    /// `exec "$@"` in rc.local unless the entrypoint is wanted.
-    private func startConfiguration() throws(LifecycleError) -> String {
-        var mounts = options.mounts.map { mount -> MountSpec in
-            guard case .path(let source) = mount.source else { return mount }
-            return MountSpec(source: .path(context.step.absolute(source)), destination: mount.destination, userFlags: mount.userFlags)
-        }
-        if let script = context.batchScript {
-            mounts.append(MountSpec(source: .path(script), destination: script, userFlags: ["ro", "nosuid", "nodev"]))
-        }
-        var environment: [(name: String, value: String)] = []
-        for name in options.environmentNames {
-            // pyxis writes only non-empty values: an unset or empty one leaves the image's.
-            if let value = host.jobEnvironment(name), !value.isEmpty { environment.append((name, value)) }
-        }
-        do {
-            let text = try EnrootStartConfig(mounts: mounts, runEntrypoint: options.entrypoint, environment: environment).render()
-            host.log(.verbose, "enroot start configuration script:")
-            for line in text.split(separator: "\n") { host.log(.verbose, "    " + line) }
-            return text
-        } catch {
-            throw LifecycleError(error)
-        }
-    }
-}
-
-/// The node's enroot installation, read only if a step asks about it (a step that starts a
-/// named container never does).
-final class InstalledEnroot {
-    let path: String
-    private let node: StepNode
-    private var loaded: (installation: EnrootInstallation, configured: [String: String])?
-
-    init(path: String, node: StepNode) {
-        self.path = path
-        self.node = node
-    }
-
-    var value: EnrootInstallation { load().installation }
-
-    private func load() -> (installation: EnrootInstallation, configured: [String: String]) {
-        if let loaded { return loaded }
-        let read = node.enrootInstallation(at: path)
-        loaded = read
-        return read
-    }
-
-    /// Whether enroot's switch `name` will be on for this step: the option pyxis passes for it
-    /// wins, then the job's environment (which reaches enroot), then enroot's configuration.
-    func isEnabled(_ name: String, option: Bool?, job: (String) -> String?) -> Bool {
-        if let option { return option }
-        let (installation, configured) = load()
-        return installation.isEnabled(name, environment: job(name), configured: configured)
     }
 }
