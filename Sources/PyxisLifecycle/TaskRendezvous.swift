@@ -33,22 +33,27 @@ public protocol TaskRendezvous: AnyObject {
 }
 
 extension SharedPage: TaskRendezvous {
+    public var needsContinue: Bool {
+        get { self[.needsContinue] }
+        set { self[.needsContinue] = newValue }
+    }
+
     public var record: SetupRecord {
         get {
             var record = SetupRecord()
-            record.ownsProcess = ownsProcess
-            record.creating = creating
-            record.created = created
-            record.importerPending = importerPending
-            record.squashfsImported = squashfsImported
+            record.ownsProcess = self[.ownsProcess]
+            record.creating = self[.creating]
+            record.created = self[.created]
+            record.importerPending = self[.importerPending]
+            record.squashfsImported = self[.squashfsImported]
             return record
         }
         set {
-            ownsProcess = newValue.ownsProcess
-            creating = newValue.creating
-            created = newValue.created
-            importerPending = newValue.importerPending
-            squashfsImported = newValue.squashfsImported
+            self[.ownsProcess] = newValue.ownsProcess
+            self[.creating] = newValue.creating
+            self[.created] = newValue.created
+            self[.importerPending] = newValue.importerPending
+            self[.squashfsImported] = newValue.squashfsImported
         }
     }
 }

@@ -43,34 +43,36 @@ public func spankInitPostOpt(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     return rc
 }
 
+/// Serves one callback with Slurm's handle of it.
+private func serving(_ spank: UnsafeMutableRawPointer?, _ body: () -> Int32) -> Int32 {
+    slurm.handle = spank
+    return body()
+}
+
 @_cdecl("pyxis_swift_user_init")
 public func spankUserInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
-    slurm.handle = spank
-    Slurmstepd.userInit()
-    return 0
+    serving(spank) { Slurmstepd.userInit(); return 0 }
 }
 
 @_cdecl("pyxis_swift_task_init")
 public func spankTaskInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
-    slurm.handle = spank
-    guard let plugin, plugin.taskInit() == 0 else { return -1 }
-    return Slurmstepd.taskInit(host: slurm)
+    serving(spank) {
+        guard let plugin, plugin.taskInit() == 0 else { return -1 }
+        return Slurmstepd.taskInit(host: slurm)
+    }
 }
 
 @_cdecl("pyxis_swift_task_exit")
 public func spankTaskExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
-    slurm.handle = spank
-    Slurmstepd.taskExit()
-    return 0
+    serving(spank) { Slurmstepd.taskExit(); return 0 }
 }
 
 @_cdecl("pyxis_swift_exit")
 public func spankExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
-    slurm.handle = spank
-    if slurm.context == .remote {
-        Slurmstepd.exit()
+    serving(spank) {
+        if slurm.context == .remote { Slurmstepd.exit() }
+        return 0
     }
-    return 0
 }
 
 @_cdecl("pyxis_swift_job_epilog")

@@ -47,11 +47,6 @@ public final class SharedPage {
         get { page.pointee.pid }
         set { page.pointee.pid = newValue }
     }
-    /// The process stopped itself and waits for SIGCONT once every task joined.
-    public var needsContinue: Bool {
-        get { page.pointee.needs_continue != 0 }
-        set { page.pointee.needs_continue = newValue ? 1 : 0 }
-    }
     /// Tasks that opened the container's namespaces, and tasks that finished task_init.
     public var arrived: Int {
         get { Int(page.pointee.arrived) }
@@ -61,25 +56,28 @@ public final class SharedPage {
         get { Int(page.pointee.started) }
         set { page.pointee.started = Int32(newValue) }
     }
-    /// What set-up made, for the teardown in slurmstepd (see `SetupRecord`).
-    public var ownsProcess: Bool {
-        get { page.pointee.owns_process != 0 }
-        set { page.pointee.owns_process = newValue ? 1 : 0 }
+
+    /// The page's yes/no fields.
+    public enum Flag: Sendable {
+        /// The container process stopped itself and waits for SIGCONT once every task joined.
+        case needsContinue
+        /// What set-up made (see `SetupRecord` in PyxisLifecycle).
+        case ownsProcess, creating, created, importerPending, squashfsImported
     }
-    public var creating: Bool {
-        get { page.pointee.creating != 0 }
-        set { page.pointee.creating = newValue ? 1 : 0 }
+
+    public subscript(flag: Flag) -> Bool {
+        get { page.pointee[keyPath: Self.field(flag)] != 0 }
+        set { page.pointee[keyPath: Self.field(flag)] = newValue ? 1 : 0 }
     }
-    public var created: Bool {
-        get { page.pointee.created != 0 }
-        set { page.pointee.created = newValue ? 1 : 0 }
-    }
-    public var importerPending: Bool {
-        get { page.pointee.importer_pending != 0 }
-        set { page.pointee.importer_pending = newValue ? 1 : 0 }
-    }
-    public var squashfsImported: Bool {
-        get { page.pointee.squashfs_imported != 0 }
-        set { page.pointee.squashfs_imported = newValue ? 1 : 0 }
+
+    private static func field(_ flag: Flag) -> WritableKeyPath<csystem_shared, Int32> {
+        switch flag {
+        case .needsContinue: \.needs_continue
+        case .ownsProcess: \.owns_process
+        case .creating: \.creating
+        case .created: \.created
+        case .importerPending: \.importer_pending
+        case .squashfsImported: \.squashfs_imported
+        }
     }
 }
