@@ -190,38 +190,44 @@ struct SiteConfigParser {
     init(file: String) { self.file = file }
 
     mutating func consume(_ rawLine: Substring, number: Int) throws(ConfigError) {
-        func fail(_ message: String) -> ConfigError { ConfigError(file: file, line: number, message: message) }
+        let file = self.file
+        let fail = { (message: String) in ConfigError(file: file, line: number, message: message) }
         let line = trimmed(rawLine)
         guard let first = line.first, first != "#", first != ";" else { return }
-
         if first == "[" {
-            guard line.last == "]" else { throw fail("section header \(String(line).debugDescription) lacks a closing ]") }
-            let words = line.dropFirst().dropLast().split(whereSeparator: { $0 == " " || $0 == "\t" })
-            switch words.map(String.init) {
-            case ["pytorch"]: section = .pytorch
-            case ["pmi"]: section = .pmi
-            case ["home"]: section = .home
-            case ["rules"]:
-                section = .rules
-                config.rules.append(SiteRuleSet())
-            case let w where w.count == 3 && w[0] == "rules" && w[1] == "when":
-                guard isValidName(w[2]) else { throw fail("\"\(w[2])\" is not a valid variable name") }
-                section = .rules
-                config.rules.append(SiteRuleSet(when: w[2]))
-            default:
-                throw fail("unknown section \(String(line)); expected [pytorch], [pmi], [home], [rules] or [rules when NAME]")
-            }
-            return
-        }
-
-        if section == .rules {
+            try startSection(line, fail)
+        } else if section == .rules {
             let rule: SiteRule
             do { rule = try parseRule(line) } catch { throw fail(error.message) }
             if config.rules.isEmpty { config.rules.append(SiteRuleSet()) }
             config.rules[config.rules.count - 1].rules.append(rule)
-            return
+        } else {
+            try setKey(line, number: number, fail)
         }
+    }
 
+    /// `[pytorch]`, `[pmi]`, `[home]`, `[rules]` or `[rules when NAME]`.
+    private mutating func startSection(_ line: Substring, _ fail: (String) -> ConfigError) throws(ConfigError) {
+        guard line.last == "]" else { throw fail("section header \(String(line).debugDescription) lacks a closing ]") }
+        let words = line.dropFirst().dropLast().split(whereSeparator: { $0 == " " || $0 == "\t" })
+        switch words.map(String.init) {
+        case ["pytorch"]: section = .pytorch
+        case ["pmi"]: section = .pmi
+        case ["home"]: section = .home
+        case ["rules"]:
+            section = .rules
+            config.rules.append(SiteRuleSet())
+        case let w where w.count == 3 && w[0] == "rules" && w[1] == "when":
+            guard isValidName(w[2]) else { throw fail("\"\(w[2])\" is not a valid variable name") }
+            section = .rules
+            config.rules.append(SiteRuleSet(when: w[2]))
+        default:
+            throw fail("unknown section \(String(line)); expected [pytorch], [pmi], [home], [rules] or [rules when NAME]")
+        }
+    }
+
+    /// `key = value` in [pytorch], [pmi] or [home]; each key once.
+    private mutating func setKey(_ line: Substring, number: Int, _ fail: (String) -> ConfigError) throws(ConfigError) {
         guard let equals = line.firstIndex(of: "=") else {
             throw fail("expected key = value, got \(String(line).debugDescription)")
         }
@@ -243,20 +249,29 @@ struct SiteConfigParser {
         case (.pmi, "enabled"): config.pmi.enabled = try bool(key, value, fail)
         case (.home, "enabled"): config.home.enabled = try bool(key, value, fail)
         case (.pmi, "mount_server_tmpdir"): config.pmi.mountServerTmpdir = try bool(key, value, fail)
-        case (.pytorch, "when"):
+        case (.pytorch, _): try setPyTorchKey(key, value, fail)
+        default: throw fail("unknown key \(key.debugDescription) in [\(sectionName)]")
+        }
+        if key == "master_port_base" || key == "master_port_range" { portLine = number }
+    }
+
+    /// The [pytorch] keys besides `enabled`.
+    private mutating func setPyTorchKey(_ key: String, _ value: String, _ fail: (String) -> ConfigError) throws(ConfigError) {
+        switch key {
+        case "when":
             guard isValidName(value) else { throw fail("when = \(value.debugDescription) is not a variable name") }
             config.pytorch.gate = value
-        case (.pytorch, "master_port_base"):
+        case "master_port_base":
             guard let port = parseCount(value), port >= 1, port <= 65535 else {
                 throw fail("master_port_base = \(value.debugDescription) is not a port (1-65535)")
             }
             config.pytorch.masterPortBase = port
-        case (.pytorch, "master_port_range"):
+        case "master_port_range":
             guard let range = parseCount(value), range >= 1, range <= 65535 else {
                 throw fail("master_port_range = \(value.debugDescription) is not a count of ports (1-65535)")
             }
             config.pytorch.masterPortRange = range
-        case (.pytorch, "master_addr_suffix"), (.pytorch, "master_addr_template"):
+        case "master_addr_suffix", "master_addr_template":
             guard config.pytorch.masterAddr == .none else {
                 throw fail("master_addr_suffix and master_addr_template exclude each other")
             }
@@ -271,7 +286,7 @@ struct SiteConfigParser {
                 }
                 config.pytorch.masterAddr = .template(value)
             }
-        case (.pytorch, "disable"):
+        case "disable":
             for item in value.split(separator: ",") {
                 let name = String(trimmed(item))
                 guard let variable = PyTorchVariable(rawValue: name) else {
@@ -281,9 +296,8 @@ struct SiteConfigParser {
                 config.pytorch.disabled.insert(variable)
             }
         default:
-            throw fail("unknown key \(key.debugDescription) in [\(sectionName)]")
+            throw fail("unknown key \(key.debugDescription) in [pytorch]")
         }
-        if key == "master_port_base" || key == "master_port_range" { portLine = number }
     }
 
     /// Checks that need the whole file: the port range must stay below 65536, reported at the
