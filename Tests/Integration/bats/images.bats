@@ -1,9 +1,31 @@
-# --container-image with registry images on real enroot: the forms users write, pyxis's
-# import messages, and images that cannot be imported.
+# --container-image on real enroot: squashfs files by absolute and relative path, registry images
+# by URI in the forms users write, pyxis's import messages, and images that cannot be imported.
+# use_squashfuse: 0 auto
 load helpers
 
 setup_file() { plugstack; }
 teardown() { sweep; }
+
+@test "a squashfs file by absolute path runs, and leaves nothing behind" {
+    usrun --container-image="$images/busybox.sqsh" cat /pyxis-image
+    assert_success
+    assert_output_is busybox
+    assert_nothing_left
+}
+
+@test "a squashfs file by a path relative to the job's working directory" {
+    usrun_in "$PYXIS_TEST_WORK" --container-image=./images/busybox.sqsh cat /pyxis-image
+    assert_success
+    assert_output_is busybox
+}
+
+@test "a registry image by URI runs in the image, not on the host; the imported file is removed" {
+    usrun --container-image="$PYXIS_TEST_IMAGE_URI" sh -c "test -s /etc/passwd && test ! -e $host_only && echo in-image"
+    assert_success
+    assert_output_is in-image
+    [[ $(stderr_lines "pyxis: importing docker image") -eq 1 ]] || { echo "$stderr" >&2; false; }
+    assert_nothing_left
+}
 
 @test "a registry image prints 'importing' then 'imported', with the image as written" {
     usrun --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
@@ -43,12 +65,12 @@ teardown() { sweep; }
 }
 
 @test "an image that does not exist: pyxis's failure line, enroot's log, nothing run or left" {
-    rm -f "$user_home/ran-on-host"
-    usrun --container-image="$PYXIS_TEST_MISSING_URI" touch "$user_home/ran-on-host"
+    rm -f "$ran_on_host"
+    usrun --container-image="$PYXIS_TEST_MISSING_URI" touch "$ran_on_host"
     assert_failure_with "pyxis: importing docker image: $PYXIS_TEST_MISSING_URI" \
         "pyxis: failed to import docker image: $PYXIS_TEST_MISSING_URI" "pyxis: printing enroot log file:"
     [[ $(stderr_lines "pyxis: imported docker image") -eq 0 ]]
-    [[ ! -e $user_home/ran-on-host ]]
+    assert_ran_nothing
     assert_nothing_left
 }
 
