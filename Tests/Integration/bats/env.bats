@@ -1,9 +1,39 @@
-# --container-env with real images: the host's value wins over the image's, and a name the
-# host does not set leaves the image's value alone.
+# The job's environment in the container on real enroot: the locale rule (LANG, LC_ALL and
+# LANGUAGE stay outside), the image's values over the host's, and --container-env (the host's
+# value wins over the image's; a name the host does not set leaves the image's value alone).
+# use_squashfuse: 0 auto
 load helpers
 
 setup_file() { plugstack; }
 teardown() { sweep; }
+
+host_env=(LANG=en_US.UTF-8 LC_ALL=C LANGUAGE=en FOO=from-host BAR=host-only)
+show='echo "${LANG-unset} ${LC_ALL-unset} ${LANGUAGE-unset} ${FOO-unset} ${BAR-unset}"'
+
+@test "LANG, LC_ALL and LANGUAGE stay outside; other host variables come in" {
+    usrun "${host_env[@]}" --container-image="$images/busybox.sqsh" sh -c "$show"
+    assert_success
+    assert_output_is "unset unset unset from-host host-only"
+    assert_nothing_left
+}
+
+@test "--container-env=LANG,LC_ALL brings those in" {
+    usrun "${host_env[@]}" --container-image="$images/busybox.sqsh" --container-env=LANG,LC_ALL sh -c "$show"
+    assert_success
+    assert_output_is "en_US.UTF-8 C unset from-host host-only"
+}
+
+@test "the image's values win over the host's" {
+    usrun "${host_env[@]}" --container-image="$images/env.sqsh" sh -c "$show"
+    assert_success
+    assert_output_is "C.UTF-8 unset unset from-image host-only"
+}
+
+@test "--container-env=FOO,LANG: the host's values win over the image's" {
+    usrun "${host_env[@]}" --container-image="$images/env.sqsh" --container-env=FOO,LANG sh -c "$show"
+    assert_success
+    assert_output_is "en_US.UTF-8 unset unset from-host host-only"
+}
 
 @test "--container-env NAME with NAME unset on the host keeps the image's value" {
     usrun --container-image="$PYXIS_TEST_ENV_URI" --container-env=CUDA_VERSION sh -c 'echo "${CUDA_VERSION-unset}"'

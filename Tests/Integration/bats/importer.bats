@@ -1,93 +1,97 @@
-# importer=PATH: each `get` gets exactly one `release`, whatever path the step takes, and a
-# step that attaches to a running container gets nothing.
+# importer=PATH (README "Plugstack arguments"): the site's importer instead of enroot import. Each `get` gets exactly
+# one `release`, whatever path the step takes, and a step that attaches to a running container
+# gets nothing.
+# use_squashfuse: 0 auto
 load helpers
 
 importer_dir=$PYXIS_TEST_WORK/importer-bats
+importer=$importer_dir/importer.sh
 
 setup_file() {
     rm -rf "$importer_dir"
     mkdir -p "$importer_dir/out"
-    : >"$importer_dir/log"
-    cat >"$importer_dir/importer.sh" <<IMPORTER
+    cat >"$importer" <<IMPORTER
 #!/bin/sh
 # Serves busybox.sqsh for any URI (fails for URIs containing importer-fail) and logs each call.
 file="$importer_dir/out/\$SLURM_JOB_ID.\$SLURM_STEP_ID.sqsh"
 case \$1 in
     get)
-        echo "get \$2" >>"$importer_dir/log"
+        echo "get \$2 job=\$SLURM_JOB_ID step=\$SLURM_STEP_ID" >>"$importer_dir/log"
         case \$2 in *importer-fail*) echo "importer-test-failure: cannot get \$2" >&2; exit 1 ;; esac
         cp "$images/busybox.sqsh" "\$file" || exit 1
         echo "\$file" ;;
     release)
-        echo "release" >>"$importer_dir/log"
+        echo "release job=\$SLURM_JOB_ID step=\$SLURM_STEP_ID" >>"$importer_dir/log"
         rm -f "\$file" ;;
     *)  exit 2 ;;
 esac
 IMPORTER
-    chmod 755 "$importer_dir/importer.sh"
+    chmod 755 "$importer"
     chown -R "$PYXIS_TEST_USER:" "$importer_dir"
 }
-teardown_file() { reset_plugstack; rm -rf "$importer_dir"; }
-setup() { : >"$importer_dir/log"; }
-teardown() { sweep; }
+teardown_file() { rm -rf "$importer_dir"; }
+log=$importer_dir/log
+# Each test starts with an empty log and the importer on the plugstack line.
+setup() {
+    : >"$log"
+    chown "$PYXIS_TEST_USER:" "$log"
+    plugstack importer="$importer"
+}
+teardown() { sweep; reset_plugstack; rm -rf "$ctl"; }
 
-calls() { grep -c "^$1" "$importer_dir/log" || true; }
+calls() { grep -c "^$1" "$log" || true; }
 
-@test "use_squashfuse=0: one get, then one release, for a -n 2 step" {
-    plugstack use_squashfuse=0 importer="$importer_dir/importer.sh"
-    usrun -n 2 --container-image=pyxis-test/any:1 cat /pyxis-image
+@test "-n 4 with a registry image runs what the importer got" {
+    usrun -n 4 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
     assert_success
-    assert_output_is $'busybox\nbusybox'
-    [[ $(calls get) -eq 1 && $(calls release) -eq 1 ]] || { cat "$importer_dir/log" >&2; false; }
-    [[ $(tail -n 1 "$importer_dir/log") == release ]]
-    [[ -z $(ls -A "$importer_dir/out") ]]
+    assert_output_is $'busybox\nbusybox\nbusybox\nbusybox'
     assert_nothing_left
 }
 
-@test "use_squashfuse=auto: one get and one release when starting from the importer's file" {
-    plugstack importer="$importer_dir/importer.sh"
+@test "a -n 2 step: one 'get URI' first, one 'release' last, which removes what get made" {
+    usrun -n 2 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    assert_output_is $'busybox\nbusybox'
+    [[ $(calls get) -eq 1 && $(calls release) -eq 1 ]] || { cat "$log" >&2; false; }
+    [[ $(head -n 1 "$log") == "get "*"$PYXIS_TEST_IMAGE_URI"* ]] || { cat "$log" >&2; false; }
+    [[ $(tail -n 1 "$log") == "release "* ]] || { cat "$log" >&2; false; }
+    [[ -z $(ls -A "$importer_dir/out") ]] || { ls -A "$importer_dir/out" >&2; false; }
+    assert_nothing_left
+}
+
+@test "use_squashfuse=$mode, one task: one get and one release" {
     usrun --container-image=pyxis-test/any:1 cat /pyxis-image
     assert_success
-    [[ $(calls get) -eq 1 && $(calls release) -eq 1 ]] || { cat "$importer_dir/log" >&2; false; }
+    assert_output_is busybox
+    [[ $(calls get) -eq 1 && $(calls release) -eq 1 ]] || { cat "$log" >&2; false; }
     assert_nothing_left
 }
 
 @test "a named container: one get and one release when it is created, none when it is reused" {
-    plugstack importer="$importer_dir/importer.sh"
     usrun --container-name=importer-named --container-image=pyxis-test/any:1 true
     assert_success
-    [[ $(calls get) -eq 1 && $(calls release) -eq 1 ]] || { cat "$importer_dir/log" >&2; false; }
-    : >"$importer_dir/log"
+    [[ $(calls get) -eq 1 && $(calls release) -eq 1 ]] || { cat "$log" >&2; false; }
+    : >"$log"
     usrun --container-name=importer-named --container-image=pyxis-test/any:1 cat /pyxis-image
     assert_success
     assert_output_is busybox
-    [[ ! -s $importer_dir/log ]] || { cat "$importer_dir/log" >&2; false; }
-    as_user enroot remove -f pyxis_importer-named
+    [[ ! -s $log ]] || { cat "$log" >&2; false; }
 }
 
 @test "a step attaching to a running named container calls neither get nor release" {
-    plugstack importer="$importer_dir/importer.sh"
-    rm -f "$importer_dir/stop"
-    as_user timeout -k 10 150 srun -t 2 --container-name=importer-attach --container-image=pyxis-test/any:1 \
-        --container-mounts="$importer_dir:/ctl" sh -c 'echo up; while [ ! -e /ctl/stop ]; do sleep 0.2; done' \
-        >"$importer_dir/first.out" 2>&1 &
-    local first=$!
-    wait_until 60 grep -q up "$importer_dir/first.out"
-    : >"$importer_dir/log"
+    hold_container first --container-name=importer-attach --container-image=pyxis-test/any:1
+    : >"$log"
     usrun --container-name=importer-attach cat /pyxis-image
-    touch "$importer_dir/stop"
-    wait "$first"
+    release_container
     assert_success
     assert_output_is busybox
-    [[ ! -s $importer_dir/log ]] || { cat "$importer_dir/log" >&2; false; }
-    as_user enroot remove -f pyxis_importer-attach
+    [[ ! -s $log ]] || { cat "$log" >&2; false; }
 }
 
-@test "a failing get: pyxis's failure line with the importer's log, one release, nothing left" {
-    plugstack importer="$importer_dir/importer.sh"
+@test "a failing get fails the step: pyxis's failure line with the importer's log, one release, nothing left" {
     usrun --container-image=pyxis-test/importer-fail:1 true
-    assert_failure_with "pyxis: failed to import docker image: pyxis-test/importer-fail:1 (importer: $importer_dir/importer.sh)" \
+    assert_failure_with "pyxis: failed to import docker image: pyxis-test/importer-fail:1 (importer: $importer)" \
         "importer-test-failure: cannot get"
-    [[ $(calls get) -eq 1 && $(calls release) -eq 1 ]] || { cat "$importer_dir/log" >&2; false; }
+    [[ $(calls get) -eq 1 && $(calls release) -eq 1 ]] || { cat "$log" >&2; false; }
     assert_nothing_left
 }

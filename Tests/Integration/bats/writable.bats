@@ -5,7 +5,7 @@ load helpers
 
 setup_file() { plugstack use_squashfuse=auto; }
 teardown_file() { reset_plugstack; }
-teardown() { sweep; }
+teardown() { sweep; plugstack use_squashfuse=auto; }
 
 @test "auto: a writable container can rename and remove the image's directories" {
     usrun --container-image="$images/debian.sqsh" --container-writable sh -c \
@@ -52,7 +52,6 @@ teardown() { sweep; }
 @test "use_squashfuse=0: a writable container is unpacked too, and apt's directories can move" {
     plugstack use_squashfuse=0
     usrun --container-image="$images/debian.sqsh" --container-writable sh -c 'mv /etc/apt /etc/apt2 && echo ok'
-    plugstack use_squashfuse=auto
     assert_success
     assert_output_is ok
 }
