@@ -1,0 +1,99 @@
+# The plugin Slurm loads is a small C front: it stays out of the way of plain steps, and a step's
+# slurmstepd maps the Swift core only when a --container-* option or a PYXIS_* variable reaches
+# it (README "Performance"). A node whose front cannot load the core fails container steps with
+# the reason, and never runs them on the host.
+load helpers
+
+setup_file() { plugstack; }
+teardown_file() { rm -rf "$PYXIS_TEST_WORK/nocore"; }
+teardown() { sweep; reset_plugstack; }
+
+@test "srun hostname works with the plugin loaded" {
+    urun srun hostname
+    assert_success
+    assert_output_is "$(hostname -s)"
+}
+
+@test "srun -n 4 true works with the plugin loaded" {
+    urun srun -n 4 true
+    assert_success
+    assert_output_is ""
+}
+
+@test "srun -n 2 runs both tasks" {
+    urun srun -n 2 sh -c 'echo $SLURM_PROCID'
+    assert_success
+    [[ $(sort <<<"$output" | tr '\n' ' ') == "0 1 " ]] || { echo "$output" >&2; false; }
+}
+
+@test "slurmd created runtime_path" {
+    [[ -d $PYXIS_RUNTIME_PATH ]]
+}
+
+# core_mapped [VAR=value...] -- [SRUN_ARGS...]: prints yes or no: whether the step's slurmstepd
+# mapped the Swift core (looked at while the step's task sleeps).
+core_mapped() {
+    local env=() task="" i
+    while [[ $1 != -- ]]; do env+=("$1"); shift; done
+    shift
+    as_user env "${env[@]}" srun "$@" sleep 2 >/dev/null 2>&1 3>&- &
+    local srun_pid=$!
+    for ((i = 0; i < 100; i++)); do
+        task=$(pgrep -u "$PYXIS_TEST_USER" -x sleep | head -1)
+        [[ -n $task ]] && break
+        sleep 0.05
+    done
+    if [[ -z $task ]]; then echo "no task"; wait "$srun_pid" || true; return; fi
+    grep -q spank_pyxis_core "/proc/$(awk '{print $4}' "/proc/$task/stat")/maps" && echo yes || echo no
+    wait "$srun_pid" || true
+}
+
+@test "a plain step's slurmstepd does not load the Swift core" {
+    [[ $(core_mapped --) == no ]]
+}
+
+@test "a step with a --container-* option loads the Swift core" {
+    [[ $(core_mapped -- --container-mount-home) == yes ]]
+}
+
+@test "a step with a PYXIS_* variable loads the Swift core" {
+    [[ $(core_mapped PYXIS_CONTAINER_MOUNT_HOME=1 --) == yes ]]
+}
+
+# A node with a front but no core: srun gets a complete plugin through its own slurm.conf;
+# slurmstepd reads the system plugstack, which names a front without its core.
+nocore=$PYXIS_TEST_WORK/nocore
+no_core_on_the_node() {
+    rm -rf "$nocore"
+    mkdir -p "$nocore"
+    cp "$PYXIS_PLUGIN" "$nocore/spank_pyxis.so"
+    sed '/^PlugStackConfig=/d' /etc/slurm/slurm.conf >"$nocore/slurm.conf"
+    echo "PlugStackConfig=$nocore/plugstack.conf" >>"$nocore/slurm.conf"
+    echo "required $PYXIS_PLUGIN runtime_path=$PYXIS_RUNTIME_PATH" >"$nocore/plugstack.conf"
+    chmod -R a+rX "$nocore"
+    "$repo/scripts/slurm-cluster.sh" plugstack "$nocore/spank_pyxis.so" runtime_path="$PYXIS_RUNTIME_PATH"
+}
+
+@test "no core on the node, --container-image: the step fails with the reason, and does not run on the host" {
+    no_core_on_the_node
+    rm -f "$ran_on_host"
+    run --separate-stderr as_user SLURM_CONF="$nocore/slurm.conf" srun --container-image=pyxis-test/missing:1 touch "$ran_on_host"
+    assert_failure_with "pyxis: cannot load the Swift core: $nocore/pyxis/spank_pyxis_core.so"
+    assert_ran_nothing
+}
+
+@test "no core on the node, PYXIS_CONTAINER_IMAGE: the step fails with the reason, and does not run on the host" {
+    no_core_on_the_node
+    rm -f "$ran_on_host"
+    run --separate-stderr as_user SLURM_CONF="$nocore/slurm.conf" PYXIS_CONTAINER_IMAGE=pyxis-test/missing:1 srun touch "$ran_on_host"
+    assert_failure_with "pyxis: cannot load the Swift core: $nocore/pyxis/spank_pyxis_core.so"
+    assert_ran_nothing
+}
+
+@test "no core on the node: plain steps still run" {
+    no_core_on_the_node
+    run --separate-stderr as_user SLURM_CONF="$nocore/slurm.conf" srun echo ok
+    assert_success
+    assert_output_is ok
+}
+
