@@ -10,7 +10,7 @@
 #
 # Needs the one-node cluster and the test fixture (fixtures.sh: enroot linked into slurmstepd's
 # PATH, images, the test user) already in place, as `KEEP_CLUSTER=1 Tests/Integration/run.sh
-# Tests/Integration/foundation.test.sh` leaves them; or --up: install the plugin (make install into
+# Tests/Integration/bats/front.bats` leaves them; or --up: install the plugin (make install into
 # $PYXIS_TEST_WORK/prefix), bring both up, and take them down at the end. Measures whatever enroot
 # the fixture uses (ENROOT=/path/to/enroot with --up).
 #

@@ -2,11 +2,15 @@
 # Integration tests through a real Slurm (srun, sbatch, slurmd, slurmstepd) with the freshly
 # built plugin, run as an unprivileged user. Needs root; `make test` runs it after `make`.
 #
-#   Tests/Integration/run.sh [SUITE...]     default: every Tests/Integration/*.test.sh, then
-#                                            every Tests/Integration/bats/*.bats
+#   Tests/Integration/run.sh [SUITE...]     default: every Tests/Integration/bats/*.bats
+#
+# A SUITE is a bats file (a path, or a name in Tests/Integration/bats: `env` or `env.bats`). A
+# file whose header has a `# use_squashfuse: 0 auto` line runs once per mode listed there, with
+# PYXIS_TEST_SQUASHFUSE set (PYXIS_TEST_SQUASHFUSE=0 run.sh runs only that mode); the others run
+# once. Every test counts in the last line, `N passed, M failed[, K skipped]`.
 #
 # Leaves the cluster and the fixture (registry, images, enroot link: fixtures.sh) in place with
-# KEEP_CLUSTER=1, for poking at them by hand and for bench/lifecycle.sh.
+# KEEP_CLUSTER=1, for running bats files by hand (bats/helpers.bash), and for bench/lifecycle.sh.
 # ENROOT=/path/to/enroot tests another enroot than the first in PATH (see fixtures.sh).
 set -euo pipefail
 
@@ -19,6 +23,16 @@ if [[ $(id -u) -ne 0 ]]; then
     echo "run.sh: needs root (it starts slurmctld/slurmd and runs tests as $PYXIS_TEST_USER)" >&2
     exit 2
 fi
+
+suites=()
+for suite in "$@"; do
+    for candidate in "$suite" "$here/bats/$suite" "$here/bats/$suite.bats"; do
+        [[ -f $candidate && $candidate == *.bats ]] && { suites+=("$candidate"); continue 2; }
+    done
+    echo "run.sh: no bats suite $suite (Tests/Integration/bats/*.bats)" >&2
+    exit 2
+done
+[[ ${#suites[@]} -gt 0 ]] || suites=("$here"/bats/*.bats)
 
 # A staging install that the test user and slurmstepd can read: this also tests `make install`.
 export PYXIS_TEST_PREFIX=$PYXIS_TEST_WORK/prefix
@@ -44,28 +58,42 @@ fixture_setup
 
 # Puts the default plugstack line back (suites may change it).
 reset_plugstack() { "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"; }
-set_plugstack() { "$cluster" plugstack "$@"; }
 
-# run_bats FILE...: the bats suites (one @test per behaviour, Tests/Integration/bats), counted
-# with the others.
+# run_bats LABEL FILE...: runs bats files (one @test per behaviour) and counts their results;
+# LABEL prefixes the names of failed tests in the summary.
 run_bats() {
-    local line
-    export PYXIS_TEST_USER PYXIS_TEST_WORK
+    local label=$1 line; shift
+    export PYXIS_TEST_USER PYXIS_TEST_WORK PYXIS_TEST_PREFIX
     while IFS= read -r line; do
         echo "$line"
         case $line in
             "ok "*" # skip"*) skipped=$((skipped + 1)) ;;
             "ok "*) passed=$((passed + 1)) ;;
-            "not ok "*) failed=$((failed + 1)); failures+="  ${line#not ok }"$'\n' ;;
+            "not ok "*) failed=$((failed + 1)); failures+="  $label${line#not ok }"$'\n' ;;
         esac
     done < <(bats --tap "$@" 2>&1)
 }
 
-suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=("$here"/*.test.sh "$here"/bats/*.bats)
+# The use_squashfuse modes a bats file asks to run in (none: once, with the default).
+suite_modes() { sed -n 's/^# use_squashfuse: *//p' "$1" | head -n 1; }
+
+only_mode=${PYXIS_TEST_SQUASHFUSE:-}
+started=$SECONDS
 for suite in "${suites[@]}"; do
-    echo "# suite $(basename "$suite")"
-    if [[ $suite == *.bats ]]; then run_bats "$suite"; else source "$suite"; fi
-    reset_plugstack
+    name=$(basename "$suite")
+    modes=$(suite_modes "$suite")
+    if [[ -z $modes ]]; then
+        echo "# suite $name"
+        PYXIS_TEST_SQUASHFUSE=${only_mode:-auto} run_bats "$name: " "$suite"
+        reset_plugstack
+        continue
+    fi
+    for mode in $modes; do
+        [[ -z $only_mode || $mode == "$only_mode" ]] || continue
+        echo "# suite $name (use_squashfuse=$mode)"
+        PYXIS_TEST_SQUASHFUSE=$mode run_bats "$name [use_squashfuse=$mode]: " "$suite"
+        reset_plugstack
+    done
 done
+echo "# $((SECONDS - started)) s for the suites"
 summary
