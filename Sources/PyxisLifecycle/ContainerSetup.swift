@@ -126,8 +126,9 @@ struct ContainerSetup {
         }
         guard !installation.value.unescapesMountFields else { return }
         for mount in options.mounts {
-            var paths = [mount.destination]
+            var paths: [String] = []
             if case .path(let source) = mount.source { paths.append(source) }
+            paths.append(mount.destination)
             if let path = paths.first(where: { $0.contains(where: { " \t\\".contains($0) }) }) {
                 throw LifecycleError("--container-mounts: '\(path)' holds a space, tab or backslash, which the enroot on this node (\(installation.path)) cannot read in a mount entry: that needs an enroot newer than 4.1.2 (its main branch); nothing was started")
             }

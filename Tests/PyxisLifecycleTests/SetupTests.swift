@@ -172,7 +172,7 @@ import Testing
     }
 
     @Test func mountPathsWithSpacesNeedAnEnrootThatUnescapes() throws {
-        let h = try Harness(["--container-image=/images/a.sqsh", "--container-mounts=/data/with space:/data"])
+        let h = try Harness(["--container-image=/images/a.sqsh", "--container-mounts=/data/with space:/mnt/with space"])
         h.node.installation = EnrootInstallation(script: "")
         #expect(h.runStep() == [-1])
         #expect(h.host.errors.first?.hasPrefix("--container-mounts: '/data/with space' holds a space") == true)
