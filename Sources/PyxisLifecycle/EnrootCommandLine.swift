@@ -6,14 +6,24 @@ import PyxisSystem
 /// through `ProcessRunner` (stdin /dev/null, log in memory, oom_score_adj 0, fds closed, the
 /// user's groups/gid/uid), with the enroot environment, timing each one for `-v`.
 public final class UserCommands {
-    let environment: [String]
     let identity: ProcessIdentity
     let host: StepHost
+    /// Built on the first command: the tasks that only join the container run none, and
+    /// copying the job's environment in each of them would be wasted.
+    private let makeEnvironment: () -> [String]
+    private var built: [String]?
 
-    public init(environment: [String], identity: ProcessIdentity, host: StepHost) {
-        self.environment = environment
+    public init(environment: @escaping () -> [String], identity: ProcessIdentity, host: StepHost) {
+        self.makeEnvironment = environment
         self.identity = identity
         self.host = host
+    }
+
+    var environment: [String] {
+        if let built { return built }
+        let made = makeEnvironment()
+        built = made
+        return made
     }
 
     /// Runs `executable arguments...` to completion; a non-zero exit is a `CommandFailure`.

@@ -35,7 +35,7 @@ public enum JobEpilog {
             path: Executables.searchPath,
             job: [("HOME", user.home), ("USER", user.name), ("LOGNAME", user.name), ("SLURM_JOB_ID", String(job.jobID))],
             additions: EnrootEnvironment.pyxisVariables(uid: job.uid, gid: gid, runtimePath: config.runtimePath, version: version))
-        let commands = UserCommands(environment: environment,
+        let commands = UserCommands(environment: { environment },
                                     identity: ProcessIdentity(uid: job.uid, gid: gid, groups: user.groups(gid: gid)),
                                     host: host)
         return removeContainers(of: job.jobID, enroot: EnrootCommandLine(path: path, commands: commands), host: host)

@@ -98,10 +98,13 @@ extension StepTools {
             throw LifecycleError("couldn't execute enroot command: enroot is not installed on this node (not found in \(Executables.searchPath))")
         }
         let step = context.step
-        let additions = EnrootEnvironment.switches(for: context.options)
-            + EnrootEnvironment.pyxisVariables(uid: step.uid, gid: step.gid, runtimePath: context.config.runtimePath, version: version)
-        let environment = EnrootEnvironment.build(path: Executables.searchPath, job: context.host.jobEnvironmentList(), additions: additions)
-        let commands = UserCommands(environment: environment,
+        let commands = UserCommands(environment: {
+                                        EnrootEnvironment.build(
+                                            path: Executables.searchPath, job: context.host.jobEnvironmentList(),
+                                            additions: EnrootEnvironment.switches(for: context.options)
+                                                + EnrootEnvironment.pyxisVariables(uid: step.uid, gid: step.gid,
+                                                                                   runtimePath: context.config.runtimePath, version: version))
+                                    },
                                     identity: ProcessIdentity(uid: step.uid, gid: step.gid, groups: step.groups),
                                     host: context.host)
         return StepTools(enroot: EnrootCommandLine(path: enroot, commands: commands),
