@@ -37,7 +37,7 @@
 fixture_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fixture_dir=$fixture_repo/Tests/Integration
 : "${PYXIS_TEST_USER:=pyxistest}"
-: "${PYXIS_TEST_WORK:=/tmp/pyxis-it}"
+: "${PYXIS_TEST_WORK:=/var/lib/pyxis-it}"
 : "${PYXIS_TEST_IMAGE_URI:=pyxis-test/busybox:1}"
 : "${PYXIS_TEST_DEBIAN_URI:=pyxis-test/debian:12}"
 : "${PYXIS_TEST_ENV_URI:=pyxis-test/env:1}"

@@ -3,7 +3,7 @@
 # bats/helpers.bash.
 
 : "${PYXIS_TEST_USER:=pyxistest}"
-: "${PYXIS_TEST_WORK:=/tmp/pyxis-it}"
+: "${PYXIS_TEST_WORK:=/var/lib/pyxis-it}"
 passed=${passed:-0}
 failed=${failed:-0}
 skipped=${skipped:-0}

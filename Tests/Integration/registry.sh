@@ -17,7 +17,8 @@
 #     and update-ca-certificates (curl in enroot and skopeo trust it from there);
 #   - a line `127.0.0.1 registry-1.docker.io # pyxis-test-registry` in /etc/hosts;
 #   - Debian's docker-registry (/usr/bin/docker-registry, not its systemd unit) serving TLS on
-#     127.0.0.1:443 as the docker-registry user (with CAP_NET_BIND_SERVICE only), storing in
+#     port 443 of every address (so that the nodes of a multi-node test cluster, which resolve
+#     registry-1.docker.io to the head's address, reach it too) as the docker-registry user (with CAP_NET_BIND_SERVICE only), storing in
 #     $PYXIS_REGISTRY_STORAGE (default: $PYXIS_REGISTRY_STATE/storage, removed by `down`).
 # Needs: docker-registry, openssl, ca-certificates, curl, util-linux (setpriv).
 set -euo pipefail
@@ -48,7 +49,10 @@ our_pid() {
 answers() { curl -sf --max-time 5 -o /dev/null "https://$host/v2/"; }
 
 # Ours runs, on $storage, and answers.
-status() { our_pid >/dev/null && grep -qxF "    rootdirectory: $storage" "$state/config.yml" && answers; }
+status() {
+    our_pid >/dev/null && grep -qxF "    rootdirectory: $storage" "$state/config.yml" &&
+        grep -qxF "  addr: :443" "$state/config.yml" && answers
+}
 
 # Removes /etc/hosts lines ending in our marker without replacing the file (it may be a bind mount).
 hosts_remove() {
@@ -145,7 +149,7 @@ storage:
     uploadpurging:
       enabled: false
 http:
-  addr: 127.0.0.1:443
+  addr: :443
   secret: $(openssl rand -hex 16)
   tls:
     certificate: $state/server.crt
@@ -166,7 +170,7 @@ EOF
     echo $! >"$state/pid"
     for _ in $(seq 100); do
         if answers; then
-            log "up: https://$host/v2/ on 127.0.0.1:443 (storage $storage)"
+            log "up: https://$host/v2/ on port 443 (storage $storage)"
             return 0
         fi
         our_pid >/dev/null || break

@@ -7,7 +7,9 @@
 # A SUITE is a bats file (a path, or a name in Tests/Integration/bats: `env` or `env.bats`). A
 # file whose header has a `# use_squashfuse: 0 auto` line runs once per mode listed there, with
 # PYXIS_TEST_SQUASHFUSE set (PYXIS_TEST_SQUASHFUSE=0 run.sh runs only that mode); the others run
-# once. Every test counts in the last line, `N passed, M failed[, K skipped]`.
+# once. A file whose header has `# nodes: N` runs on a cluster of N nodes (scripts/slurm-cluster.sh
+# up --nodes N, with pyxis's default, node-local runtime_path); the others on one node, first.
+# Every test counts in the last line, `N passed, M failed[, K skipped]`.
 #
 # Leaves the cluster and the fixture (registry, images, enroot link: fixtures.sh) in place with
 # KEEP_CLUSTER=1, for running bats files by hand (bats/helpers.bash), and for bench/lifecycle.sh.
@@ -51,11 +53,22 @@ if [[ $(getent passwd "$PYXIS_TEST_USER" | cut -d: -f6) != "$PYXIS_TEST_WORK/hom
 fi
 
 cluster=$repo/scripts/slurm-cluster.sh
-export PYXIS_RUNTIME_PATH=$PYXIS_TEST_WORK/runtime
 [[ ${KEEP_CLUSTER:-0} == 1 ]] || trap '"$cluster" down; fixture_teardown' EXIT
 fixture_setup
-"$cluster" up "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"
 
+# The plugstack arguments of a cluster of N nodes: one node keeps the runtime directory in the
+# test's work directory (the suites look into it); several use pyxis's default, /run/pyxis, which
+# is each node's own.
+runtime_path_for() { if [[ $1 -eq 1 ]]; then echo "$PYXIS_TEST_WORK/runtime"; else echo /run/pyxis; fi; }
+cluster_nodes=0
+# cluster_up N: a cluster of N nodes, unless one runs already.
+cluster_up() {
+    [[ $cluster_nodes -ne $1 ]] || return 0
+    export PYXIS_TEST_NODES=$1 PYXIS_RUNTIME_PATH
+    PYXIS_RUNTIME_PATH=$(runtime_path_for "$1")
+    "$cluster" up --nodes "$1" "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"
+    cluster_nodes=$1
+}
 # Puts the default plugstack line back (suites may change it).
 reset_plugstack() { "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"; }
 
@@ -63,7 +76,7 @@ reset_plugstack() { "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RU
 # LABEL prefixes the names of failed tests in the summary.
 run_bats() {
     local label=$1 line; shift
-    export PYXIS_TEST_USER PYXIS_TEST_WORK PYXIS_TEST_PREFIX
+    export PYXIS_TEST_USER PYXIS_TEST_WORK PYXIS_TEST_PREFIX PYXIS_TEST_NODES PYXIS_RUNTIME_PATH
     while IFS= read -r line; do
         echo "$line"
         case $line in
@@ -76,12 +89,19 @@ run_bats() {
 
 # The use_squashfuse modes a bats file asks to run in (none: once, with the default).
 suite_modes() { sed -n 's/^# use_squashfuse: *//p' "$1" | head -n 1; }
+# The number of nodes a bats file runs on (default 1).
+suite_nodes() { local n; n=$(sed -n 's/^# nodes: *\([0-9][0-9]*\) *$/\1/p' "$1" | head -n 1); echo "${n:-1}"; }
+
+# One-node suites first, then the others by their number of nodes: one cluster start each.
+mapfile -t suites < <(for suite in "${suites[@]}"; do echo "$(suite_nodes "$suite") $suite"; done |
+    sort -s -n -k1,1 | cut -d' ' -f2-)
 
 only_mode=${PYXIS_TEST_SQUASHFUSE:-}
 started=$SECONDS
 for suite in "${suites[@]}"; do
     name=$(basename "$suite")
     modes=$(suite_modes "$suite")
+    cluster_up "$(suite_nodes "$suite")"
     if [[ -z $modes ]]; then
         echo "# suite $name"
         PYXIS_TEST_SQUASHFUSE=${only_mode:-auto} run_bats "$name: " "$suite"

@@ -19,8 +19,17 @@ helpers_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$helpers_dir/../../.." && pwd)
 source "$helpers_dir/../lib.sh"
 
+# The running cluster's nodes (scripts/slurm-cluster.sh): one, named after this host, or several,
+# node1..nodeN, each with its own /run, /tmp and enroot data (on_node, node_path).
+cluster=$repo/scripts/slurm-cluster.sh
+mapfile -t test_nodes < <("$cluster" nodes)
+: "${PYXIS_TEST_NODES:=${#test_nodes[@]}}"
 : "${PYXIS_TEST_IMAGES:=$PYXIS_TEST_WORK/images}"
-: "${PYXIS_RUNTIME_PATH:=$PYXIS_TEST_WORK/runtime}"
+if [[ $PYXIS_TEST_NODES -gt 1 ]]; then
+    : "${PYXIS_RUNTIME_PATH:=/run/pyxis}"   # run.sh's choice: pyxis's default, each node's own
+else
+    : "${PYXIS_RUNTIME_PATH:=$PYXIS_TEST_WORK/runtime}"
+fi
 : "${PYXIS_PLUGIN:=$PYXIS_TEST_WORK/prefix/lib/slurm/spank_pyxis.so}"
 : "${PYXIS_TEST_PREFIX:=$PYXIS_TEST_WORK/prefix}"
 : "${PYXIS_TEST_IMAGE_URI:=pyxis-test/busybox:1}"
@@ -46,7 +55,7 @@ hold='for i in $(seq 600); do [ -e /ctl/stop ] && exit 0; sleep 0.2; done; exit 
 plugstack() {
     local squashfuse=use_squashfuse=$PYXIS_TEST_SQUASHFUSE
     [[ " $* " != *" use_squashfuse="* ]] || squashfuse=
-    "$repo/scripts/slurm-cluster.sh" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH" $squashfuse "$@"
+    "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH" $squashfuse "$@"
 }
 reset_plugstack() { plugstack; }
 
@@ -123,32 +132,70 @@ direct_start_possible() {
         [[ -c /dev/fuse ]] && runuser -u "$PYXIS_TEST_USER" -- test -r /dev/fuse -a -w /dev/fuse
 }
 
-user_containers() { as_user enroot list 2>/dev/null | grep '^pyxis_' || true; }
+# on_node NODE COMMAND...: runs COMMAND on NODE, as root (here, on a one-node cluster).
+on_node() { "$cluster" exec "$@"; }
+# as_user_on NODE COMMAND...: as_user, on NODE.
+as_user_on() {
+    local node=$1; shift
+    on_node "$node" runuser -u "$PYXIS_TEST_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin \
+        HOME="$user_home" USER="$PYXIS_TEST_USER" LOGNAME="$PYXIS_TEST_USER" "$@"
+}
+# node_path NODE PATH: where PATH of NODE is from here (through /proc/PID/root of a process in
+# the node's mount namespace; PATH itself on a one-node cluster).
+node_path() { local pid; pid=$("$cluster" pid "$1"); echo "${pid:+/proc/$pid/root}$2"; }
+# node_mounts NODE: the node's mount table.
+node_mounts() { local pid; pid=$("$cluster" pid "$1"); cat "/proc/${pid:-self}/mountinfo"; }
+
+# The test user's containers (pyxis_*), on every node ("NODE: NAME" lines when there are several).
+user_containers() {
+    local node
+    if [[ ${#test_nodes[@]} -eq 1 ]]; then
+        as_user enroot list 2>/dev/null | grep '^pyxis_' || true
+        return 0
+    fi
+    for node in "${test_nodes[@]}"; do
+        as_user_on "$node" enroot list 2>/dev/null | grep '^pyxis_' | sed "s/^/$node: /" || true
+    done
+}
 # The test user's live processes, "PID COMMAND": not zombies, exited processes whose parent had
 # ended before them and which init reaps a while later (up to 2 s here).
 user_processes() { ps -u "$PYXIS_TEST_USER" -o pid=,stat=,args= 2>/dev/null | awk '$2 !~ /^Z/ {$2 = ""; print}' || true; }
 has_container() { grep -qxF -- "$1" <<<"$(user_containers)"; }
-# remove_containers NAME...: enroot remove -f as the user, one at a time.
-remove_containers() { local c; for c in "$@"; do as_user enroot remove -f "$c" >/dev/null 2>&1 || true; done; }
+# remove_containers NAME...: enroot remove -f as the user, one at a time (on every node).
+remove_containers() {
+    local c node
+    for node in "${test_nodes[@]}"; do
+        for c in "$@"; do as_user_on "$node" enroot remove -f "$c" >/dev/null 2>&1 || true; done
+    done
+}
 # uncache: empties the user's enroot layer cache, so that the next import downloads every blob.
 uncache() { find "$user_home/.cache/enroot" -mindepth 1 -delete 2>/dev/null || true; }
 
-# The test user's entries in /tmp and /var/tmp; those of this test's start (each test sources
-# this file anew) are the baseline.
-tmp_entries() { find /tmp /var/tmp -maxdepth 1 -user "$PYXIS_TEST_USER" 2>/dev/null | sort; }
+# The test user's entries in /tmp and /var/tmp of every node (as seen from here); those of this
+# test's start (each test sources this file anew) are the baseline.
+tmp_entries() {
+    local node
+    for node in "${test_nodes[@]}"; do
+        find "$(node_path "$node" /tmp)" /var/tmp -maxdepth 1 -user "$PYXIS_TEST_USER" 2>/dev/null
+    done | sort -u
+}
 tmp_baseline=$(tmp_entries)
 
-# What a finished step may have left: containers, files in the user's runtime directory,
-# processes of the user, new entries of the user in /tmp and /var/tmp, mounts under the test
-# directories.
+# What a finished step may have left, on any node: containers, files in the user's runtime
+# directory, processes of the user, new entries of the user in /tmp and /var/tmp, mounts under
+# the test directories, the runtime directory or enroot's paths.
 leftovers() {
-    local s
+    local s node
     s=$(user_containers); [[ -z $s ]] || echo "containers: $s"
-    s=$(find "$user_runtime" -mindepth 1 2>/dev/null || true); [[ -z $s ]] || echo "runtime files: $s"
+    for node in "${test_nodes[@]}"; do
+        s=$(find "$(node_path "$node" "$user_runtime")" -mindepth 1 2>/dev/null || true)
+        [[ -z $s ]] || echo "runtime files on $node: $s"
+        s=$(node_mounts "$node" | grep -F -e "$PYXIS_TEST_WORK" -e "$PYXIS_RUNTIME_PATH" \
+            -e /tmp/enroot- -e /run/enroot || true)
+        [[ -z $s ]] || echo "mounts on $node: $s"
+    done
     s=$(user_processes); [[ -z $s ]] || echo "processes: $s"
     s=$(comm -13 <(echo "$tmp_baseline") <(tmp_entries)); [[ -z $s ]] || echo "temporary files: $s"
-    s=$(grep -F -e "$PYXIS_TEST_WORK" -e "$PYXIS_RUNTIME_PATH" /proc/self/mountinfo || true)
-    [[ -z $s ]] || echo "mounts: $s"
 }
 nothing_left() { [[ -z $(leftovers) ]]; }
 
@@ -165,7 +212,7 @@ assert_nothing_left() {
 # Processes of the user get 5 s to exit; to kill the rest it first lets the user's jobs end:
 # their epilogs run enroot as the user, and killing that would make slurmd drain the node.
 sweep() {
-    local c pids
+    local c pids node
     scancel -u "$PYXIS_TEST_USER" 2>/dev/null || true
     if ! wait_until 5 no_processes; then
         wait_until 60 no_jobs || true
@@ -173,8 +220,12 @@ sweep() {
         # shellcheck disable=SC2086 # one PID per word
         [[ -z $pids ]] || { kill -KILL $pids 2>/dev/null || true; sleep 0.5; }
     fi
-    for c in $(user_containers); do as_user enroot remove -f "$c" >/dev/null 2>&1 || true; done
-    find "$user_runtime" -mindepth 1 -delete 2>/dev/null || true
+    for node in "${test_nodes[@]}"; do
+        for c in $(as_user_on "$node" enroot list 2>/dev/null | grep '^pyxis_'); do
+            as_user_on "$node" enroot remove -f "$c" >/dev/null 2>&1 || true
+        done
+        find "$(node_path "$node" "$user_runtime")" -mindepth 1 -delete 2>/dev/null || true
+    done
 }
 no_jobs() { [[ -z $(squeue -h -u "$PYXIS_TEST_USER" -o %i 2>/dev/null) ]]; }
 no_processes() { [[ -z $(user_processes) ]]; }
