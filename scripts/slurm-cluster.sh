@@ -19,8 +19,9 @@
 #     sets the first three numbers), joined through a veth pair to a bridge, pyxis-br0, that
 #     holds the head's address .254, where slurmctld and the users' srun/sbatch run;
 #   - a mount and UTS namespace: hostname nodeI; its own /run (a tmpfs holding a bind of the
-#     head's /run/munge), /tmp, /var/spool/slurmd, /etc/hosts and /etc/hostname, bound from
-#     $state/nodes/nodeI. Everything else (/home, /usr, /etc, the project) is shared, as on a
+#     head's /run/munge), /dev/shm (a tmpfs), /tmp, /var/spool/slurmd, /etc/hosts, /etc/hostname
+#     and kernel boot id (bound from $state/nodes/nodeI: libraries such as UCX take processes
+#     with the same boot id for processes of one machine, and reach for their memory); Everything else (/home, /usr, /etc, the project) is shared, as on a
 #     cluster with a shared home and the same installation on every node;
 #   - enroot's data and cache paths under the node's /tmp, its runtime path under the node's
 #     /run (an enroot.conf.d drop-in for the whole cluster, as a site would write:
@@ -145,7 +146,8 @@ start_node() { # I N
     mkdir -m 1777 "$dir/tmp/enroot-data" "$dir/tmp/enroot-cache"
     node_hosts_file "$n" >"$dir/hosts"
     echo "$name" >"$dir/hostname"
-    chmod 644 "$dir/hosts" "$dir/hostname"
+    cat /proc/sys/kernel/random/uuid >"$dir/boot_id"
+    chmod 644 "$dir/hosts" "$dir/hostname" "$dir/boot_id"
 
     # The holder: its namespaces are the node. `exec sleep` keeps them (and their mounts) until
     # `down` kills it; its stdout tells that the mounts are in place.
@@ -159,9 +161,11 @@ start_node() { # I N
             mount -n --bind /run/munge "$dir/run/munge"
             mount -n --move "$dir/run" /run
             mount -n --bind "$dir/tmp" /tmp
+            mount -n -t tmpfs -o mode=1777,nosuid,nodev "pyxis-$2-shm" /dev/shm
             mount -n --bind "$dir/spool" /var/spool/slurmd
             mount -n --bind "$dir/hosts" /etc/hosts
             mount -n --bind "$dir/hostname" /etc/hostname
+            mount -n --bind "$dir/boot_id" /proc/sys/kernel/random/boot_id
             hostname "$2"
             echo ready
             exec sleep infinity' holder "$dir" "$name" >"$dir/holder.out" 2>&1 </dev/null &

@@ -18,9 +18,19 @@
 #   pyxis-test/debian:12     Debian 12 minbase (debootstrap from the host's Debian mirror, which its
 #                            sources.list names: `apt-get update && apt-get install file` works
 #                            in it as remapped root), /pyxis-image = debian
+#   pyxis-test/mpi:1         Debian 12 minbase with openmpi-bin, libopenmpi3, libmpich12,
+#                            python3-minimal and slurm-client (for the multi-node tests), without
+#                            docs, man pages, locales, package lists or munge key (srun in it talks
+#                            to the host's munged through its socket); /usr/local/bin/mpi-allreduce
+#                            (mpi/allreduce.c, compiled by the host's mpicc.openmpi: same Debian,
+#                            same Open MPI, which speaks PMIx but not PMI-2: Debian builds it
+#                            without) and mpi-allreduce-mpich (the same by mpicc.mpich: MPICH
+#                            speaks PMI to Slurm's pmi2 plugin),
+#                            /usr/local/bin/rendezvous.py (mpi/rendezvous.py, a TCPStore-like
+#                            rendezvous), /pyxis-image = mpi, Cmd /bin/bash
 # The busybox-based ones share their base layer and add a small one of their own, as real images
 # do. Squashfs files in $PYXIS_TEST_IMAGES (root's, mode 0644): busybox.sqsh, pytorch.sqsh,
-# entry.sqsh, env.sqsh (each with /pyxis-image = its own name), debian.sqsh, made by
+# entry.sqsh, env.sqsh (each with /pyxis-image = its own name), debian.sqsh, mpi.sqsh, made by
 # `enroot import -o FILE docker://...` as an unprivileged user (so /etc/rc, /etc/environment and
 # /etc/rc.local are exactly enroot's), and corrupt.sqsh (random bytes). Also $PYXIS_TEST_DEBS
 # ($PYXIS_TEST_WORK/debs): the .deb files of `file` and what it needs beyond minbase, downloaded
@@ -28,19 +38,24 @@
 # with --no-download: apt 2.6 then fails with "Pathname to install is not absolute").
 #
 # Caches, in $PYXIS_TEST_CACHE (default /var/cache/pyxis-test; delete it to start over):
-#   debian-$debian_key-*.tar.gz   the debootstrap result (bump debian_key to bootstrap again)
-#   registry-KEY/                 the registry's storage, KEY a hash of this script and the
+#   debian-$debian_key-*.tar.gz   the debootstrap results, per mirror (bump debian_key or
+#   debian-$mpi_key-*.tar.gz      mpi_key to bootstrap that one again)
+#   registry-KEY/                 the registry's storage, KEY a hash of this script, mpi/ and the
 #                                 mirror: a second run pushes nothing
 #   debs-KEY/                     the .deb files
 #   squashfs-KEY-ENROOT/          the imported squashfs files, per enroot build (ENROOT: a hash
 #                                 of enroot's script and version)
 # Other KEYs are removed. PYXIS_TEST_DEBIAN_MIRROR overrides the mirror (default: the one apt
-# uses for bookworm here). Needs: umoci, skopeo, debootstrap, busybox-static, curl, enroot.
+# uses for bookworm here). Needs: umoci, skopeo, debootstrap, busybox-static, curl, enroot, and
+# mpicc.openmpi and mpicc.mpich (libopenmpi-dev, libmpich-dev) when the images are built.
 set -euo pipefail
 
 debian_key=bookworm-minbase-1
+mpi_key=bookworm-mpi-2
+# What debootstrap adds to minbase for pyxis-test/mpi (with their Depends, not Recommends).
+mpi_packages=openmpi-bin,libopenmpi3,libmpich12,python3-minimal,slurm-client
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-: "${PYXIS_TEST_WORK:=/tmp/pyxis-it}"
+: "${PYXIS_TEST_WORK:=/var/lib/pyxis-it}"
 : "${PYXIS_TEST_IMAGES:=$PYXIS_TEST_WORK/images}"
 : "${PYXIS_TEST_DEBS:=$PYXIS_TEST_WORK/debs}"
 : "${PYXIS_TEST_USER:=pyxistest}"
@@ -56,11 +71,12 @@ images=(
     "entry:1|entry|--config.entrypoint=/usr/local/bin/entrypoint.sh --config.cmd=/bin/sh"
     "env:1|env|--config.cmd=/bin/sh --config.env=FOO=from-image --config.env=LANG=C.UTF-8 --config.env=CUDA_VERSION=11.8.0"
     "debian:12|debian|--config.cmd=/bin/bash"
+    "mpi:1|mpi|--config.cmd=/bin/bash"
 )
 # `file` and the packages it needs that Debian 12 minbase does not have.
 debs=(file libmagic1 libmagic-mgc)
 # squashfs file  image it is imported from
-squashfs=(busybox=busybox:sqsh pytorch=pytorch:1 entry=entry:1 env=env:1 debian=debian:12)
+squashfs=(busybox=busybox:sqsh pytorch=pytorch:1 entry=entry:1 env=env:1 debian=debian:12 mpi=mpi:1)
 
 log() { echo "images: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -74,8 +90,9 @@ debian_mirror() {
     echo "${mirror:-http://deb.debian.org/debian/}"
 }
 
-# What the registry's content depends on: this script and the Debian mirror.
-script_key=$( { cat "$here/images.sh"; debian_mirror; } | sha256sum | cut -c1-16)
+# What the registry's content depends on: this script, the mpi image's sources and the Debian mirror.
+script_key=$( { cat "$here/images.sh" "$here/mpi/allreduce.c" "$here/mpi/rendezvous.py"; debian_mirror; } |
+    sha256sum | cut -c1-16)
 storage_dir=$PYXIS_TEST_CACHE/registry-$script_key
 
 # The manifest of pyxis-test/NAME:TAG is in the registry.
@@ -101,28 +118,46 @@ busybox_rootfs() {
     printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 }
 
-# The cached debootstrap tarball (made when missing); prints its path.
+# The cache path of the debootstrap tarball of key $1 from the mirror.
+debian_tarball_path() {
+    echo "$PYXIS_TEST_CACHE/debian-$1-$(printf '%s' "$(debian_mirror)" | sha256sum | cut -c1-8).tar.gz"
+}
+
+# The cached debootstrap tarball (made when missing) of `debian` (minbase) or `mpi` (minbase and
+# $mpi_packages); prints its path.
 debian_tarball() {
-    local mirror tarball dir t0
+    local which=$1 key include=() mirror tarball dir t0
+    case $which in
+        debian) key=$debian_key ;;
+        mpi) key=$mpi_key include=("--include=$mpi_packages") ;;
+    esac
     mirror=$(debian_mirror)
-    tarball=$PYXIS_TEST_CACHE/debian-$debian_key-$(printf '%s' "$mirror" | sha256sum | cut -c1-8).tar.gz
+    tarball=$(debian_tarball_path "$key")
     if [[ ! -s $tarball ]]; then
         command -v debootstrap >/dev/null || die "debootstrap is missing (apt-get install debootstrap)"
         t0=$(now)
-        rm -f "$PYXIS_TEST_CACHE"/debian-*.tar.gz
-        dir=$work/debian
-        debootstrap --variant=minbase bookworm "$dir" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-            { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap from $mirror failed"; }
+        dir=$work/$which
+        debootstrap --variant=minbase "${include[@]}" bookworm "$dir" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+            { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap ${include[*]} from $mirror failed"; }
         # Like Docker's Debian images: the host's mirror in sources.list, no package lists, no
         # downloaded packages, no logs, no device nodes (enroot makes /dev).
         echo "deb ${mirror%/} bookworm main" >"$dir/etc/apt/sources.list"
         rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb \
             "$dir"/var/cache/apt/archives/partial/* "$dir"/var/log/*.log "$dir"/var/log/apt/* "$dir"/dev/* \
             "$dir"/var/cache/debconf/*-old "$dir"/var/lib/dpkg/*-old
+        if [[ $which == mpi ]]; then
+            # Only run, never installed into by the tests: as small as it goes without breaking a
+            # package (docs, man pages and translations are about a fifth of it). No munge key:
+            # munge's postinst made a random one, and srun in the container reaches the host's
+            # munged through its socket, which needs none.
+            rm -rf "$dir"/usr/share/doc/* "$dir"/usr/share/man/* "$dir"/usr/share/info/* \
+                "$dir"/usr/share/locale/* "$dir"/usr/share/lintian/* "$dir"/etc/munge/munge.key \
+                "$dir"/var/log/munge/* "$dir"/var/cache/man/*
+        fi
         tar --numeric-owner --xattrs -C "$dir" -czf "$tarball.tmp" .
         mv "$tarball.tmp" "$tarball"
         rm -rf "$dir"
-        log "debootstrap $debian_key from $mirror: $(du -h "$tarball" | cut -f1) in $(since "$t0")"
+        log "debootstrap $key from $mirror: $(du -h "$tarball" | cut -f1) in $(since "$t0")"
     fi
     echo "$tarball"
 }
@@ -133,15 +168,21 @@ build_and_push() {
     t0=$(now)
     command -v umoci >/dev/null || die "umoci is missing (apt-get install umoci)"
     command -v skopeo >/dev/null || die "skopeo is missing (apt-get install skopeo)"
+    command -v mpicc.openmpi >/dev/null && command -v mpicc.mpich >/dev/null ||
+        die "mpicc.openmpi or mpicc.mpich is missing (apt-get install --no-install-recommends libopenmpi-dev libmpich-dev)"
     busybox_rootfs "$work/busybox"
     tar --numeric-owner --owner=0 --group=0 -C "$work/busybox" -cf "$work/busybox.tar" .
-    gzip -dc "$(debian_tarball)" >"$work/debian.tar"
+    gzip -dc "$(debian_tarball debian)" >"$work/debian.tar"
+    gzip -dc "$(debian_tarball mpi)" >"$work/mpi.tar"
     umoci init --layout "$oci"
     umoci new --image "$oci:busybox-base"
     umoci raw add-layer --image "$oci:busybox-base" --history.created_by="pyxis-test busybox-static rootfs" "$work/busybox.tar"
     umoci new --image "$oci:debian-base"
     umoci raw add-layer --image "$oci:debian-base" --history.created_by="debootstrap --variant=minbase bookworm" "$work/debian.tar"
-    rm -f "$work/busybox.tar" "$work/debian.tar"
+    umoci new --image "$oci:mpi-base"
+    umoci raw add-layer --image "$oci:mpi-base" \
+        --history.created_by="debootstrap --variant=minbase --include=$mpi_packages bookworm" "$work/mpi.tar"
+    rm -f "$work/busybox.tar" "$work/debian.tar" "$work/mpi.tar"
     cat >"$work/policy.json" <<'EOF'
 {"default": [{"type": "insecureAcceptAnything"}]}
 EOF
@@ -160,9 +201,19 @@ exec "$@"
 EOF
             chmod 755 "$top/usr/local/bin/entrypoint.sh"
         fi
+        if [[ $name == mpi ]]; then
+            # Built here rather than in the image, which then needs no compiler: the host is
+            # Debian 12 too, and libmpi.so.40 is the same library in both.
+            mkdir -p "$top/usr/local/bin"
+            mpicc.openmpi -O2 -s -o "$top/usr/local/bin/mpi-allreduce" "$here/mpi/allreduce.c" >"$work/mpicc.log" 2>&1 ||
+                { cat "$work/mpicc.log" >&2; die "mpicc.openmpi $here/mpi/allreduce.c failed"; }
+            mpicc.mpich -O2 -s -o "$top/usr/local/bin/mpi-allreduce-mpich" "$here/mpi/allreduce.c" >"$work/mpicc.log" 2>&1 ||
+                { cat "$work/mpicc.log" >&2; die "mpicc.mpich $here/mpi/allreduce.c failed"; }
+            install -m 0755 "$here/mpi/rendezvous.py" "$top/usr/local/bin/rendezvous.py"
+        fi
         tar --numeric-owner --owner=0 --group=0 -C "$top" -cf "$top.tar" .
         local base=busybox-base
-        [[ $name == debian ]] && base=debian-base
+        [[ $name == debian || $name == mpi ]] && base=$name-base
         umoci raw add-layer --image "$oci:$base" --tag "${ref/:/-}" --history.created_by="pyxis-test $ref" "$top.tar"
         # shellcheck disable=SC2086 # the options are words
         umoci config --image "$oci:${ref/:/-}" --config.env="$path_env" $config
@@ -174,14 +225,14 @@ EOF
 
 # enroot import of every squashfs image as an unprivileged user, into the cache directory $1.
 import_all() {
-    local dest=$1 user=$PYXIS_TEST_USER entry file ref t0 scratch
+    local dest=$1 user=$PYXIS_TEST_USER entry file ref t0 t1 scratch times=
     t0=$(now)
     id "$user" >/dev/null 2>&1 || user=nobody
     scratch=$work/enroot
     mkdir -p "$scratch/out"
     chown -R "$user" "$scratch"
     for entry in "${squashfs[@]}"; do
-        file=${entry%%=*} ref=${entry#*=}
+        file=${entry%%=*} ref=${entry#*=} t1=$(now)
         # Its own cache, data and temporary directories: nothing of this reaches the tests' user.
         if ! (cd "$scratch" && runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$scratch" \
             ENROOT_CACHE_PATH="$scratch/cache" ENROOT_DATA_PATH="$scratch/data" ENROOT_TEMP_PATH="$scratch" \
@@ -190,13 +241,14 @@ import_all() {
             cat "$work/import.log" >&2
             die "enroot import docker://pyxis-test/$ref failed"
         fi
+        times+="${times:+, }$file $(since "$t1")"
     done
     mkdir -p "$dest.tmp"
     for entry in "${squashfs[@]}"; do
         install -m 0644 -o root -g root "$scratch/out/${entry%%=*}.sqsh" "$dest.tmp/"
     done
     mv "$dest.tmp" "$dest"
-    log "enroot import of ${#squashfs[@]} images in $(since "$t0")"
+    log "enroot import of ${#squashfs[@]} images in $(since "$t0") ($times)"
 }
 
 # The .deb files of $debs, by the host's apt (same mirror as the image), into the cache directory $1.
@@ -209,7 +261,7 @@ download_debs() {
 }
 
 build() {
-    local ref entry missing=0 enroot_key sqsh_dir old
+    local ref entry missing=0 enroot_key sqsh_dir old tarballs
     [[ $(id -u) -eq 0 ]] || die "run as root"
     [[ -n $ENROOT && -x $ENROOT ]] || die "no enroot (ENROOT=${ENROOT:-}); install it with ../shared/enroot/install.sh"
     curl -sf --max-time 5 -o /dev/null "https://$registry/v2/" || die "no registry at https://$registry/v2/ (registry.sh up)"
@@ -228,12 +280,14 @@ build() {
         sha256sum | cut -c1-8)
     sqsh_dir=$PYXIS_TEST_CACHE/squashfs-$script_key-$enroot_key
     [[ -d $sqsh_dir ]] || import_all "$sqsh_dir"
-    # Older keys go (squashfs files of this key made by other enroot builds stay), except a
-    # storage that a running registry still serves.
+    # Older keys go (squashfs files of this key made by other enroot builds stay), and debootstrap
+    # tarballs of other keys or mirrors, except a storage that a running registry still serves.
     [[ -d $PYXIS_TEST_CACHE/debs-$script_key ]] || download_debs "$PYXIS_TEST_CACHE/debs-$script_key"
-    for old in "$PYXIS_TEST_CACHE"/registry-* "$PYXIS_TEST_CACHE"/squashfs-* "$PYXIS_TEST_CACHE"/debs-*; do
+    tarballs=" $(debian_tarball_path "$debian_key") $(debian_tarball_path "$mpi_key") "
+    for old in "$PYXIS_TEST_CACHE"/registry-* "$PYXIS_TEST_CACHE"/squashfs-* "$PYXIS_TEST_CACHE"/debs-* \
+        "$PYXIS_TEST_CACHE"/debian-*.tar.gz; do
         [[ ! -e $old || $old == "$storage_dir" || $old == "$PYXIS_TEST_CACHE/squashfs-$script_key-"* ||
-            $old == "$PYXIS_TEST_CACHE/debs-$script_key" ]] ||
+            $old == "$PYXIS_TEST_CACHE/debs-$script_key" || $tarballs == *" $old "* ]] ||
             grep -qsF -- "rootdirectory: $old" "${PYXIS_REGISTRY_STATE:-/var/lib/pyxis-test-registry}/config.yml" ||
             rm -rf -- "$old"
     done

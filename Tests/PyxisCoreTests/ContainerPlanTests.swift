@@ -161,6 +161,20 @@ import Testing
         #expect(changes.set == [Variable("CUDA_VERSION", "11.8.0")])
     }
 
+    /// The container process is one per node: its PMI_RANK (copied by the PMI hook) is not this
+    /// task's, and MPI ranks that took it would all be one rank.
+    @Test func aTaskKeepsItsOwnIdentity() throws {
+        let container = Environment([("PMI_RANK", "0"), ("PMI_SIZE", "4"), ("PMIX_RANK", "0"), ("SLURM_PROCID", "0"),
+                                     ("SLURM_LOCALID", "0"), ("SLURM_TASK_PID", "10"), ("PMI_FD", "5")])
+        let task = Environment([("PMI_RANK", "3"), ("PMIX_RANK", "3"), ("SLURM_PROCID", "3"), ("SLURM_LOCALID", "1"),
+                                ("SLURM_TASK_PID", "13"), ("PMI_FD", "7")])
+        let changes = try TaskEnvironmentChanges.compute(container: container, task: task, pinned: [])
+        #expect(changes.set == [Variable("PMI_SIZE", "4")])
+        // A task without them (no MPI plugin) takes what the container has.
+        let plain = try TaskEnvironmentChanges.compute(container: Environment([("PMI_RANK", "0")]), task: Environment(), pinned: [])
+        #expect(plain.set == [Variable("PMI_RANK", "0")])
+    }
+
     @Test func containerLocaleIsKept() throws {
         let changes = try TaskEnvironmentChanges.compute(container: Environment([("LANG", "C.UTF-8")]), task: Environment(), pinned: [])
         #expect(changes.unset == ["LANGUAGE", "LC_ALL"])

@@ -107,6 +107,15 @@ import Testing
         #expect(environment == ["PATH=/usr/bin:/bin", "HOME=/home/u", "SLURM_JOB_ID=42", "ENROOT_REMAP_ROOT=n", "PYXIS_VERSION=0.1"])
     }
 
+    /// The first task's rank must not reach the PMI hook, which copies PMI_* into the container.
+    @Test func dropsTheTaskIdentity() {
+        let environment = EnrootEnvironment.build(
+            path: "/bin",
+            job: [("PMI_RANK", "0"), ("PMI_SIZE", "4"), ("PMI_FD", "5"), ("PMIX_RANK", "0"), ("SLURM_LOCALID", "0")],
+            additions: [])
+        #expect(environment == ["PATH=/bin", "PMI_SIZE=4"])
+    }
+
     @Test func switchesFollowTheOptions() {
         var options = ContainerOptions()
         options.mountHome = false

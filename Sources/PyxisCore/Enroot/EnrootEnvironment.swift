@@ -3,14 +3,15 @@
 /// own settings.
 public enum EnrootEnvironment {
     /// Job variables never passed on: they would change which libraries enroot loads, make it
-    /// believe it is a particular task, or override the site's enroot configuration.
-    public static let denied: Set<String> = [
+    /// believe it is a particular task, or override the site's enroot configuration. The task's
+    /// own ones (`TaskEnvironmentChanges.taskIdentity`) matter most: the PMI hook copies `PMI_*`
+    /// into the container, whose environment every task of the node then takes.
+    public static let denied: Set<String> = Set(TaskEnvironmentChanges.taskIdentity).union([
         "PATH", "LD_LIBRARY_PATH", "LD_PRELOAD",
-        "SLURM_PROCID", "SLURM_LOCALID", "SLURM_TASK_PID", "PMIX_RANK", "PMI_FD",
         "ENROOT_LIBRARY_PATH", "ENROOT_SYSCONF_PATH", "ENROOT_RUNTIME_PATH", "ENROOT_CACHE_PATH",
         "ENROOT_DATA_PATH", "ENROOT_TEMP_PATH", "ENROOT_ZSTD_OPTIONS", "ENROOT_TRANSFER_RETRIES",
         "ENROOT_CONNECT_TIMEOUT", "ENROOT_MAX_CONNECTIONS", "ENROOT_ALLOW_HTTP",
-    ]
+    ])
 
     /// The option switches (docs/design.md, "Running enroot") as enroot reads them from its environment.
     public static func switches(for options: ContainerOptions) -> [(String, String)] {

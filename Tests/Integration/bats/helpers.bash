@@ -168,8 +168,28 @@ remove_containers() {
         for c in "$@"; do as_user_on "$node" enroot remove -f "$c" >/dev/null 2>&1 || true; done
     done
 }
-# uncache: empties the user's enroot layer cache, so that the next import downloads every blob.
-uncache() { find "$user_home/.cache/enroot" -mindepth 1 -delete 2>/dev/null || true; }
+# uncache: empties the user's enroot layer cache (on every node: several nodes have each their
+# own, under /tmp), so that the next import downloads every blob.
+uncache() {
+    local node
+    find "$user_home/.cache/enroot" -mindepth 1 -delete 2>/dev/null || true
+    for node in "${test_nodes[@]}"; do
+        find "$(node_path "$node" "/tmp/enroot-cache/user-$user_uid")" -mindepth 1 -delete 2>/dev/null || true
+    done
+}
+
+# The user's enroot hooks (enroot runs them after the site's): enable_pyxis_hooks NAME... links
+# the installed pyxis hooks of these names there (50-slurm-pytorch.sh, 50-slurm-pmi.sh), as a
+# site links them into its hooks.d; disable_pyxis_hooks removes every link to them.
+user_hooks=$user_home/.config/enroot/hooks.d
+enable_pyxis_hooks() {
+    local hook
+    runuser -u "$PYXIS_TEST_USER" -- mkdir -p "$user_hooks"
+    for hook in "$@"; do ln -sfn "$PYXIS_TEST_PREFIX/share/pyxis/hooks.d/$hook" "$user_hooks/$hook"; done
+}
+disable_pyxis_hooks() {
+    find "$user_hooks" -maxdepth 1 -type l -lname "$PYXIS_TEST_PREFIX/share/pyxis/hooks.d/*" -delete 2>/dev/null || true
+}
 
 # The test user's entries in /tmp and /var/tmp of every node (as seen from here); those of this
 # test's start (each test sources this file anew) are the baseline.
