@@ -92,6 +92,10 @@ fixture_setup() {
     command -v openssl >/dev/null || missing+=(openssl)
     command -v update-ca-certificates >/dev/null || missing+=(ca-certificates)
     command -v curl >/dev/null || missing+=(curl)
+    # The MPI image's programs are compiled here; Slurm's pmix plugin loads libpmix.so (libpmix-dev).
+    command -v mpicc.openmpi >/dev/null && compgen -G "/usr/lib/*/pmix2/lib/libpmix.so" >/dev/null ||
+        missing+=(openmpi-bin libopenmpi-dev libpmix-dev)
+    command -v mpicc.mpich >/dev/null || missing+=(libmpich-dev)
     if [[ ${#missing[@]} -gt 0 ]]; then
         fixture_log "installing ${missing[*]}"
         apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
