@@ -118,6 +118,7 @@ bench: build
 	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash bench/seccomp/run.sh
 	bash bench/hooks
 	bash bench/lifecycle.sh --up
+	bash bench/nodes.sh
 
 clean:
 	rm -rf .build $(HOOK_SCRATCH) .build-fuzz

@@ -5,7 +5,8 @@
 # squashfs file (the Debian image, read-only: started from the file where squashfuse works) and
 # from a registry image (busybox: an `enroot import` on every node, its layers in each node's
 # cache after the warm-up run), and bare `srun true` for reference. The ratio of 4 nodes to 1 is
-# the figure that matters: each node does its own set-up, in parallel.
+# the figure that matters: each node does its own set-up, in parallel. The CPU time the machine
+# spent during each step (all cores, all nodes) shows what the shared cores limit.
 #
 #   bench/nodes.sh [RUNS]      (root; RUNS >= 5, default 7)
 #
@@ -40,16 +41,21 @@ fixture_setup
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
-declare -A med
-# measure KEY SRUN_ARGS...: one warm-up step, then $runs timed ones; med[KEY] is their median.
+# The CPU time (ms) the whole machine has spent, every core, every node: user + nice + system +
+# irq + softirq + steal in /proc/stat.
+busy_ms() { awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {print int(($2 + $3 + $4 + $7 + $8 + $9) * 1000 / hz)}' /proc/stat; }
+declare -A med cpu
+# measure KEY SRUN_ARGS...: one warm-up step, then $runs timed ones; med[KEY] is the median of
+# their wall times, cpu[KEY] of the CPU time the machine spent during each.
 measure() {
-    local key=$1 times=() t0 i; shift
+    local key=$1 times=() cpus=() t0 c0 i; shift
     for ((i = 0; i <= runs; i++)); do
-        t0=$(now_ms)
+        t0=$(now_ms) c0=$(busy_ms)
         as_user timeout 300 srun -t 5 "$@" >/dev/null 2>"$log" || die "failed: srun $* ($(tail -n 5 "$log"))"
-        ((i == 0)) || times+=($(($(now_ms) - t0)))
+        ((i == 0)) || { times+=($(($(now_ms) - t0))); cpus+=($(($(busy_ms) - c0))); }
     done
     med[$key]=$(median "${times[@]}")
+    cpu[$key]=$(median "${cpus[@]}")
 }
 
 node_counts=(1 2 4)
@@ -62,12 +68,19 @@ for n in "${node_counts[@]}"; do
     measure "registry $n" "${tasks[@]}" --container-image="$uri" true
 done
 
-echo "step start, median of $runs (ms), -n = 2 x nodes, all nodes on this machine ($(nproc) cores)"
-printf '%-34s' ""; for n in "${node_counts[@]}"; do printf '%10s' "$n node$([[ $n -eq 1 ]] || echo s)"; done
-printf '%14s\n' "4 / 1 node"
-for row in "bare|srun true" "file|squashfs file $(basename "$image")" "registry|registry image $uri"; do
-    key=${row%%|*}
-    printf '%-34s' "${row#*|}"
-    for n in "${node_counts[@]}"; do printf '%10s' "${med[$key $n]}"; done
-    awk -v a="${med[$key 4]}" -v b="${med[$key 1]}" 'BEGIN {printf "%13.2fx\n", a / b}'
-done
+# table TITLE ARRAY: one row per kind of step, one column per node count, and 4 nodes / 1 node.
+table() {
+    local -n values=$2
+    echo "$1"
+    printf '%-38s' ""; for n in "${node_counts[@]}"; do printf '%10s' "$n node$([[ $n -eq 1 ]] || echo s)"; done
+    printf '%14s\n' "4 / 1 node"
+    for row in "bare|srun true" "file|squashfs file $(basename "$image")" "registry|registry image $uri"; do
+        key=${row%%|*}
+        printf '%-38s' "${row#*|}"
+        for n in "${node_counts[@]}"; do printf '%10s' "${values[$key $n]}"; done
+        awk -v a="${values[$key 4]}" -v b="${values[$key 1]}" 'BEGIN {printf "%13.2fx\n", a / b}'
+    done
+}
+table "step start, median of $runs (ms), -n = 2 x nodes, all nodes on this machine ($(nproc) cores)" med
+echo
+table "CPU time the machine spent during the step, median (ms; at most $(nproc) x the wall time)" cpu
