@@ -21,8 +21,9 @@
 #   - a mount and UTS namespace: hostname nodeI; its own /run (a tmpfs holding a bind of the
 #     head's /run/munge), /dev/shm (a tmpfs), /tmp, /var/spool/slurmd, /etc/hosts, /etc/hostname
 #     and kernel boot id (bound from $state/nodes/nodeI: libraries such as UCX take processes
-#     with the same boot id for processes of one machine, and reach for their memory); Everything else (/home, /usr, /etc, the project) is shared, as on a
-#     cluster with a shared home and the same installation on every node;
+#     with the same boot id for processes of one machine, and reach for their memory).
+#     Everything else (/home, /usr, /etc, the project) is shared, as on a cluster with a shared
+#     home and the same installation on every node;
 #   - enroot's data and cache paths under the node's /tmp, its runtime path under the node's
 #     /run (an enroot.conf.d drop-in for the whole cluster, as a site would write:
 #     /tmp/enroot-{data,cache}/user-UID, /run/enroot/user-UID).
@@ -324,13 +325,26 @@ wait_for_idle_nodes() { # N
     exit 1
 }
 
+# The daemons must not hold the caller's pipes open (a test runner waits for them to close):
+# every descriptor above stderr goes, but bash's own 255 (the script it reads).
+close_inherited_fds() {
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        if [[ $fd -gt 2 && $fd -ne 255 ]]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+}
+
 up() {
     local n=1
     if [[ ${1:-} == --nodes ]]; then n=${2:-}; shift 2 || true; fi
     if [[ ${1:-} == --nodes=* ]]; then n=${1#--nodes=}; shift; fi
     [[ $n =~ ^[1-9][0-9]*$ && $n -le $max_nodes ]] || die "--nodes: '$n' is not a number of nodes from 1 to $max_nodes"
     [ $# -ge 1 ] || die "usage: $0 up [--nodes N] PLUGIN_SO [ARGS...]"
+    close_inherited_fds
     down
+    # A cluster that did not come up is taken down again (its logs stay in /var/log/slurm).
+    trap 'if [[ ${cluster_up:-0} != 1 ]]; then log "up failed: taking down what it started"; down; fi' EXIT
     mkdir -p "$conf_dir" "$state" /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
     if [ -f "$conf" ] && ! grep -qF "$marker" "$conf"; then
         mv "$conf" "$conf.pyxis-backup"
@@ -343,6 +357,7 @@ up() {
     slurmctld -i
     if [[ $n -eq 1 ]]; then slurmd; else start_nodes "$n"; fi
     wait_for_idle_nodes "$n"
+    cluster_up=1
 }
 
 usage() {
