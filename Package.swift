@@ -40,6 +40,9 @@ let package = Package(
     products: [
         .library(name: "spank_pyxis_core", type: .dynamic, targets: ["PyxisPlugin"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         // Pure option, configuration and planning logic (no Slurm, no libc): unit-tested on its own.
         .target(name: "PyxisCore", dependencies: ["EnvRemap"], path: "Sources/PyxisCore", swiftSettings: noRegexEngine),
@@ -92,7 +95,17 @@ let package = Package(
         ),
         .executableTarget(name: "pyxis-seccomp-exec", dependencies: ["SeccompFilter"], path: "Sources/SeccompFilter/Exec", swiftSettings: noRegexEngine),
 
+        // The image cache (docs/image-cache.md): squashfs files by digest, one producer per
+        // image across nodes; and pyxis-image-cache, its command for users, sites and the plugin.
+        .target(name: "ImageCache", dependencies: ["PyxisSystem"], path: "Sources/ImageCache"),
+        .executableTarget(
+            name: "pyxis-image-cache",
+            dependencies: ["ImageCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/ImageCacheCommand"
+        ),
+
         .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
+        .testTarget(name: "ImageCacheTests", dependencies: ["ImageCache"]),
         .testTarget(name: "PyxisSystemTests", dependencies: ["PyxisSystem"]),
         .testTarget(name: "PyxisLifecycleTests", dependencies: ["PyxisLifecycle"]),
         .testTarget(name: "EnvRemapTests", dependencies: ["EnvRemap"]),

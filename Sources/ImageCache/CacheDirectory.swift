@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A cache directory on disk, private to its user: created 0700 when missing, refused when it is
+/// a symbolic link, belongs to someone else or is open to others. Every file operation is
+/// relative to the directory's descriptor and does not follow symbolic links, so nothing a user
+/// plants can redirect it; files are created 0600.
+public final class CacheDirectory: CacheStorage {
+    public let path: String
+    private let fd: Int32
+
+    /// Opens (creating when missing, with its parents) the cache directory PATH of the calling user.
+    public init(_ path: String) throws(CacheError) {
+        guard path.hasPrefix("/") else { throw CacheError("the cache directory must be an absolute path: '\(path)'") }
+        self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        try Self.makeDirectories(self.path)
+        let fd = open(self.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw CacheError("cannot open the cache directory \(self.path): \(Self.reason(errno))")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { close(fd); throw CacheError("cannot stat \(self.path): \(Self.reason(errno))") }
+        if info.st_uid != geteuid() {
+            close(fd)
+            throw CacheError("the cache directory \(self.path) belongs to uid \(info.st_uid), not to you (uid \(geteuid())): a cache is never shared between users")
+        }
+        if info.st_mode & 0o077 != 0 {
+            close(fd)
+            throw CacheError("the cache directory \(self.path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))); make it private with chmod 700")
+        }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// mkdir -p with mode 0700 for what it creates; an existing component may be anything the
+    /// user can traverse, the last one is checked by the caller.
+    private static func makeDirectories(_ path: String) throws(CacheError) {
+        var current = ""
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o700) != 0, errno != EEXIST {
+                throw CacheError("cannot create the cache directory \(current): \(reason(errno))")
+            }
+        }
+    }
+
+    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    public func entries() -> [Eviction.Entry] {
+        // A descriptor of its own (a dup would share the read position with `fd`).
+        let listFD = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard listFD >= 0 else { return [] }
+        guard let dir = fdopendir(listFD) else { close(listFD); return [] }
+        defer { closedir(dir) }
+        var result: [Eviction.Entry] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard ImageDigest(fileName: name) != nil, let info = lstatAt(name), info.st_mode & S_IFMT == S_IFREG else { continue }
+            result.append(Eviction.Entry(name: name, bytes: UInt64(info.st_size), lastUsed: Int64(info.st_mtim.tv_sec)))
+        }
+        return result
+    }
+
+    private func lstatAt(_ name: String) -> stat? {
+        var info = stat()
+        return fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
+    }
+
+    public func exists(_ name: String) -> Bool { lstatAt(name) != nil }
+
+    public func isUsable(_ name: String) -> Bool {
+        let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard file >= 0 else { return false }
+        defer { close(file) }
+        var info = stat()
+        guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid(),
+              info.st_size >= 96 else { return false }
+        // A squashfs superblock: the magic, and bytes_used (offset 40) no larger than the file, so
+        // a truncated file is not taken for a complete one.
+        var superblock = [UInt8](repeating: 0, count: 96)
+        guard pread(file, &superblock, 96, 0) == 96, superblock[0...3] == [0x68, 0x73, 0x71, 0x73] else { return false }
+        let used = (0..<8).reduce(UInt64(0)) { $0 | UInt64(superblock[40 + $1]) << (8 * UInt64($1)) }
+        return used <= UInt64(info.st_size)
+    }
+
+    public func touch(_ name: String) {
+        _ = utimensat(fd, name, nil, AT_SYMLINK_NOFOLLOW)
+    }
+
+    public func remove(_ name: String) throws(CacheError) {
+        guard unlinkat(fd, name, 0) == 0 || errno == ENOENT else {
+            throw CacheError("cannot remove \(path)/\(name): \(Self.reason(errno))")
+        }
+    }
+
+    public func rename(_ from: String, to: String) throws(CacheError) {
+        guard renameat(fd, from, fd, to) == 0 else {
+            throw CacheError("cannot rename \(path)/\(from) to \(to): \(Self.reason(errno))")
+        }
+    }
+
+    public func createExclusively(_ name: String, text: String) throws(CacheError) -> Bool {
+        let file = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if file < 0 {
+            if errno == EEXIST { return false }
+            throw CacheError("cannot create \(path)/\(name): \(Self.reason(errno))")
+        }
+        defer { close(file) }
+        let bytes = Array(text.utf8)
+        guard write(file, bytes, bytes.count) == bytes.count else {
+            let code = errno
+            _ = unlinkat(fd, name, 0)
+            throw CacheError("cannot write \(path)/\(name): \(Self.reason(code))")
+        }
+        return true
+    }
+
+    public func read(_ name: String) -> (text: String, age: Int64)? {
+        let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        var info = stat()
+        guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = Glibc.read(file, &buffer, buffer.count)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let text = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+        return (text, max(0, Int64(now.tv_sec) - Int64(info.st_mtim.tv_sec)))
+    }
+
+    public func removeIfUnchanged(_ name: String, text: String) -> Bool {
+        // Moved aside first (atomic), checked there: a lock another step made meanwhile is put
+        // back with link(), which fails rather than replace a newer one.
+        let aside = "\(name).takeover-\(getpid())"
+        guard renameat(fd, name, fd, aside) == 0 else { return false }
+        if read(aside)?.text == text {
+            _ = unlinkat(fd, aside, 0)
+            return true
+        }
+        _ = linkat(fd, aside, fd, name, 0)
+        _ = unlinkat(fd, aside, 0)
+        return false
+    }
+}

@@ -1,0 +1,135 @@
+/// Gets an image's squashfs file from the cache, importing it first when no step has (see
+/// docs/image-cache.md): resolve the digest, use `<digest>.sqsh` when it is there and complete,
+/// else take the producer lock, import into a temporary file in the same directory and rename
+/// it into place, then evict the least recently used files over the limit. Steps that find the
+/// lock taken wait for its owner (bounded) instead of importing too; readers take no lock.
+public struct CacheFetch {
+    public enum Outcome: Equatable, Sendable {
+        /// The file was there.
+        case hit
+        /// This step imported it.
+        case imported
+        /// Another step imported it while this one waited.
+        case waited
+    }
+
+    public struct Result: Equatable, Sendable {
+        public var path: String
+        public var digest: ImageDigest
+        public var outcome: Outcome
+        /// Cache files removed to stay under the limit.
+        public var evicted: [String]
+    }
+
+    public let storage: CacheStorage
+    public let registry: ImageRegistry
+    public let clock: CacheClock
+    /// Bytes; 0: no limit.
+    public var limit: UInt64 = 0
+    /// How long a lock's owner may stay silent before another step takes it over.
+    public var staleAfter: Int64 = 60
+    /// How long a step waits for another one's import.
+    public var maxWait: Int64 = 1800
+    /// Lines for the user (waiting, taking over, evicting, re-importing).
+    public var report: (String) -> Void = { _ in }
+
+    public init(storage: CacheStorage, registry: ImageRegistry, clock: CacheClock) {
+        self.storage = storage
+        self.registry = registry
+        self.clock = clock
+    }
+
+    public func get(_ uri: String) throws(CacheError) -> Result {
+        let digest: ImageDigest
+        if let pinned = ImageDigest.pinned(by: uri) { digest = pinned } else { digest = try registry.digest(of: uri) }
+        let name = digest.fileName
+        let lockName = "\(name).lock"
+        var waitedSince: Int64?
+        var discardedBroken = false
+        while true {
+            if storage.isUsable(name) {
+                storage.touch(name)
+                return Result(path: file(name), digest: digest, outcome: waitedSince == nil ? .hit : .waited, evicted: [])
+            }
+            if storage.exists(name), !discardedBroken {
+                // Not a complete squashfs file (truncated by hand, corrupted): never used.
+                report("the cache file \(file(name)) is not a complete squashfs file; importing \(uri) again")
+                try storage.remove(name)
+                discardedBroken = true
+            }
+            let record = ProducerLock(host: clock.host, pid: clock.pid, taken: clock.now())
+            if try storage.createExclusively(lockName, text: record.text) {
+                defer { try? storage.remove(lockName) }
+                return try produce(uri, digest: digest, lockName: lockName)
+            }
+            // A lock that vanished meanwhile, or cannot be read, counts as held for a moment.
+            let (text, age) = storage.read(lockName) ?? ("", 0)
+            let owner = ProducerLock(text: text)
+            switch ProducerLock.state(owner, silentFor: age, host: clock.host,
+                                      processExists: clock.processExists, staleAfter: staleAfter) {
+            case .stale(let why):
+                // Only the lock judged stale goes: another waiter may have taken over already.
+                if storage.removeIfUnchanged(lockName, text: text) {
+                    report("taking over the import of \(uri) into the cache: \(why)")
+                }
+                continue
+            case .held:
+                let now = clock.now()
+                if waitedSince == nil {
+                    waitedSince = now
+                    let who = owner.map { "process \($0.pid) on \($0.host)" } ?? "another step"
+                    report("waiting for \(who) to import \(uri) into the cache")
+                } else if let since = waitedSince, now - since > maxWait {
+                    throw CacheError("gave up after \(maxWait) s waiting for another step to import \(uri) into the cache (lock \(file(lockName)))")
+                }
+                clock.sleep(milliseconds: 250)
+            }
+        }
+    }
+
+    /// Imports under the lock: into a temporary file beside the cache file, renamed into place
+    /// only when complete, so no reader ever sees a partial file.
+    private func produce(_ uri: String, digest: ImageDigest, lockName: String) throws(CacheError) -> Result {
+        let name = digest.fileName
+        if storage.isUsable(name) {   // published while this step took the lock
+            storage.touch(name)
+            return Result(path: file(name), digest: digest, outcome: .waited, evicted: [])
+        }
+        let partial = ".partial-\(digest.hex.prefix(16))-\(clock.host)-\(clock.pid).sqsh"
+        if storage.exists(partial) { try storage.remove(partial) }
+        do throws(CacheError) {
+            try registry.importImage(uri, to: file(partial)) {
+                // The heartbeat that tells waiting steps this import is alive.
+                storage.touch(lockName)
+            }
+            guard storage.isUsable(partial) else {
+                throw CacheError("enroot import of \(uri) did not produce a squashfs file")
+            }
+            try storage.rename(partial, to: name)
+        } catch {
+            try? storage.remove(partial)
+            throw error
+        }
+        let evicted = evict(protecting: name)
+        return Result(path: file(name), digest: digest, outcome: .imported, evicted: evicted)
+    }
+
+    /// Removes the least recently used files until the cache fits its limit (a file a step
+    /// has open stays readable: unlinking does not touch open files).
+    public func evict(protecting protected: String? = nil) -> [String] {
+        let victims = Eviction.victims(storage.entries(), limit: limit, protecting: protected.map { [$0] } ?? [])
+        var removed: [String] = []
+        for victim in victims {
+            do {
+                try storage.remove(victim)
+                removed.append(victim)
+                report("removed \(file(victim)) from the cache (over its limit of \(SizeLimit.describe(limit)))")
+            } catch {
+                report("could not remove \(file(victim)) from the cache: \(error.message)")
+            }
+        }
+        return removed
+    }
+
+    private func file(_ name: String) -> String { storage.path + "/" + name }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PyxisSystem
+
+/// The registry side of the cache, through enroot as the calling user: `enroot digest URI` and
+/// `enroot import --output FILE URI`, with the caller's environment (enroot's configuration,
+/// credentials, proxies).
+public struct EnrootImages: ImageRegistry {
+    public let enroot: String
+    public let environment: [String]
+
+    public init(enroot: String, environment: [String]) {
+        self.enroot = enroot
+        self.environment = environment
+    }
+
+    public func digest(of uri: String) throws(CacheError) -> ImageDigest {
+        let result: ProcessResult
+        do {
+            result = try ProcessRunner.run(enroot, arguments: ["digest", uri], environment: environment,
+                                           identity: .inherited, captureOutput: true)
+        } catch {
+            throw CacheError("cannot run \(enroot) digest: \(error.description)")
+        }
+        guard result.succeeded, let digest = ImageDigest(result.output) else {
+            throw CacheError("could not find the digest of \(uri) (enroot digest)", log: result.logLines)
+        }
+        return digest
+    }
+
+    public func importImage(_ uri: String, to path: String, stillRunning: () -> Void) throws(CacheError) {
+        let pid: pid_t
+        let logFD: Int32
+        do {
+            logFD = try ProcessRunner.makeLogFile()
+            pid = try ProcessRunner.spawn(enroot, arguments: [enroot, "import", "--output", path, uri],
+                                          environment: environment, identity: .inherited, stdoutFD: -1, logFD: logFD)
+        } catch {
+            throw CacheError("cannot run \(enroot) import: \(error.description)")
+        }
+        defer { close(logFD) }
+        var status: Int32 = 0
+        var waited = 0
+        while true {
+            let rc = waitpid(pid, &status, WNOHANG)
+            if rc == pid { break }
+            if rc < 0, errno != EINTR { throw CacheError("waitpid(\(pid)): \(String(cString: strerror(errno)))") }
+            usleep(200_000)
+            waited += 200
+            if waited % 5000 == 0 { stillRunning() }
+        }
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            let log = (try? ProcessRunner.readAll(logFD)) ?? ""
+            throw CacheError("failed to import docker image: \(uri)",
+                             log: log.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
+        }
+    }
+}
+
+/// The real clock, host and processes.
+public struct SystemClock: CacheClock {
+    public init() {}
+    public func now() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec)
+    }
+    public func sleep(milliseconds: Int) { usleep(useconds_t(milliseconds * 1000)) }
+    public var host: String {
+        var name = [UInt8](repeating: 0, count: 256)
+        gethostname(&name, name.count - 1)
+        return String(decoding: name.prefix(while: { $0 != 0 }), as: UTF8.self)
+    }
+    public var pid: Int32 { getpid() }
+    public func processExists(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
+}

@@ -1,0 +1,28 @@
+/// Which cache files go when the cache is over its limit: the least recently used first, until
+/// the rest fits; never a protected one (the file a step is about to use).
+public enum Eviction {
+    public struct Entry: Equatable, Sendable {
+        public var name: String
+        public var bytes: UInt64
+        /// When a step last used it (its modification time: each hit sets it).
+        public var lastUsed: Int64
+        public init(name: String, bytes: UInt64, lastUsed: Int64) {
+            self.name = name
+            self.bytes = bytes
+            self.lastUsed = lastUsed
+        }
+    }
+
+    /// The names to remove, oldest first; none when `limit` is 0 (no limit).
+    public static func victims(_ entries: [Entry], limit: UInt64, protecting protected: Set<String> = []) -> [String] {
+        guard limit > 0 else { return [] }
+        var total = entries.reduce(UInt64(0)) { $0 + $1.bytes }
+        var victims: [String] = []
+        for entry in entries.sorted(by: { ($0.lastUsed, $0.name) < ($1.lastUsed, $1.name) }) where total > limit {
+            guard !protected.contains(entry.name) else { continue }
+            victims.append(entry.name)
+            total -= entry.bytes
+        }
+        return victims
+    }
+}

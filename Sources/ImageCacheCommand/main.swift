@@ -1,0 +1,192 @@
+// pyxis-image-cache: the image cache's command (docs/image-cache.md). For users and sites it
+// lists, fills and prunes a cache directory; for the plugin it is the importer of a cached
+// step (`get URI` prints the squashfs file, `release` frees nothing: the file stays cached).
+import ArgumentParser
+import ImageCache
+import PyxisSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct CacheOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The cache directory (default: $PYXIS_IMAGE_CACHE).", valueName: "dir"))
+    var cache: String?
+
+    @Option(name: .long, help: ArgumentHelp("Keep the cache under this size: bytes, or with K, M, G, T (default: $PYXIS_IMAGE_CACHE_MAX; 0: no limit).", valueName: "size"))
+    var max: String?
+
+    func directory() throws -> CacheDirectory {
+        guard let path = cache ?? environment("PYXIS_IMAGE_CACHE"), !path.isEmpty else {
+            throw ValidationError("no cache directory: give --cache DIR or set PYXIS_IMAGE_CACHE")
+        }
+        do {
+            return try CacheDirectory(path)
+        } catch {
+            throw Failure(error.description)
+        }
+    }
+
+    func limit() throws -> UInt64 {
+        guard let text = max ?? environment("PYXIS_IMAGE_CACHE_MAX"), !text.isEmpty else { return 0 }
+        do {
+            return try SizeLimit.parse(text)
+        } catch {
+            throw ValidationError("--max: \(error.description)")
+        }
+    }
+
+    func fetch() throws -> CacheFetch {
+        guard let enroot = Executables.find("enroot", in: environment("PATH") ?? Executables.defaultPath) else {
+            throw Failure("enroot is not in PATH")
+        }
+        var fetch = CacheFetch(storage: try directory(), registry: EnrootImages(enroot: enroot, environment: currentEnvironment()),
+                               clock: SystemClock())
+        fetch.limit = try limit()
+        fetch.report = { say($0) }
+        return fetch
+    }
+}
+
+/// A failure reported as one line on stderr and a non-zero exit.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String, log: [String] = []) {
+        self.description = ([description] + log.map { "    \($0)" }).joined(separator: "\n")
+    }
+}
+
+func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
+func currentEnvironment() -> [String] {
+    var result: [String] = []
+    var entry = environ
+    while let pointer = entry.pointee {
+        result.append(String(cString: pointer))
+        entry += 1
+    }
+    return result
+}
+
+func say(_ line: String) {
+    let text = "pyxis-image-cache: \(line)\n"
+    _ = text.withCString { write(2, $0, strlen($0)) }
+}
+
+func getFile(_ uri: String, options: CacheOptions) throws -> CacheFetch.Result {
+    do {
+        return try options.fetch().get(uri)
+    } catch let error as CacheError {
+        throw Failure(error.message, log: error.log)
+    }
+}
+
+@main
+struct PyxisImageCache: ParsableCommand {
+    /// Files and directories the cache makes are the user's alone (0600, 0700), whatever the
+    /// caller's umask: enroot import creates the file.
+    static func main() {
+        umask(0o077)
+        main(nil)
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "pyxis-image-cache",
+        abstract: "Squashfs files of container images by digest, imported once and shared by every later step.",
+        discussion: "The cache directory is private to its user (0700, files 0600). See docs/image-cache.md.",
+        subcommands: [Prefetch.self, List.self, Prune.self, Remove.self, Get.self, Release.self])
+
+    struct Prefetch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import an image into the cache unless it is there; print its file.")
+        @OptionGroup var options: CacheOptions
+        @Argument(help: "The image, as --container-image takes it: docker://[USER@][REGISTRY#]IMAGE[:TAG].")
+        var uri: String
+
+        func run() throws {
+            let result = try getFile(Self.normalized(uri), options: options)
+            let what = result.outcome == .hit ? "already cached" : result.outcome == .imported ? "imported" : "imported by another step"
+            print("\(result.digest) \(what): \(result.path)")
+        }
+
+        /// What pyxis passes enroot: a URI, `docker://` added to a bare name.
+        static func normalized(_ uri: String) -> String {
+            uri.contains("://") ? uri : "docker://" + uri
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the cached images: digest, size, last use.")
+        @OptionGroup var options: CacheOptions
+
+        func run() throws {
+            let entries = try options.directory().entries().sorted { $0.lastUsed > $1.lastUsed }
+            var total: UInt64 = 0
+            for entry in entries {
+                total += entry.bytes
+                let digest = ImageDigest(fileName: entry.name).map(String.init(describing:)) ?? entry.name
+                print("\(digest)  \(SizeLimit.describe(entry.bytes))  \(Self.date(entry.lastUsed))")
+            }
+            print("\(entries.count) image(s), \(SizeLimit.describe(total))")
+        }
+
+        static func date(_ seconds: Int64) -> String {
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            var buffer = [CChar](repeating: 0, count: 32)
+            strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+            return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove the least recently used images until the cache is under its limit.")
+        @OptionGroup var options: CacheOptions
+
+        func run() throws {
+            var fetch = try options.fetch()
+            guard fetch.limit > 0 else { throw ValidationError("prune needs a limit: --max SIZE or PYXIS_IMAGE_CACHE_MAX") }
+            fetch.report = { _ in }
+            let removed = fetch.evict()
+            for name in removed { print("removed \(ImageDigest(fileName: name).map(String.init(describing:)) ?? name)") }
+            print("\(removed.count) image(s) removed")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove images from the cache by digest.")
+        @OptionGroup var options: CacheOptions
+        @Argument(help: "sha256:... digests, as `list` prints them.")
+        var digests: [String]
+
+        func run() throws {
+            let directory = try options.directory()
+            for text in digests {
+                guard let digest = ImageDigest(text) else {
+                    throw ValidationError("not an image digest: '\(text)' (expected sha256: and 64 hex digits)")
+                }
+                guard directory.exists(digest.fileName) else { throw Failure("\(digest) is not in the cache \(directory.path)") }
+                do { try directory.remove(digest.fileName) } catch { throw Failure(error.message) }
+                print("removed \(digest)")
+            }
+        }
+    }
+
+    /// The importer protocol (the plugin's `importer` contract): prints the file on stdout.
+    struct Get: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "For pyxis: print the cached squashfs file of an image, importing it first if needed.")
+        @OptionGroup var options: CacheOptions
+        @Argument var uri: String
+
+        func run() throws {
+            print(try getFile(Prefetch.normalized(uri), options: options).path)
+        }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "For pyxis: nothing to free (the file stays cached).")
+        func run() {}
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+@testable import ImageCache
+
+let digestA = "sha256:" + String(repeating: "a", count: 64)
+let digestB = "sha256:" + String(repeating: "b", count: 64)
+
+@Suite struct ImageDigestTests {
+    @Test func acceptsOnlySha256AndLowercaseHex() {
+        #expect(ImageDigest(digestA + "\n")?.fileName == "sha256-" + String(repeating: "a", count: 64) + ".sqsh")
+        #expect(ImageDigest("sha256:" + String(repeating: "A", count: 64)) == nil)
+        #expect(ImageDigest("sha256:abc") == nil)
+        #expect(ImageDigest("sha512:" + String(repeating: "a", count: 64)) == nil)
+        #expect(ImageDigest("sha256:" + String(repeating: "a", count: 63) + "/") == nil)
+        #expect(ImageDigest("") == nil)
+    }
+
+    @Test func fileNamesRoundTripAndOthersAreNotImages() {
+        let digest = ImageDigest(digestA)!
+        #expect(ImageDigest(fileName: digest.fileName) == digest)
+        #expect(ImageDigest(fileName: digest.fileName + ".lock") == nil)
+        #expect(ImageDigest(fileName: ".partial-aaaa-node1-12.sqsh") == nil)
+    }
+
+    @Test func aReferenceByDigestNeedsNoLookUp() {
+        #expect(ImageDigest.pinned(by: "docker://ubuntu@" + digestA) == ImageDigest(digestA))
+        #expect(ImageDigest.pinned(by: "docker://ubuntu:24.04") == nil)
+        #expect(ImageDigest.pinned(by: "docker://user@nvcr.io#nvidia/pytorch:24.01") == nil)
+    }
+}
+
+@Suite struct SizeLimitTests {
+    @Test func parsesBytesAndUnits() throws {
+        #expect(try SizeLimit.parse("0") == 0)
+        #expect(try SizeLimit.parse("1024") == 1024)
+        #expect(try SizeLimit.parse("500M") == 500 << 20)
+        #expect(try SizeLimit.parse("10G") == 10 << 30)
+        #expect(try SizeLimit.parse("10GiB") == 10 << 30)
+        #expect(try SizeLimit.parse("1.5T") == 3 << 39)
+        #expect(try SizeLimit.parse("2k") == 2048)
+    }
+
+    @Test func rejectsWhatIsNotASize() {
+        for bad in ["", "G", "-1G", "1.2.3G", "10X", "ten", " 10G", "1e3", "99999999999T"] {
+            #expect(throws: SizeLimit.Invalid(value: bad)) { try SizeLimit.parse(bad) }
+        }
+    }
+
+    @Test func describes() {
+        #expect(SizeLimit.describe(512) == "512B")
+        #expect(SizeLimit.describe(1536 << 20) == "1.5G")
+        #expect(SizeLimit.describe(2 << 30) == "2G")
+    }
+}
+
+@Suite struct EvictionTests {
+    let entries = [
+        Eviction.Entry(name: "old", bytes: 40, lastUsed: 1),
+        Eviction.Entry(name: "new", bytes: 40, lastUsed: 3),
+        Eviction.Entry(name: "mid", bytes: 40, lastUsed: 2),
+    ]
+
+    @Test func removesTheLeastRecentlyUsedUntilUnderTheLimit() {
+        #expect(Eviction.victims(entries, limit: 100) == ["old"])
+        #expect(Eviction.victims(entries, limit: 40) == ["old", "mid"])
+        #expect(Eviction.victims(entries, limit: 120) == [])
+    }
+
+    @Test func neverTheProtectedFileAndNothingWithoutALimit() {
+        #expect(Eviction.victims(entries, limit: 40, protecting: ["old"]) == ["mid", "new"])
+        #expect(Eviction.victims(entries, limit: 0) == [])
+    }
+}
+
+@Suite struct ProducerLockTests {
+    let record = ProducerLock(host: "node1", pid: 42, taken: 1000)
+
+    @Test func roundTrips() {
+        #expect(ProducerLock(text: record.text) == record)
+        #expect(ProducerLock(text: "") == nil)
+        #expect(ProducerLock(text: "pyxis-image-cache-lock node1 x 1") == nil)
+    }
+
+    @Test func onItsHostALockIsStaleWhenItsOwnerIsGone() {
+        #expect(ProducerLock.state(record, silentFor: 0, host: "node1", processExists: { _ in true }, staleAfter: 60) == .held)
+        #expect(ProducerLock.state(record, silentFor: 0, host: "node1", processExists: { _ in false }, staleAfter: 60)
+            == .stale("its owner, process 42 on node1, is gone"))
+    }
+
+    @Test func fromAnotherHostALockIsStaleWhenItsOwnerIsSilentTooLong() {
+        #expect(ProducerLock.state(record, silentFor: 30, host: "node2", processExists: { _ in false }, staleAfter: 60) == .held)
+        #expect(ProducerLock.state(record, silentFor: 61, host: "node2", processExists: { _ in true }, staleAfter: 60)
+            == .stale("its owner, process 42 on node1, has not touched it for 61 s"))
+        #expect(ProducerLock.state(nil, silentFor: 5, host: "node2", processExists: { _ in true }, staleAfter: 60) == .held)
+    }
+}
