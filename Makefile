@@ -12,6 +12,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 LIBDIR ?= $(PREFIX)/lib
 LIBEXECDIR ?= $(PREFIX)/libexec
+BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 SWIFT ?= swift
 # The plugin runs inside srun/slurmstepd on nodes without a Swift toolchain: link the Swift
@@ -41,7 +42,7 @@ GENERATED := .build/generated
 RELEASE_DIR := .build/release
 STAGE := .build/stage
 HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home
-EXECUTABLES := pyxis-seccomp-exec
+EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 
 .PHONY: all build install uninstall test unit-test integration-test test-enroot-release bench clean
 
@@ -73,10 +74,13 @@ $(STDCXX_DIR)/libstdc++.so:
 
 install:
 	@test -f $(STAGE)/spank_pyxis.so || { echo "make install: run make first" >&2; exit 1; }
-	install -d $(DESTDIR)$(LIBDIR)/slurm/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d
+	install -d $(DESTDIR)$(LIBDIR)/slurm/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(STAGE)/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so
 	install -m 0755 $(STAGE)/pyxis/spank_pyxis_core.so $(DESTDIR)$(LIBDIR)/slurm/pyxis/spank_pyxis_core.so
 	@for exe in $(EXECUTABLES) $(HOOKS); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe || exit 1; done
+	@# The core runs pyxis-image-cache from beside itself (wherever LIBEXECDIR is); users from PATH.
+	ln -sfn $(LIBEXECDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(LIBDIR)/slurm/pyxis/pyxis-image-cache
+	ln -sfn $(LIBEXECDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(BINDIR)/pyxis-image-cache
 	@# hooks.d/ holds symlinks named like enroot's own hooks; installed, they point at the
 	@# executables' final location (whatever LIBEXECDIR is), so enroot runs them without a shell.
 	@for link in hooks.d/*.sh; do \
@@ -88,6 +92,7 @@ install:
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/pyxis/spank_pyxis_core.so
+	rm -f $(DESTDIR)$(LIBDIR)/slurm/pyxis/pyxis-image-cache $(DESTDIR)$(BINDIR)/pyxis-image-cache
 	rm -f $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	@for exe in $(EXECUTABLES) $(HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
 	@for hook in hooks.d/*.sh; do rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook); done

@@ -1,3 +1,5 @@
+import PyxisCore
+
 /// Gets an image's squashfs file from the cache, importing it first when no step has (see
 /// docs/image-cache.md): resolve the digest, use `<digest>.sqsh` when it is there and complete,
 /// else take the producer lock, import into a temporary file in the same directory and rename
@@ -71,6 +73,8 @@ public struct CacheFetch {
                 // Only the lock judged stale goes: another waiter may have taken over already.
                 if storage.removeIfUnchanged(lockName, text: text) {
                     report("taking over the import of \(uri) into the cache: \(why)")
+                    // What the gone owner left half-written.
+                    if let owner { try? storage.remove(Self.partialName(digest, host: owner.host, pid: owner.pid)) }
                 }
                 continue
             case .held:
@@ -95,7 +99,7 @@ public struct CacheFetch {
             storage.touch(name)
             return Result(path: file(name), digest: digest, outcome: .waited, evicted: [])
         }
-        let partial = ".partial-\(digest.hex.prefix(16))-\(clock.host)-\(clock.pid).sqsh"
+        let partial = Self.partialName(digest, host: clock.host, pid: clock.pid)
         if storage.exists(partial) { try storage.remove(partial) }
         do throws(CacheError) {
             try registry.importImage(uri, to: file(partial)) {
@@ -132,4 +136,9 @@ public struct CacheFetch {
     }
 
     private func file(_ name: String) -> String { storage.path + "/" + name }
+
+    /// The temporary file a producer imports into, beside the cache file.
+    static func partialName(_ digest: ImageDigest, host: String, pid: Int32) -> String {
+        ".partial-\(digest.hex.prefix(16))-\(host)-\(pid).sqsh"
+    }
 }

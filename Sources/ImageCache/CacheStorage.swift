@@ -1,3 +1,5 @@
+import PyxisCore
+
 /// What the cache needs from its directory (CacheDirectory on a real one; fakes in tests). Names
 /// are plain file names in the directory, never paths.
 public protocol CacheStorage: AnyObject {

@@ -3,6 +3,7 @@
 // step (`get URI` prints the squashfs file, `release` frees nothing: the file stays cached).
 import ArgumentParser
 import ImageCache
+import PyxisCore
 import PyxisSystem
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +23,7 @@ struct CacheOptions: ParsableArguments {
         do {
             return try CacheDirectory(path)
         } catch {
-            throw Failure(error.description)
+            throw Failure(error.description, status: Failure.cacheUnusable)
         }
     }
 
@@ -47,11 +48,16 @@ struct CacheOptions: ParsableArguments {
     }
 }
 
-/// A failure reported as one line on stderr and a non-zero exit.
+/// A failure reported on stderr (one line, then the log of the command that failed) and a
+/// non-zero exit: 3 when the cache directory cannot be used (pyxis may then import without the
+/// cache), 1 otherwise.
 struct Failure: Error, CustomStringConvertible {
+    static let cacheUnusable: Int32 = 3
     let description: String
-    init(_ description: String, log: [String] = []) {
+    let status: Int32
+    init(_ description: String, log: [String] = [], status: Int32 = 1) {
         self.description = ([description] + log.map { "    \($0)" }).joined(separator: "\n")
+        self.status = status
     }
 }
 
@@ -86,7 +92,15 @@ struct PyxisImageCache: ParsableCommand {
     /// caller's umask: enroot import creates the file.
     static func main() {
         umask(0o077)
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            say(failure.description)
+            Glibc.exit(failure.status)
+        } catch {
+            exit(withError: error)
+        }
     }
 
     static let configuration = CommandConfiguration(
@@ -181,7 +195,10 @@ struct PyxisImageCache: ParsableCommand {
         @Argument var uri: String
 
         func run() throws {
-            print(try getFile(Prefetch.normalized(uri), options: options).path)
+            let result = try getFile(Prefetch.normalized(uri), options: options)
+            // What happened, for the plugin's messages (stdout holds only the file).
+            say("outcome: \(result.outcome)")
+            print(result.path)
         }
     }
 

@@ -12,6 +12,9 @@ public struct ContainerPlan: Equatable, Sendable {
         case importer(uri: String)
         /// `enroot load --name NAME URI`: import and create in one command.
         case enrootLoad(uri: String)
+        /// `pyxis-image-cache get --cache DIRECTORY URI`: the image's file in the user's cache,
+        /// imported there first when no step has; it stays when the step ends.
+        case cache(uri: String, directory: String)
     }
 
     public enum Action: Equatable, Sendable {
@@ -66,6 +69,7 @@ public struct ContainerPlan: Equatable, Sendable {
         step: StepInfo,
         listing: EnrootListing?,
         rootfsWritable: Bool,
+        imageCache: String? = nil,
         squashfuse: () -> SquashfuseSupport
     ) throws(PyxisError) -> ContainerPlan {
         let containerName = EnrootContainerName.make(
@@ -100,7 +104,8 @@ public struct ContainerPlan: Equatable, Sendable {
             guard let image = options.image else {
                 throw PyxisError("error: a container with name \"\(containerName)\" does not exist, and --container-image is not set (give --container-image to create it on this node)")
             }
-            plan.action = .createAndStart(source(for: image, options: options, config: config, step: step, allowLoad: true))
+            plan.action = .createAndStart(source(for: image, options: options, config: config, step: step,
+                                                 allowLoad: true, imageCache: imageCache))
             return plan
         }
 
@@ -132,19 +137,24 @@ public struct ContainerPlan: Equatable, Sendable {
                     : "unpacking the image with enroot create (use_squashfuse=auto: \(support.reason))")
             }
         }
-        let source = source(for: image, options: options, config: config, step: step, allowLoad: !direct)
+        let source = source(for: image, options: options, config: config, step: step, allowLoad: !direct,
+                            imageCache: imageCache)
         plan.action = direct ? .startFromFile(source) : .createAndStart(source)
         return plan
     }
 
+    /// Where the image comes from: the user's file; else the site's importer; else the image
+    /// cache (not for `dockerd://`, which has no registry digest); else enroot.
     static func source(
-        for image: ImageReference, options: ContainerOptions, config: PluginConfig, step: StepInfo, allowLoad: Bool
+        for image: ImageReference, options: ContainerOptions, config: PluginConfig, step: StepInfo, allowLoad: Bool,
+        imageCache: String?
     ) -> ImageSource {
         switch image {
         case .squashfsFile(let path):
             return .file(step.absolute(path))
         case .uri(let uri):
             if config.importer != nil { return .importer(uri: uri) }
+            if let imageCache, !uri.hasPrefix("dockerd://") { return .cache(uri: uri, directory: imageCache) }
             if allowLoad, config.useEnrootLoad, !uri.hasPrefix("dockerd://") { return .enrootLoad(uri: uri) }
             return .enrootImport(uri: uri, output: temporarySquashfsPath(config: config, step: step))
         }

@@ -25,12 +25,22 @@ public struct PluginConfig: Equatable, Sendable {
     public var useEnrootLoad = false
     public var importer: String?
     public var useSquashfuse = SquashfuseMode.auto
+    /// The image cache (docs/image-cache.md): where each user's cache is (`%u` user name, `%U`
+    /// uid), or nil for none; its size limit (0: none); whether a job may choose its own
+    /// directory with `PYXIS_IMAGE_CACHE`; whether a step whose cache cannot be used imports
+    /// without it (else it fails); and the `pyxis-image-cache` executable.
+    public var imageCache: String?
+    public var imageCacheMax: UInt64 = 0
+    public var imageCacheUser = false
+    public var imageCacheFallback = true
+    public var imageCacheCommand: String?
 
     public init() {}
 
     public static let keys = [
         "runtime_path", "execute_entrypoint", "container_scope", "sbatch_support",
         "use_enroot_load", "importer", "use_squashfuse",
+        "image_cache", "image_cache_max", "image_cache_user", "image_cache_fallback", "image_cache_command",
     ]
 
     public init(arguments: [String]) throws(PyxisError) {
@@ -96,6 +106,26 @@ public struct PluginConfig: Equatable, Sendable {
             useEnrootLoad = try boolean()
         case "importer":
             importer = try absolutePath()
+        case "image_cache":
+            let pattern = try absolutePath()
+            do {
+                _ = try ImageCachePath.expand(pattern, userName: "user", uid: 0)
+            } catch {
+                throw PyxisError("plugstack argument image_cache=\(quoted(value)): \(error.message)")
+            }
+            imageCache = pattern
+        case "image_cache_max":
+            do {
+                imageCacheMax = try SizeLimit.parse(value)
+            } catch {
+                throw PyxisError("plugstack argument image_cache_max=\(quoted(value)): \(error.description)")
+            }
+        case "image_cache_user":
+            imageCacheUser = try boolean()
+        case "image_cache_fallback":
+            imageCacheFallback = try boolean()
+        case "image_cache_command":
+            imageCacheCommand = try absolutePath()
         case "use_squashfuse":
             if value.lowercased() == "auto" {
                 useSquashfuse = .auto

@@ -57,6 +57,7 @@ struct ContainerSetup {
         } catch {
             throw LifecycleError("couldn't get list of existing container filesystems", error)
         }
+        let imageCache = try imageCacheDirectory()
         let plan: ContainerPlan
         do {
             plan = try ContainerPlan.decide(
@@ -64,6 +65,7 @@ struct ContainerSetup {
                 rootfsWritable: ContainerPlan.mayStartFromFile(options: options, config: context.config)
                     ? installation.isEnabled("ENROOT_ROOTFS_WRITABLE", option: options.writable, job: host.jobEnvironment)
                     : options.writable ?? false,
+                imageCache: imageCache,
                 squashfuse: {
                     tools.node.squashfuseSupport(nativeOverlay: installation.isEnabled(
                         "ENROOT_NATIVE_OVERLAYFS", option: nil, job: host.jobEnvironment))
@@ -74,6 +76,26 @@ struct ContainerSetup {
         for warning in plan.warnings { host.log(.info, warning) }
         for note in plan.verboseNotes { host.log(.verbose, note) }
         return plan
+    }
+
+    /// The user's image cache directory for a registry image (docs/image-cache.md), or nil:
+    /// none configured, or (with `image_cache_fallback=1`, the default) none usable, said once.
+    private func imageCacheDirectory() throws(LifecycleError) -> String? {
+        let config = context.config
+        guard case .uri = options.image, config.imageCache != nil || config.imageCacheUser else { return nil }
+        do throws(PyxisError) {
+            guard let directory = try ImageCachePath.directory(
+                config: config, jobVariable: host.jobEnvironment("PYXIS_IMAGE_CACHE"),
+                userName: tools.node.userName(uid: context.step.uid) ?? "", uid: context.step.uid) else { return nil }
+            guard tools.imageCache != nil else {
+                throw PyxisError("cannot use the image cache: pyxis-image-cache was not found (plugstack image_cache_command=)")
+            }
+            return directory
+        } catch {
+            guard config.imageCacheFallback else { throw LifecycleError(error) }
+            host.log(.info, "not using the image cache: \(error.message)")
+            return nil
+        }
     }
 
     /// Fetches, creates and starts as the plan says, recording what it made.
@@ -178,7 +200,43 @@ struct ContainerSetup {
             return result.path
         case .enrootLoad(let uri):
             return uri
+        case .cache(let uri, let directory):
+            return try cachedFile(uri, directory: directory)
         }
+    }
+
+    /// The image's file in the user's cache. A cache that cannot be used (its directory) falls
+    /// back to a plain import when the site allows it; an image that cannot be imported fails.
+    private func cachedFile(_ uri: String, directory: String) throws(LifecycleError) -> String {
+        guard let cache = tools.imageCache else { throw LifecycleError("cannot use the image cache: pyxis-image-cache was not found") }
+        let start = MonotonicClock.milliseconds()
+        let answer: ImageCacheAnswer
+        do {
+            answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax)
+        } catch {
+            if error.status == ImageCacheAnswer.cacheUnusableStatus, context.config.imageCacheFallback {
+                let prefix = "pyxis-image-cache: "
+                let why = error.log.first.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 } ?? error.ending
+                host.log(.info, "not using the image cache: \(why); importing without it")
+                return try obtainFile(.enrootImport(uri: uri, output: ContainerPlan.temporarySquashfsPath(config: context.config, step: context.step)))
+            }
+            throw LifecycleError("failed to import docker image: \(context.imageText) into the image cache \(directory)", error)
+        }
+        guard answer.path.hasPrefix("/") else {
+            throw LifecycleError("the image cache did not return a squashfs path: \(cache.path) printed '\(answer.path)'", log: answer.log)
+        }
+        for line in answer.log { host.log(.verbose, line) }
+        let took = formatMilliseconds(MonotonicClock.milliseconds() - start)
+        switch answer.outcome {
+        case .hit:
+            host.log(.verbose, "image cache hit: \(answer.path) (\(took) ms)")
+        case .imported, .waited:
+            // pyxis's two lines, after the fact: the cache decides whether there is an import.
+            announceImport()
+            host.notice("imported docker image: \(context.imageText)")
+            host.log(.verbose, "image cache \(answer.outcome == .imported ? "miss, imported" : "miss, imported by another step"): \(answer.path) (\(took) ms)")
+        }
+        return answer.path
     }
 
     private func create(_ name: String, from source: ContainerPlan.ImageSource) throws(LifecycleError) {
@@ -206,8 +264,8 @@ struct ContainerSetup {
             rendezvous.record.squashfsImported = false
         case .importer:
             ContainerTeardown.releaseImporter(context, tools, rendezvous)
-        case .file, .enrootLoad:
-            break
+        case .file, .enrootLoad, .cache:
+            break   // the user's file, or the cache's, stays
         }
     }
 }

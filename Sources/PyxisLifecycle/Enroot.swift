@@ -6,10 +6,13 @@ public struct CommandFailure: Error, Equatable, Sendable {
     /// `enroot import exited with status 1`, `... was killed by signal 9`, or why it could not run.
     public var ending: String
     public var log: [String]
+    /// The exit status, when the command exited non-zero.
+    public var status: Int32?
 
-    public init(ending: String, log: [String] = []) {
+    public init(ending: String, log: [String] = [], status: Int32? = nil) {
         self.ending = ending
         self.log = log
+        self.status = status
     }
 }
 
@@ -60,4 +63,32 @@ public protocol Importer: AnyObject {
     /// The first line `IMPORTER get URI` printed on stdout, and its log (stderr).
     func get(_ uri: String) throws(CommandFailure) -> (path: String, log: [String])
     func release() throws(CommandFailure)
+}
+
+/// The image cache (`pyxis-image-cache`, run as the job's user): the squashfs file of an image
+/// in the user's cache directory, imported there first when no step has.
+public protocol ImageCacheClient: AnyObject {
+    var path: String { get }
+    /// `pyxis-image-cache get --cache DIRECTORY [--max LIMIT] URI`.
+    func get(_ uri: String, directory: String, limit: UInt64) throws(CommandFailure) -> ImageCacheAnswer
+}
+
+public struct ImageCacheAnswer: Equatable, Sendable {
+    public enum Outcome: String, Equatable, Sendable {
+        case hit, imported, waited
+    }
+    public var path: String
+    public var outcome: Outcome
+    /// What the command reported (waiting, taking over, evicting), for `-v`.
+    public var log: [String]
+
+    public init(path: String, outcome: Outcome, log: [String] = []) {
+        self.path = path
+        self.outcome = outcome
+        self.log = log
+    }
+
+    /// `pyxis-image-cache get` exits with this when the cache directory cannot be used (as
+    /// opposed to an image that cannot be imported).
+    public static let cacheUnusableStatus: Int32 = 3
 }

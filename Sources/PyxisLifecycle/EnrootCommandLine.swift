@@ -42,7 +42,7 @@ public final class UserCommands {
         case .exited(0):
             return result
         case .exited(let code):
-            throw CommandFailure(ending: "\(phase.replacingDashes) exited with status \(code)", log: result.logLines)
+            throw CommandFailure(ending: "\(phase.replacingDashes) exited with status \(code)", log: result.logLines, status: code)
         case .signaled(let signal):
             throw CommandFailure(ending: "\(phase.replacingDashes) was killed by signal \(signal)", log: result.logLines)
         }
@@ -140,6 +140,36 @@ public final class ImporterCommand: Importer {
 
     public func release() throws(CommandFailure) {
         try commands.run("importer-release", path, ["release"])
+    }
+}
+
+/// `pyxis-image-cache`, run as the job's user. Its first line on stdout is the file; its log
+/// says what happened (`pyxis-image-cache: outcome: hit|imported|waited`, then reports).
+public final class ImageCacheCommand: ImageCacheClient {
+    public let path: String
+    let commands: UserCommands
+
+    public init(path: String, commands: UserCommands) {
+        self.path = path
+        self.commands = commands
+    }
+
+    public func get(_ uri: String, directory: String, limit: UInt64) throws(CommandFailure) -> ImageCacheAnswer {
+        var arguments = ["get", "--cache", directory]
+        if limit > 0 { arguments += ["--max", String(limit)] }
+        let result = try commands.run("image-cache-get", path, arguments + ["--", uri], captureOutput: true)
+        let file = result.output.split(separator: "\n").first.map(String.init) ?? ""
+        var outcome = ImageCacheAnswer.Outcome.imported
+        var log: [String] = []
+        for line in result.logLines {
+            if line.hasPrefix("pyxis-image-cache: outcome: "),
+               let said = ImageCacheAnswer.Outcome(rawValue: String(line.dropFirst("pyxis-image-cache: outcome: ".count))) {
+                outcome = said
+            } else {
+                log.append(line)
+            }
+        }
+        return ImageCacheAnswer(path: file, outcome: outcome, log: log)
     }
 }
 

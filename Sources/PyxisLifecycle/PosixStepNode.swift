@@ -90,6 +90,10 @@ public final class PosixStepNode: StepNode {
 
 extension ContainerProcess: JoinableContainer {}
 
+extension PosixStepNode {
+    public func userName(uid: UInt32) -> String? { PasswdEntry(uid: uid)?.name }
+}
+
 extension StepTools {
     /// The real enroot (found in slurmstepd's `PATH`), importer and node, running commands as
     /// the job's user with the enroot environment of docs/design.md ("Running enroot").
@@ -109,6 +113,7 @@ extension StepTools {
                                     host: context.host)
         return StepTools(enroot: EnrootCommandLine(path: enroot, commands: commands),
                          importer: context.config.importer.map { ImporterCommand(path: $0, commands: commands) },
-                         node: PosixStepNode(commands: commands))
+                         node: PosixStepNode(commands: commands),
+                         imageCache: context.config.imageCacheCommand.map { ImageCacheCommand(path: $0, commands: commands) })
     }
 }

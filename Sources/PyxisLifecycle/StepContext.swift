@@ -40,10 +40,12 @@ public struct StepTools {
     public let enroot: Enroot
     public let importer: Importer?
     public let node: StepNode
+    public let imageCache: ImageCacheClient?
 
-    public init(enroot: Enroot, importer: Importer?, node: StepNode) {
+    public init(enroot: Enroot, importer: Importer?, node: StepNode, imageCache: ImageCacheClient? = nil) {
         self.enroot = enroot
         self.importer = importer
         self.node = node
+        self.imageCache = imageCache
     }
 }

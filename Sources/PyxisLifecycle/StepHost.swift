@@ -24,8 +24,11 @@ extension StepHost {
         log(.verbose, "timing: \(phase) \(Self.format(MonotonicClock.milliseconds() - start)) ms")
     }
 
-    static func format(_ milliseconds: Double) -> String {
-        let tenths = Int((milliseconds * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
-    }
+    static func format(_ milliseconds: Double) -> String { formatMilliseconds(milliseconds) }
+}
+
+/// `12.3`: milliseconds to a tenth, for `-v`.
+func formatMilliseconds(_ milliseconds: Double) -> String {
+    let tenths = Int((milliseconds * 10).rounded())
+    return "\(tenths / 10).\(tenths % 10)"
 }

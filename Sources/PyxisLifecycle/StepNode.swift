@@ -30,6 +30,8 @@ public protocol StepNode: AnyObject {
     /// `mv -f -T FROM TO` as the user (the saved squashfs into place), and `rm -f PATH`.
     func moveAsUser(_ from: String, to: String) throws(CommandFailure)
     func removeAsUser(_ path: String)
+    /// The user's name in the passwd database (for the image cache's `%u`).
+    func userName(uid: UInt32) -> String?
 }
 
 /// A task's handles on the container process (`ContainerProcess`).

@@ -26,6 +26,10 @@ enum Slurmstepd {
             workingDirectory: host.jobEnvironment("PWD"),
             privileged: StepInfo.isPrivileged(uid: job.uid, allowSuperuser: host.jobEnvironment("ENROOT_ALLOW_SUPERUSER")))
         host.userIsVerbose = (host.jobEnvironment("SRUN_DEBUG").flatMap { Int($0) } ?? 0) >= 4
+        var config = config
+        if config.imageCache != nil || config.imageCacheUser, config.imageCacheCommand == nil {
+            config.imageCacheCommand = PluginFiles.imageCacheCommand
+        }
         let made = StepContext(host: host, config: config, options: options, step: step,
                                batchScript: step.isBatchStep ? host.argv().first : nil)
         do {

@@ -1,4 +1,5 @@
 import Glibc
+import CSystem
 
 /// Where the plugin finds the programs it runs, and the small files and directories it reads.
 public enum Executables {
@@ -52,5 +53,14 @@ public enum Executables {
 public enum FileSystem {
     public static func changeDirectory(_ path: String) throws(SystemError) {
         guard chdir(path) == 0 else { throw SystemError("chdir \(path)", errno: errno) }
+    }
+}
+
+extension Executables {
+    /// The real path of the file this code was loaded from: the plugin's core in slurmstepd.
+    public static var loadedFrom: String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard csystem_image_path(&buffer, buffer.count) == 0 else { return nil }
+        return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

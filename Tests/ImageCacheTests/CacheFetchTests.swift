@@ -160,8 +160,11 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
         let h = Harness()
         let dead = ProducerLock(host: "node1", pid: 55, taken: 900)
         h.storage.files[fileA + ".lock"] = .init(text: dead.text, bytes: 10, time: 900, complete: false)
+        let leftover = ".partial-aaaaaaaaaaaaaaaa-node1-55.sqsh"
+        h.storage.files[leftover] = .init(text: "", bytes: 50, time: 900, complete: false)
         let result = try h.fetch.get("docker://busybox")
         #expect(result.outcome == .imported)
+        #expect(Set(h.storage.files.keys) == [fileA])   // its half-written file went too
         #expect(h.reports == ["taking over the import of docker://busybox into the cache: its owner, process 55 on node1, is gone"])
     }
 

@@ -28,30 +28,6 @@ let digestB = "sha256:" + String(repeating: "b", count: 64)
     }
 }
 
-@Suite struct SizeLimitTests {
-    @Test func parsesBytesAndUnits() throws {
-        #expect(try SizeLimit.parse("0") == 0)
-        #expect(try SizeLimit.parse("1024") == 1024)
-        #expect(try SizeLimit.parse("500M") == 500 << 20)
-        #expect(try SizeLimit.parse("10G") == 10 << 30)
-        #expect(try SizeLimit.parse("10GiB") == 10 << 30)
-        #expect(try SizeLimit.parse("1.5T") == 3 << 39)
-        #expect(try SizeLimit.parse("2k") == 2048)
-    }
-
-    @Test func rejectsWhatIsNotASize() {
-        for bad in ["", "G", "-1G", "1.2.3G", "10X", "ten", " 10G", "1e3", "99999999999T"] {
-            #expect(throws: SizeLimit.Invalid(value: bad)) { try SizeLimit.parse(bad) }
-        }
-    }
-
-    @Test func describes() {
-        #expect(SizeLimit.describe(512) == "512B")
-        #expect(SizeLimit.describe(1536 << 20) == "1.5G")
-        #expect(SizeLimit.describe(2 << 30) == "2G")
-    }
-}
-
 @Suite struct EvictionTests {
     let entries = [
         Eviction.Entry(name: "old", bytes: 40, lastUsed: 1),

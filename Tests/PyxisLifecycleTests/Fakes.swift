@@ -138,6 +138,8 @@ final class FakeNode: StepNode {
     func end(pid: Int32) { ended.append(pid) }
     func moveAsUser(_ from: String, to: String) throws(CommandFailure) { moved.append((from, to)) }
     func removeAsUser(_ path: String) { removedAsUser.append(path) }
+    var userNames: [UInt32: String] = [1001: "u"]
+    func userName(uid: UInt32) -> String? { userNames[uid] }
 }
 
 /// The tasks' shared page, in memory; `holderDied` makes the next lock report a dead holder.
@@ -163,6 +165,19 @@ final class FakeRendezvous: TaskRendezvous {
     func unlock() { locked = false }
 }
 
+/// pyxis-image-cache: answers with `answer`, or fails with `failure`.
+final class FakeImageCache: ImageCacheClient {
+    let path = "/usr/lib/slurm/pyxis/pyxis-image-cache"
+    var calls: [String] = []
+    var answer = ImageCacheAnswer(path: "/cache/u/sha256-x.sqsh", outcome: .hit, log: [])
+    var failure: CommandFailure?
+    func get(_ uri: String, directory: String, limit: UInt64) throws(CommandFailure) -> ImageCacheAnswer {
+        calls.append("get \(uri) \(directory) \(limit)")
+        if let failure { throw failure }
+        return answer
+    }
+}
+
 /// One step on one node with fakes everywhere.
 struct Harness {
     let host = FakeHost()
@@ -170,9 +185,11 @@ struct Harness {
     let importer = FakeImporter()
     let node = FakeNode()
     let rendezvous = FakeRendezvous()
+    let imageCache = FakeImageCache()
     let lifecycle: StepLifecycle
 
-    init(_ arguments: [String] = [], plugstack: [String] = [], tasks: Int = 1, privileged: Bool = false) throws {
+    init(_ arguments: [String] = [], plugstack: [String] = [], tasks: Int = 1, privileged: Bool = false,
+         job: [(String, String)] = [], cacheCommand: Bool = true) throws {
         var commandLine = CommandLineOptions()
         for argument in arguments {
             let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
@@ -181,12 +198,15 @@ struct Harness {
             }
             try commandLine.record(option, argument: parts.count > 1 ? parts[1] : nil)
         }
-        let config = try PluginConfig(arguments: ["runtime_path=/run/pyxis"] + plugstack)
+        var config = try PluginConfig(arguments: ["runtime_path=/run/pyxis"] + plugstack)
+        if cacheCommand, config.imageCacheCommand == nil { config.imageCacheCommand = imageCache.path }
+        host.job += job
         let options = try OptionResolver.resolve(commandLine: commandLine, environment: { _ in nil }, config: config).options
         let step = StepInfo(uid: 1001, gid: 1001, groups: [], jobID: 42, stepID: 3, localTaskCount: tasks,
                             totalTaskCount: tasks, workingDirectory: "/home/u", privileged: privileged)
         let context = StepContext(host: host, config: config, options: options, step: step, batchScript: nil)
-        let tools = StepTools(enroot: enroot, importer: config.importer == nil ? nil : importer, node: node)
+        let tools = StepTools(enroot: enroot, importer: config.importer == nil ? nil : importer, node: node,
+                              imageCache: config.imageCacheCommand == nil ? nil : imageCache)
         lifecycle = StepLifecycle(context: context, rendezvous: rendezvous) { () throws(LifecycleError) in tools }
     }
 

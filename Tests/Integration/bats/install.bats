@@ -20,6 +20,11 @@ teardown_file() { rm -rf "$destdir"; }
 @test "install: pyxis-hook-pmi under PREFIX/libexec/pyxis" { [[ -x $root/libexec/pyxis/pyxis-hook-pmi ]]; }
 @test "install: pyxis-hook-home under PREFIX/libexec/pyxis" { [[ -x $root/libexec/pyxis/pyxis-hook-home ]]; }
 @test "install: pyxis-seccomp-exec under PREFIX/libexec/pyxis" { [[ -x $root/libexec/pyxis/pyxis-seccomp-exec ]]; }
+@test "install: pyxis-image-cache under PREFIX/libexec/pyxis, linked beside the core and in PREFIX/bin" {
+    [[ -x $root/libexec/pyxis/pyxis-image-cache ]]
+    [[ $(readlink "$root/lib/slurm/pyxis/pyxis-image-cache") == /opt/pyxis-test/libexec/pyxis/pyxis-image-cache ]]
+    [[ $(readlink "$root/bin/pyxis-image-cache") == /opt/pyxis-test/libexec/pyxis/pyxis-image-cache ]]
+}
 
 @test "install: hooks.d/10-home.sh links to PREFIX/libexec/pyxis/pyxis-hook-home" {
     [[ $(readlink "$root/share/pyxis/hooks.d/10-home.sh") == /opt/pyxis-test/libexec/pyxis/pyxis-hook-home ]]

@@ -94,4 +94,7 @@ int csystem_namespace_is_own(int fd, const char *ns);
 /* setns(fd, 0): 0 or an errno. */
 int csystem_setns(int fd);
 
+/* The real path of the shared object or executable holding this code; 0 on success. */
+int csystem_image_path(char *path, size_t size);
+
 #endif

@@ -1,0 +1,149 @@
+# The image cache (plugstack image_cache=, docs/image-cache.md) on four nodes, with the cache in
+# the user's shared home: an image is imported once for all nodes and every later step starts
+# from its file; concurrent steps wait for one producer; a dead producer is taken over; a moved
+# tag, eviction, broken files, permissions, and a cache that cannot be used.
+# nodes: 4
+load helpers
+
+cache_root=$user_home/image-cache
+cache=$cache_root/$PYXIS_TEST_USER
+calls_env=$PYXIS_TEST_WORK/enroot-calls.bash
+slow_gzip_cache=$PYXIS_TEST_WORK/slow-gzip-cache
+moving=pyxis-test/moving:1
+
+setup_file() {
+    cat >"$calls_env" <<'BASH'
+# BASH_ENV of the cache tests: enroot's script records which of its commands ran where.
+if [ -n "${ENROOT_CALLS-}" ] && [ "${0##*/}" = enroot ]; then
+    echo "$(hostname) $1" >>"$ENROOT_CALLS"
+fi
+BASH
+    cat >"$slow_gzip_cache" <<'PROGRAM'
+#!/bin/sh
+# ENROOT_GZIP_PROGRAM of the take-over test: says the import is downloading, then waits.
+: >"$SLOW_MARKER"
+sleep 60
+exec gzip "$@"
+PROGRAM
+    chmod 644 "$calls_env"; chmod 755 "$slow_gzip_cache"
+}
+setup() {
+    plugstack image_cache="$cache_root/%u"
+    rm -rf "$cache_root"
+    fresh_ctl
+}
+teardown() { sweep; reset_plugstack; rm -rf "$cache_root"; }
+
+# step [VAR=value...] SRUN_ARGS...: usrun with enroot's commands counted in $ctl/calls.
+step() {
+    local vars=()
+    while [[ $# -gt 0 && $1 == *=* && $1 != -* ]]; do vars+=("$1"); shift; done
+    usrun BASH_ENV="$calls_env" ENROOT_CALLS="$ctl/calls" "${vars[@]}" "$@"
+}
+imports() { grep -c ' import$' "$ctl/calls" 2>/dev/null || true; }
+cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | sort; }
+
+@test "four nodes starting a new image at once import it once; the next step imports nothing on any node" {
+    step -N4 --ntasks-per-node=2 --container-image="$PYXIS_TEST_IMAGE_URI" sh -c 'echo "$(hostname) $(cat /pyxis-image)"'
+    assert_success
+    [[ $(sort -u <<<"$output") == "$(printf 'node%s registry\n' 1 2 3 4)" ]] || { echo "$output" >&2; false; }
+    [[ $(imports) -eq 1 ]] || { sort "$ctl/calls" >&2; false; }
+    [[ $(cache_files | wc -l) -eq 1 ]]
+    : >"$ctl/calls"
+    step -N4 --ntasks-per-node=2 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    [[ $(imports) -eq 0 ]] || { sort "$ctl/calls" >&2; false; }
+    [[ $(grep -c ' digest$' "$ctl/calls") -eq 4 ]] || { sort "$ctl/calls" >&2; false; }
+    assert_nothing_left
+}
+
+@test "-v says hit or miss; pyxis's import lines appear only for an import" {
+    step -v --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
+    assert_stderr_has "pyxis: importing docker image: $PYXIS_TEST_IMAGE_URI" "pyxis: imported docker image: $PYXIS_TEST_IMAGE_URI" \
+        "pyxis: image cache miss, imported: $cache/sha256-"
+    step -v --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
+    assert_stderr_has "pyxis: image cache hit: $cache/sha256-"
+    [[ $stderr != *"importing docker image"* ]] || { echo "$stderr" >&2; false; }
+}
+
+@test "the cache is private: directory 0700, files 0600, the user's" {
+    step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
+    [[ $(stat -c '%a %U' "$cache") == "700 $PYXIS_TEST_USER" ]]
+    [[ $(stat -c '%a %U' $(cache_files)) == "600 $PYXIS_TEST_USER" ]]
+}
+
+@test "a named container is created from the cached file, which stays when the container is removed" {
+    step -N2 --ntasks-per-node=1 --container-name=cached --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
+    [[ $(imports) -eq 1 ]]
+    remove_containers pyxis_cached
+    [[ $(cache_files | wc -l) -eq 1 ]]
+}
+
+@test "a producer killed mid-import is taken over by the next step, which leaves no half-written file" {
+    uncache
+    bg_usrun killed ENROOT_GZIP_PROGRAM="$slow_gzip_cache" SLOW_MARKER="$ctl/slow" -w node1 \
+        --container-image="$PYXIS_TEST_IMAGE_URI" true
+    wait_until 60 test -e "$ctl/slow" || { bg_err killed >&2; false; }
+    ls -a "$cache" | grep -q '\.lock$'
+    scancel -u "$PYXIS_TEST_USER" -s KILL
+    bg_wait
+    wait_until 30 no_processes
+    ls -a "$cache" | grep -q '\.lock$' || { ls -a "$cache" >&2; false; }   # the dead owner's lock stays
+    step -v -w node1 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    assert_output_is registry
+    assert_stderr_has "taking over the import of docker://$PYXIS_TEST_IMAGE_URI into the cache: its owner, process"
+    [[ $(ls -A "$cache") == "$(basename "$(cache_files)")" ]] || { ls -A "$cache" >&2; false; }
+}
+
+@test "a tag moved to another image is imported again" {
+    local registry=docker://registry-1.docker.io/pyxis-test
+    skopeo --insecure-policy copy --quiet "$registry/busybox:1" "docker://registry-1.docker.io/$moving"
+    step --container-image="$moving" cat /pyxis-image
+    assert_output_is registry
+    skopeo --insecure-policy copy --quiet "$registry/env:1" "docker://registry-1.docker.io/$moving"
+    step --container-image="$moving" cat /pyxis-image
+    assert_output_is env
+    [[ $(imports) -eq 2 && $(cache_files | wc -l) -eq 2 ]]
+}
+
+@test "image_cache_max: publishing a new image removes the least recently used beyond the limit" {
+    plugstack image_cache="$cache_root/%u" image_cache_max=3M
+    step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    local first; first=$(cache_files)
+    step --container-image="$PYXIS_TEST_ENV_URI" true
+    assert_success
+    [[ $(cache_files | wc -l) -eq 1 && $(cache_files) != "$first" ]] || { ls -la "$cache" >&2; false; }
+    [[ $(du -cb $(cache_files) | tail -n 1 | cut -f1) -le $((3 << 20)) ]]
+}
+
+@test "a truncated cache file is never used: the next step imports the image again" {
+    step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    truncate -s 4096 "$(cache_files)"
+    step -v --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    assert_output_is registry
+    assert_stderr_has "is not a complete squashfs file; importing docker://$PYXIS_TEST_IMAGE_URI again"
+    [[ $(imports) -eq 2 ]]
+}
+
+@test "a cache directory the user cannot create: the step says so and runs without the cache" {
+    plugstack image_cache=/var/lib/pyxis-test-no-cache/%u
+    step --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    assert_output_is registry
+    assert_stderr_has "pyxis: not using the image cache: cannot create the cache directory /var/lib/pyxis-test-no-cache: Permission denied; importing without it"
+    assert_nothing_left
+}
+
+@test "image_cache_fallback=0: a cache the user cannot create fails the step, which runs nothing" {
+    plugstack image_cache=/var/lib/pyxis-test-no-cache/%u image_cache_fallback=0
+    step --container-image="$PYXIS_TEST_IMAGE_URI" touch "$ran_on_host"
+    assert_failure_with "pyxis: failed to import docker image: $PYXIS_TEST_IMAGE_URI into the image cache /var/lib/pyxis-test-no-cache/$PYXIS_TEST_USER"
+    assert_ran_nothing
+    assert_nothing_left
+}
