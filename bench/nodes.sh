@@ -15,44 +15,22 @@
 # share this machine's cores (2 here): a node's work is not free as it would be on real nodes.
 # BENCH_IMAGE / BENCH_URI measure other images.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-source "$repo/Tests/Integration/lib.sh"
-source "$repo/Tests/Integration/fixtures.sh"
-cluster=$repo/scripts/slurm-cluster.sh
-plugin=$PYXIS_TEST_WORK/prefix/lib/slurm/spank_pyxis.so
+source "$(dirname "$0")/lib.sh"
 image=${BENCH_IMAGE:-$PYXIS_TEST_IMAGES/debian.sqsh}
 uri=${BENCH_URI:-$PYXIS_TEST_IMAGE_URI}
-log=$(mktemp)
-
-die() { echo "bench/nodes: $*" >&2; exit 1; }
 runs=${1:-7}
-[[ $runs =~ ^[0-9]+$ ]] && ((runs >= 5)) || die "usage: bench/nodes.sh [RUNS >= 5]"
-[[ $(id -u) -eq 0 ]] || die "run as root"
-[[ -f $repo/.build/stage/spank_pyxis.so ]] || die "run make first"
+bench_setup "$runs"
 
-finish() { rm -f "$log"; "$cluster" down; fixture_teardown; }
-mkdir -p "$PYXIS_TEST_WORK/home" && chmod 755 "$PYXIS_TEST_WORK"
-make -s -C "$repo" install PREFIX="$PYXIS_TEST_WORK/prefix" >/dev/null
-id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --shell /bin/bash "$PYXIS_TEST_USER"
-chown "$PYXIS_TEST_USER:" "$PYXIS_TEST_WORK/home"
-[[ $(getent passwd "$PYXIS_TEST_USER" | cut -d: -f6) == "$PYXIS_TEST_WORK/home" ]] || usermod -d "$PYXIS_TEST_WORK/home" "$PYXIS_TEST_USER"
-trap finish EXIT
-fixture_setup
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
-# The CPU time (ms) the whole machine has spent, every core, every node: user + nice + system +
-# irq + softirq + steal in /proc/stat.
-busy_ms() { awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {print int(($2 + $3 + $4 + $7 + $8 + $9) * 1000 / hz)}' /proc/stat; }
 declare -A med cpu
 # measure KEY SRUN_ARGS...: one warm-up step, then $runs timed ones; med[KEY] is the median of
 # their wall times, cpu[KEY] of the CPU time the machine spent during each.
 measure() {
-    local key=$1 times=() cpus=() t0 c0 i; shift
-    for ((i = 0; i <= runs; i++)); do
-        t0=$(now_ms) c0=$(busy_ms)
-        as_user timeout 300 srun -t 5 "$@" >/dev/null 2>"$log" || die "failed: srun $* ($(tail -n 5 "$log"))"
-        ((i == 0)) || { times+=($(($(now_ms) - t0))); cpus+=($(($(busy_ms) - c0))); }
+    local key=$1 times=() cpus=() c0 i; shift
+    timed_srun "$@" >/dev/null
+    for ((i = 0; i < runs; i++)); do
+        c0=$(busy_ms)
+        times+=("$(timed_srun "$@")")
+        cpus+=($(($(busy_ms) - c0)))
     done
     med[$key]=$(median "${times[@]}")
     cpu[$key]=$(median "${cpus[@]}")
@@ -60,8 +38,7 @@ measure() {
 
 node_counts=(1 2 4)
 for n in "${node_counts[@]}"; do
-    if [[ $n -eq 1 ]]; then runtime=$PYXIS_TEST_WORK/runtime; else runtime=/run/pyxis; fi
-    "$cluster" up --nodes "$n" "$plugin" runtime_path="$runtime" >/dev/null 2>&1
+    cluster_of "$n"
     tasks=(-N "$n" -n $((2 * n)) --ntasks-per-node=2)
     measure "bare $n" "${tasks[@]}" true
     measure "file $n" "${tasks[@]}" --container-image="$image" true

@@ -117,6 +117,15 @@ public final class CacheDirectory: CacheStorage {
         return true
     }
 
+    public func replace(_ name: String, text: String) throws(CacheError) {
+        let temporary = ".\(name).\(getpid()).new"
+        _ = unlinkat(fd, temporary, 0)
+        guard try createExclusively(temporary, text: text) else {
+            throw CacheError("cannot create \(path)/\(temporary): it exists")
+        }
+        try rename(temporary, to: name)
+    }
+
     public func read(_ name: String) -> (text: String, age: Int64)? {
         let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard file >= 0 else { return nil }

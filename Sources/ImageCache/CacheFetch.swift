@@ -32,6 +32,9 @@ public struct CacheFetch {
     public var staleAfter: Int64 = 60
     /// How long a step waits for another one's import.
     public var maxWait: Int64 = 1800
+    /// How long a tag's digest, once looked up, is trusted without asking the registry again
+    /// (0: always ask, so a moved tag is seen at once).
+    public var tagTTL: Int64 = 0
     /// Lines for the user (waiting, taking over, evicting, re-importing).
     public var report: (String) -> Void = { _ in }
 
@@ -42,8 +45,14 @@ public struct CacheFetch {
     }
 
     public func get(_ uri: String) throws(CacheError) -> Result {
+        if let remembered = rememberedHit(uri) { return remembered }
         let digest: ImageDigest
-        if let pinned = ImageDigest.pinned(by: uri) { digest = pinned } else { digest = try registry.digest(of: uri) }
+        if let pinned = ImageDigest.pinned(by: uri) {
+            digest = pinned
+        } else {
+            digest = try registry.digest(of: uri)
+            remember(uri, digest)
+        }
         let name = digest.fileName
         let lockName = "\(name).lock"
         var waitedSince: Int64?
@@ -89,6 +98,31 @@ public struct CacheFetch {
                 clock.sleep(milliseconds: 250)
             }
         }
+    }
+
+    /// The memo of a tag's digest: `tag-<hash of URI>`, holding the URI and the digest; its
+    /// modification time says when the registry gave that answer.
+    static func memoName(_ uri: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a: a name, not a security boundary
+        for byte in uri.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return "tag-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// A hit from a recent answer of the registry (`tagTTL`), without asking it again.
+    private func rememberedHit(_ uri: String) -> Result? {
+        guard tagTTL > 0, ImageDigest.pinned(by: uri) == nil, let (text, age) = storage.read(Self.memoName(uri)),
+              age <= tagTTL else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2, lines[0] == uri, let digest = ImageDigest(String(lines[1])),
+              storage.isUsable(digest.fileName) else { return nil }
+        storage.touch(digest.fileName)
+        return Result(path: file(digest.fileName), digest: digest, outcome: .hit, evicted: [])
+    }
+
+    private func remember(_ uri: String, _ digest: ImageDigest) {
+        guard tagTTL > 0 else { return }
+        try? storage.replace(Self.memoName(uri), text: "\(uri)\n\(digest)\n")
     }
 
     /// Imports under the lock: into a temporary file beside the cache file, renamed into place

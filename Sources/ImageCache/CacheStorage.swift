@@ -19,6 +19,8 @@ public protocol CacheStorage: AnyObject {
     func createExclusively(_ name: String, text: String) throws(CacheError) -> Bool
     /// NAME's text and the seconds since it was last modified (nil: it does not exist).
     func read(_ name: String) -> (text: String, age: Int64)?
+    /// Writes NAME whole (a new file renamed over the old one: readers see one or the other).
+    func replace(_ name: String, text: String) throws(CacheError)
     /// Removes NAME only if it still holds TEXT (a stale lock that no other step has taken over
     /// meanwhile); true when it removed it.
     func removeIfUnchanged(_ name: String, text: String) -> Bool

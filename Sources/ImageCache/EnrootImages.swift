@@ -46,8 +46,8 @@ public struct EnrootImages: ImageRegistry {
             let rc = waitpid(pid, &status, WNOHANG)
             if rc == pid { break }
             if rc < 0, errno != EINTR { throw CacheError("waitpid(\(pid)): \(String(cString: strerror(errno)))") }
-            usleep(200_000)
-            waited += 200
+            usleep(50_000)
+            waited += 50
             if waited % 5000 == 0 { stillRunning() }
         }
         guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {

@@ -16,6 +16,9 @@ struct CacheOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Keep the cache under this size: bytes, or with K, M, G, T (default: $PYXIS_IMAGE_CACHE_MAX; 0: no limit).", valueName: "size"))
     var max: String?
 
+    @Option(name: .customLong("tag-ttl"), help: ArgumentHelp("Trust a tag's digest looked up less than this many seconds ago, without asking the registry (default: $PYXIS_IMAGE_CACHE_TAG_TTL, else 0: always ask).", valueName: "seconds"))
+    var tagTTL: Int64?
+
     func directory() throws -> CacheDirectory {
         guard let path = cache ?? environment("PYXIS_IMAGE_CACHE"), !path.isEmpty else {
             throw ValidationError("no cache directory: give --cache DIR or set PYXIS_IMAGE_CACHE")
@@ -43,6 +46,8 @@ struct CacheOptions: ParsableArguments {
         var fetch = CacheFetch(storage: try directory(), registry: EnrootImages(enroot: enroot, environment: currentEnvironment()),
                                clock: SystemClock())
         fetch.limit = try limit()
+        fetch.tagTTL = tagTTL ?? environment("PYXIS_IMAGE_CACHE_TAG_TTL").flatMap { Int64($0) } ?? 0
+        guard fetch.tagTTL >= 0 else { throw ValidationError("--tag-ttl: expected a number of seconds, not \(fetch.tagTTL)") }
         fetch.report = { say($0) }
         return fetch
     }

@@ -34,6 +34,8 @@ public struct PluginConfig: Equatable, Sendable {
     public var imageCacheUser = false
     public var imageCacheFallback = true
     public var imageCacheCommand: String?
+    /// Seconds a tag's digest is trusted without asking the registry (0: always ask).
+    public var imageCacheTagTTL: UInt32 = 0
 
     public init() {}
 
@@ -41,6 +43,7 @@ public struct PluginConfig: Equatable, Sendable {
         "runtime_path", "execute_entrypoint", "container_scope", "sbatch_support",
         "use_enroot_load", "importer", "use_squashfuse",
         "image_cache", "image_cache_max", "image_cache_user", "image_cache_fallback", "image_cache_command",
+        "image_cache_tag_ttl",
     ]
 
     public init(arguments: [String]) throws(PyxisError) {
@@ -126,6 +129,11 @@ public struct PluginConfig: Equatable, Sendable {
             imageCacheFallback = try boolean()
         case "image_cache_command":
             imageCacheCommand = try absolutePath()
+        case "image_cache_tag_ttl":
+            guard let seconds = UInt32(value), value.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                throw invalidValue("a number of seconds, e.g. 300; 0 asks the registry every time")
+            }
+            imageCacheTagTTL = seconds
         case "use_squashfuse":
             if value.lowercased() == "auto" {
                 useSquashfuse = .auto

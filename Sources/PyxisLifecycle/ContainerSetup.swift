@@ -212,7 +212,8 @@ struct ContainerSetup {
         let start = MonotonicClock.milliseconds()
         let answer: ImageCacheAnswer
         do {
-            answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax)
+            answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
+                                   tagTTL: context.config.imageCacheTagTTL)
         } catch {
             if error.status == ImageCacheAnswer.cacheUnusableStatus, context.config.imageCacheFallback {
                 let prefix = "pyxis-image-cache: "

@@ -69,8 +69,8 @@ public protocol Importer: AnyObject {
 /// in the user's cache directory, imported there first when no step has.
 public protocol ImageCacheClient: AnyObject {
     var path: String { get }
-    /// `pyxis-image-cache get --cache DIRECTORY [--max LIMIT] URI`.
-    func get(_ uri: String, directory: String, limit: UInt64) throws(CommandFailure) -> ImageCacheAnswer
+    /// `pyxis-image-cache get --cache DIRECTORY [--max LIMIT] [--tag-ttl SECONDS] URI`.
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32) throws(CommandFailure) -> ImageCacheAnswer
 }
 
 public struct ImageCacheAnswer: Equatable, Sendable {

@@ -26,6 +26,9 @@ final class FakeStorage: CacheStorage {
         return true
     }
     func read(_ name: String) -> (text: String, age: Int64)? { files[name].map { ($0.text, clock.time - $0.time) } }
+    func replace(_ name: String, text: String) throws(CacheError) {
+        files[name] = File(text: text, bytes: UInt64(text.utf8.count), time: clock.time, complete: false)
+    }
     func removeIfUnchanged(_ name: String, text: String) -> Bool {
         guard files[name]?.text == text else { return false }
         files[name] = nil
@@ -48,10 +51,12 @@ final class FakeClock: CacheClock {
 final class FakeRegistry: ImageRegistry {
     var digests: [String: String] = ["docker://busybox": digestA]
     var imports: [String] = []
+    var lookups = 0
     var storage: FakeStorage?
     var importFails = false
     var produces = true
     func digest(of uri: String) throws(CacheError) -> ImageDigest {
+        lookups += 1
         guard let text = digests[uri], let digest = ImageDigest(text) else { throw CacheError("no such image: \(uri)") }
         return digest
     }
@@ -188,6 +193,29 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
         #expect(throws: CacheError("gave up after 5 s waiting for another step to import docker://busybox into the cache (lock /cache/\(fileA).lock)")) {
             try h.fetch.get("docker://busybox")
         }
+    }
+
+    @Test func aRecentTagAnswerIsTrustedForItsTimeThenAskedAgain() throws {
+        var h = Harness()
+        h.fetch.tagTTL = 60
+        _ = try h.fetch.get("docker://busybox")
+        #expect(h.registry.lookups == 1)
+        h.clock.time += 30
+        #expect(try h.fetch.get("docker://busybox").outcome == .hit)
+        #expect(h.registry.lookups == 1)
+        h.clock.time += 31   // older than the time to trust it
+        h.registry.digests["docker://busybox"] = digestB   // the tag moved
+        #expect(try h.fetch.get("docker://busybox").outcome == .imported)
+        #expect(h.registry.lookups == 2)
+        #expect(h.registry.imports == ["docker://busybox", "docker://busybox"])
+    }
+
+    @Test func withoutATimeToTrustTheRegistryIsAskedEveryTime() throws {
+        let h = Harness()
+        _ = try h.fetch.get("docker://busybox")
+        _ = try h.fetch.get("docker://busybox")
+        #expect(h.registry.lookups == 2)
+        #expect(!h.storage.files.keys.contains { $0.hasPrefix("tag-") })
     }
 
     @Test func publishingEvictsTheLeastRecentlyUsedButNeverTheNewFile() throws {

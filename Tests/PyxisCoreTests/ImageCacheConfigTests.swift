@@ -29,7 +29,9 @@ import Testing
     @Test func plugstackKeys() throws {
         let config = try PluginConfig(arguments: ["image_cache=/shared/cache/%u", "image_cache_max=500G",
                                                   "image_cache_user=1", "image_cache_fallback=0",
-                                                  "image_cache_command=/opt/pyxis/pyxis-image-cache"])
+                                                  "image_cache_command=/opt/pyxis/pyxis-image-cache",
+                                                  "image_cache_tag_ttl=300"])
+        #expect(config.imageCacheTagTTL == 300)
         #expect(config.imageCache == "/shared/cache/%u")
         #expect(config.imageCacheMax == 500 << 30)
         #expect(config.imageCacheUser && !config.imageCacheFallback)
@@ -44,6 +46,9 @@ import Testing
         }
         #expect(throws: PyxisError("plugstack argument image_cache='/c/%x': unknown escape '%x' in the image cache path '/c/%x' (known: %u user name, %U uid, %% a percent sign)")) {
             try PluginConfig(arguments: ["image_cache=/c/%x"])
+        }
+        #expect(throws: PyxisError("image_cache_tag_ttl: invalid value: -5 (expected a number of seconds, e.g. 300; 0 asks the registry every time)")) {
+            try PluginConfig(arguments: ["image_cache_tag_ttl=-5"])
         }
         #expect(throws: PyxisError("plugstack argument image_cache_max='10X': invalid size '10X': expected a number of bytes, optionally with K, M, G or T (powers of 1024), e.g. 500G")) {
             try PluginConfig(arguments: ["image_cache_max=10X"])

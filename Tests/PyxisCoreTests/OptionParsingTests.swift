@@ -254,7 +254,7 @@ import Testing
     /// pyxis's words first (`unknown configuration option: %s`, `KEY: invalid value: %s`);
     /// where pyxis has no message, ours.
     @Test(arguments: [
-        (["foo=bar"], "unknown configuration option: foo=bar (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse, image_cache, image_cache_max, image_cache_user, image_cache_fallback, image_cache_command)"),
+        (["foo=bar"], "unknown configuration option: foo=bar (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse, image_cache, image_cache_max, image_cache_user, image_cache_fallback, image_cache_command, image_cache_tag_ttl)"),
         (["runtime_path"], "unknown configuration option: runtime_path (plugstack arguments are key=value; known keys: runtime_path,"),
         (["runtime_path=relative"], "plugstack argument runtime_path='relative': expected an absolute path"),
         (["runtime_path=/"], "plugstack argument runtime_path=/: the runtime directory cannot be /"),

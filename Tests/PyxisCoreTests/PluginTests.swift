@@ -71,7 +71,7 @@ final class FakeNode: NodeSystem {
         let host = FakeSpank(.local)
         #expect(Plugin.initialize(arguments: ["colour=blue"], host: host, system: FakeNode()) == nil)
         #expect(host.errors == [
-            "unknown configuration option: colour=blue (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse, image_cache, image_cache_max, image_cache_user, image_cache_fallback, image_cache_command)",
+            "unknown configuration option: colour=blue (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse, image_cache, image_cache_max, image_cache_user, image_cache_fallback, image_cache_command, image_cache_tag_ttl)",
             "failed to parse configuration",
         ])
     }

@@ -171,8 +171,8 @@ final class FakeImageCache: ImageCacheClient {
     var calls: [String] = []
     var answer = ImageCacheAnswer(path: "/cache/u/sha256-x.sqsh", outcome: .hit, log: [])
     var failure: CommandFailure?
-    func get(_ uri: String, directory: String, limit: UInt64) throws(CommandFailure) -> ImageCacheAnswer {
-        calls.append("get \(uri) \(directory) \(limit)")
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32) throws(CommandFailure) -> ImageCacheAnswer {
+        calls.append("get \(uri) \(directory) \(limit)" + (tagTTL > 0 ? " ttl \(tagTTL)" : ""))
         if let failure { throw failure }
         return answer
     }

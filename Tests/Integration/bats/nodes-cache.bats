@@ -57,6 +57,21 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     assert_nothing_left
 }
 
+@test "image_cache_tag_ttl: a tag looked up recently needs no registry; a pinned digest never does" {
+    plugstack image_cache="$cache_root/%u" image_cache_tag_ttl=300
+    step -N4 --ntasks-per-node=1 --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
+    : >"$ctl/calls"
+    step -N4 --ntasks-per-node=1 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    [[ $(grep -cE ' (digest|import)$' "$ctl/calls") -eq 0 ]] || { sort "$ctl/calls" >&2; false; }
+    local digest; digest=sha256:$(basename "$(cache_files)" .sqsh); digest=${digest#sha256:sha256-}
+    step --container-image="pyxis-test/busybox@sha256:$digest" cat /pyxis-image
+    assert_success
+    assert_output_is registry
+    [[ $(grep -cE ' (digest|import)$' "$ctl/calls") -eq 0 ]] || { sort "$ctl/calls" >&2; false; }
+}
+
 @test "-v says hit or miss; pyxis's import lines appear only for an import" {
     step -v --container-image="$PYXIS_TEST_IMAGE_URI" true
     assert_success

@@ -14,7 +14,7 @@ rejects_plugstack() {
 }
 
 @test "plugstack: an unknown key" {
-    rejects_plugstack "unknown configuration option: colour=blue (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse, image_cache, image_cache_max, image_cache_user, image_cache_fallback, image_cache_command)" \
+    rejects_plugstack "unknown configuration option: colour=blue (known keys: runtime_path, execute_entrypoint, container_scope, sbatch_support, use_enroot_load, importer, use_squashfuse, image_cache, image_cache_max, image_cache_user, image_cache_fallback, image_cache_command, image_cache_tag_ttl)" \
         colour=blue
 }
 @test "plugstack: an unknown key, pyxis's second line" {
