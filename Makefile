@@ -124,6 +124,7 @@ bench: build
 	bash bench/hooks
 	bash bench/lifecycle.sh --up
 	bash bench/nodes.sh
+	bash bench/cache.sh
 
 clean:
 	rm -rf .build $(HOOK_SCRATCH) .build-fuzz
