@@ -37,7 +37,7 @@ expect_per_node() {
     }
 }
 # check_tasks IMAGE_NAME: 8 tasks, 2 on each of node1..node4, each node's two in one container
-# holding the image, containers distinct.
+# holding the image.
 check_tasks() {
     local node namespaces
     [[ $(wc -l <<<"$output") -eq 8 ]] || { echo "expected 8 tasks: $output" >&2; return 1; }
@@ -49,7 +49,8 @@ check_tasks() {
         [[ $(wc -l <<<"$namespaces") -eq 2 && $(sort -u <<<"$namespaces" | wc -l) -eq 1 ]] ||
             { echo "$node's tasks are not in one container: $output" >&2; return 1; }
     done
-    [[ $(awk '{print $4}' <<<"$output" | sort -u | wc -l) -eq 4 ]] || { echo "containers: $output" >&2; return 1; }
+    # (Across nodes the namespace numbers prove nothing: a finished node's number can be reused
+    # by another node's container. One container per node is what the counted starts show.)
 }
 
 @test "srun -N4 -n8 with a registry image: one import and one container per node, each node's tasks in it" {

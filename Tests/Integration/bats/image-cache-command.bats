@@ -1,0 +1,71 @@
+# pyxis-image-cache as users and sites run it (docs/image-cache.md): prefetch, list, prune,
+# remove, and its errors, on real enroot and the test registry, as the test user.
+load helpers
+
+command=$PYXIS_TEST_PREFIX/bin/pyxis-image-cache
+cache=$user_home/command-cache
+
+setup() { rm -rf "$cache"; }
+teardown() { rm -rf "$cache"; }
+
+# cached ARGS...: the command as the test user (stdout in $output, stderr in $stderr).
+cached() { urun "$command" "$@"; }
+
+@test "prefetch imports an image once; a second prefetch finds it" {
+    cached prefetch --cache "$cache" "$PYXIS_TEST_IMAGE_URI"
+    assert_success
+    [[ $output == "sha256:"*" imported: $cache/sha256-"*".sqsh" ]] || { echo "$output" >&2; false; }
+    cached prefetch --cache "$cache" "$PYXIS_TEST_IMAGE_URI"
+    assert_success
+    [[ $output == *" already cached: "* ]] || { echo "$output" >&2; false; }
+}
+
+@test "list shows each image with its size and last use; remove takes one out by digest" {
+    cached prefetch --cache "$cache" "$PYXIS_TEST_IMAGE_URI"
+    local digest=${output%% *}
+    cached list --cache "$cache"
+    assert_success
+    [[ $(head -n 1 <<<"$output") == "$digest "* && $(tail -n 1 <<<"$output") == "1 image(s), "* ]] || { echo "$output" >&2; false; }
+    cached remove --cache "$cache" "$digest"
+    assert_success
+    assert_output_is "removed $digest"
+    cached list --cache "$cache"
+    assert_output_is "0 image(s), 0B"
+}
+
+@test "prune removes the least recently used images until the cache fits" {
+    cached prefetch --cache "$cache" "$PYXIS_TEST_IMAGE_URI"
+    local older=${output%% *}
+    sleep 1
+    cached prefetch --cache "$cache" "$PYXIS_TEST_ENV_URI"
+    cached prune --cache "$cache" --max 3M
+    assert_success
+    assert_output_is $'removed '"$older"$'\n1 image(s) removed'
+}
+
+@test "PYXIS_IMAGE_CACHE names the directory when --cache is not given" {
+    urun PYXIS_IMAGE_CACHE="$cache" "$command" prefetch "$PYXIS_TEST_IMAGE_URI"
+    assert_success
+    [[ -n $(find "$cache" -name 'sha256-*.sqsh') ]]
+}
+
+@test "errors: no directory, a bad size, a bad digest, an image that does not exist" {
+    cached list
+    [[ $status -ne 0 && $stderr == *"no cache directory: give --cache DIR or set PYXIS_IMAGE_CACHE"* ]] || { echo "$stderr" >&2; false; }
+    cached prune --cache "$cache" --max 10X
+    [[ $status -ne 0 && $stderr == *"invalid size '10X'"* ]] || { echo "$stderr" >&2; false; }
+    cached remove --cache "$cache" sha256:abc
+    [[ $status -ne 0 && $stderr == *"not an image digest: 'sha256:abc'"* ]] || { echo "$stderr" >&2; false; }
+    cached prefetch --cache "$cache" "$PYXIS_TEST_MISSING_URI"
+    [[ $status -eq 1 && $stderr == *"could not find the digest of docker://$PYXIS_TEST_MISSING_URI"* ]] || { echo "$stderr" >&2; false; }
+}
+
+@test "a directory of another user, or open to others, is refused with exit status 3" {
+    mkdir -m 0755 "$cache"
+    chown "$PYXIS_TEST_USER:" "$cache"
+    cached list --cache "$cache"
+    [[ $status -eq 3 && $stderr == *"is open to other users (mode 755); make it private with chmod 700"* ]] || { echo "$status $stderr" >&2; false; }
+    chown root: "$cache"; chmod 0700 "$cache"
+    cached list --cache "$cache"
+    [[ $status -eq 3 ]] || { echo "$status $stderr" >&2; false; }
+}
