@@ -295,6 +295,36 @@ assert_ran_nothing() {
     fi
 }
 
+# Batch jobs: a suite sets $script and $script_output (per test), then
+#   write_script LINE...   the batch script $script, one line per argument after #!/bin/sh
+#   run_job                sbatch --wait of it; sets $job from the script's `job ID` line
+#   job_containers_gone    no container of $job is left on any node
+write_script() {
+    printf '#!/bin/sh\n' >"$script"
+    printf '%s\n' "$@" >>"$script"
+    chmod 644 "$script"
+}
+run_job() {
+    usbatch "$script"
+    assert_success
+    job=$(awk '$1 == "job" {print $2}' "$script_output")
+    [[ -n $job ]] || { cat "$script_output" >&2; false; }
+}
+job_containers_gone() { [[ $(user_containers) != *"pyxis_${job}_"* ]]; }
+
+# Counting enroot's commands, for real: enroot is a bash script, so with BASH_ENV=$enroot_calls
+# (make_call_counter writes it) each of its commands appends "NODE COMMAND" to $ENROOT_CALLS.
+enroot_calls=$PYXIS_TEST_WORK/enroot-calls.bash
+make_call_counter() {
+    cat >"$enroot_calls" <<'BASH'
+# BASH_ENV of the tests that count enroot's commands: which ran where.
+if [ -n "${ENROOT_CALLS-}" ] && [ "${0##*/}" = enroot ]; then
+    echo "$(hostname) $1" >>"$ENROOT_CALLS"
+fi
+BASH
+    chmod 644 "$enroot_calls"
+}
+
 # Slowing a step down at one phase, for real, through variables of the job's environment that
 # pyxis passes on to enroot (docs/design.md, "Running enroot"); make_slow_programs writes the two programs:
 #   import  ENROOT_GZIP_PROGRAM=$slow_gzip: enroot pipes every blob it downloads (the config and
@@ -303,15 +333,18 @@ assert_ran_nothing() {
 #   create  BASH_ENV=$slow_create: enroot is a bash script; this makes its `unsquashfs -d` (the
 #           extraction of `enroot create`) wait SLOW_CREATE_SECONDS first.
 # Both touch $SLOW_MARKER (slow_marker, in $ctl: fresh_ctl first) when they start waiting, so
-# that a test acts while the step is in that phase.
+# that a test acts while the step is in that phase; the import also $SLOW_MARKERS/NODE, when
+# set, so that a multi-node test knows every node is there.
 slow_gzip=$PYXIS_TEST_WORK/slow-gzip
 slow_create=$PYXIS_TEST_WORK/slow-create.bash
 slow_marker=$ctl/slow-phase
 make_slow_programs() {
     cat >"$slow_gzip" <<'PROGRAM'
 #!/bin/sh
-# ENROOT_GZIP_PROGRAM of the slow-import tests: announce, wait, decompress.
+# ENROOT_GZIP_PROGRAM of the slow-import tests: announce (also per node, in $SLOW_MARKERS/NODE),
+# wait, decompress.
 [ -z "$SLOW_MARKER" ] || : >"$SLOW_MARKER"
+[ -z "$SLOW_MARKERS" ] || : >"$SLOW_MARKERS/$(hostname)"
 sleep "${SLOW_GZIP_SECONDS:-0}"
 exec gzip "$@"
 PROGRAM

@@ -15,20 +15,6 @@ teardown() {
     sweep; reset_plugstack; rm -f "$script" "$script_output"
 }
 
-# write_script LINE...: the batch script $script, one line per argument after #!/bin/sh.
-write_script() {
-    printf '#!/bin/sh\n' >"$script"
-    printf '%s\n' "$@" >>"$script"
-    chmod 644 "$script"
-}
-# run_job: sbatch --wait; sets $job from the script's `job ID` line.
-run_job() {
-    usbatch "$script"
-    assert_success
-    job=$(awk '$1 == "job" {print $2}' "$script_output")
-    [[ -n $job ]] || { cat "$script_output" >&2; false; }
-}
-job_containers_gone() { [[ $(user_containers) != *"pyxis_${job}_"* ]]; }
 # The job's containers on NODE.
 containers_on() { as_user_on "$1" enroot list 2>/dev/null | grep "^pyxis_${job}_" || true; }
 

@@ -7,26 +7,9 @@ load helpers
 
 cache_root=$user_home/image-cache
 cache=$cache_root/$PYXIS_TEST_USER
-calls_env=$PYXIS_TEST_WORK/enroot-calls.bash
-slow_gzip_cache=$PYXIS_TEST_WORK/slow-gzip-cache
 moving=pyxis-test/moving:1
 
-setup_file() {
-    cat >"$calls_env" <<'BASH'
-# BASH_ENV of the cache tests: enroot's script records which of its commands ran where.
-if [ -n "${ENROOT_CALLS-}" ] && [ "${0##*/}" = enroot ]; then
-    echo "$(hostname) $1" >>"$ENROOT_CALLS"
-fi
-BASH
-    cat >"$slow_gzip_cache" <<'PROGRAM'
-#!/bin/sh
-# ENROOT_GZIP_PROGRAM of the take-over test: says the import is downloading, then waits.
-: >"$SLOW_MARKER"
-sleep 60
-exec gzip "$@"
-PROGRAM
-    chmod 644 "$calls_env"; chmod 755 "$slow_gzip_cache"
-}
+setup_file() { make_call_counter; make_slow_programs; }
 setup() {
     plugstack image_cache="$cache_root/%u"
     rm -rf "$cache_root"
@@ -38,7 +21,7 @@ teardown() { sweep; reset_plugstack; rm -rf "$cache_root"; }
 step() {
     local vars=()
     while [[ $# -gt 0 && $1 == *=* && $1 != -* ]]; do vars+=("$1"); shift; done
-    usrun BASH_ENV="$calls_env" ENROOT_CALLS="$ctl/calls" "${vars[@]}" "$@"
+    usrun BASH_ENV="$enroot_calls" ENROOT_CALLS="$ctl/calls" "${vars[@]}" "$@"
 }
 imports() { grep -c ' import$' "$ctl/calls" 2>/dev/null || true; }
 cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | sort; }
@@ -100,7 +83,7 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
 
 @test "a producer killed mid-import is taken over by the next step, which leaves no half-written file" {
     uncache
-    bg_usrun killed ENROOT_GZIP_PROGRAM="$slow_gzip_cache" SLOW_MARKER="$ctl/slow" -w node1 \
+    bg_usrun killed ENROOT_GZIP_PROGRAM="$slow_gzip" SLOW_GZIP_SECONDS=60 SLOW_MARKER="$ctl/slow" -w node1 \
         --container-image="$PYXIS_TEST_IMAGE_URI" true
     wait_until 60 test -e "$ctl/slow" || { bg_err killed >&2; false; }
     ls -a "$cache" | grep -q '\.lock$'

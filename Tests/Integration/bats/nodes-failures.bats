@@ -6,20 +6,8 @@
 load helpers
 
 failing_hook=$user_hooks/99-pyxis-test-fail-on-node3.sh
-# ENROOT_GZIP_PROGRAM of the cancel test: each node's import says so, waits, then decompresses.
-slow_gzip_per_node=$PYXIS_TEST_WORK/slow-gzip-per-node
 
-setup_file() {
-    plugstack
-    cat >"$slow_gzip_per_node" <<'PROGRAM'
-#!/bin/sh
-# Marks that this node's import is downloading ($SLOW_MARKERS/NODE), waits, decompresses.
-: >"$SLOW_MARKERS/$(hostname)"
-sleep 60
-exec gzip "$@"
-PROGRAM
-    chmod 755 "$slow_gzip_per_node"
-}
+setup_file() { plugstack; make_slow_programs; }
 setup() { rm -f "$ran_on_host"; }
 teardown() {
     sweep
@@ -65,7 +53,7 @@ every_node_downloads() { [[ $(find "$ctl/markers" -type f | wc -l) -eq 4 ]]; }
     fresh_ctl
     mkdir -m 0777 "$ctl/markers"
     uncache
-    bg_usrun cancelled ENROOT_GZIP_PROGRAM="$slow_gzip_per_node" SLOW_MARKERS="$ctl/markers" \
+    bg_usrun cancelled ENROOT_GZIP_PROGRAM="$slow_gzip" SLOW_GZIP_SECONDS=60 SLOW_MARKERS="$ctl/markers" \
         -N4 --ntasks-per-node=2 --container-image="$PYXIS_TEST_IMAGE_URI" touch "$ran_on_host"
     wait_until 60 every_node_downloads || {
         echo "not every node got to the download: $(ls "$ctl/markers") $(bg_err cancelled)" >&2

@@ -7,19 +7,7 @@ load helpers
 
 # What each task prints: its node, its rank, the image it sees and its container's mount namespace.
 where='echo "$(hostname) $SLURM_PROCID $(cat /pyxis-image) $(readlink /proc/self/ns/mnt)"'
-# BASH_ENV for enroot (a bash script): each enroot command appends "NODE COMMAND" to $ENROOT_CALLS.
-calls_env=$PYXIS_TEST_WORK/enroot-calls.bash
-
-setup_file() {
-    plugstack
-    cat >"$calls_env" <<'BASH'
-# BASH_ENV of the multi-node tests: enroot's script records which of its commands ran where.
-if [ -n "${ENROOT_CALLS-}" ] && [ "${0##*/}" = enroot ]; then
-    echo "$(hostname) $1" >>"$ENROOT_CALLS"
-fi
-BASH
-    chmod 644 "$calls_env"
-}
+setup_file() { plugstack; make_call_counter; }
 teardown() { sweep; reset_plugstack; }
 
 # The enroot commands the step ran, "NODE COMMAND" lines, sorted.
@@ -55,7 +43,7 @@ check_tasks() {
 
 @test "srun -N4 -n8 with a registry image: one import and one container per node, each node's tasks in it" {
     fresh_ctl
-    usrun BASH_ENV="$calls_env" ENROOT_CALLS="$ctl/calls" -N4 -n8 --ntasks-per-node=2 \
+    usrun BASH_ENV="$enroot_calls" ENROOT_CALLS="$ctl/calls" -N4 -n8 --ntasks-per-node=2 \
         --container-image="$PYXIS_TEST_IMAGE_URI" sh -c "$where"
     assert_success
     check_tasks registry
@@ -66,7 +54,7 @@ check_tasks() {
 
 @test "srun -N4 -n8 with a squashfs file: one container per node, each node's tasks in it" {
     fresh_ctl
-    usrun BASH_ENV="$calls_env" ENROOT_CALLS="$ctl/calls" -N4 -n8 --ntasks-per-node=2 \
+    usrun BASH_ENV="$enroot_calls" ENROOT_CALLS="$ctl/calls" -N4 -n8 --ntasks-per-node=2 \
         --container-image="$images/busybox.sqsh" sh -c "$where"
     assert_success
     check_tasks busybox

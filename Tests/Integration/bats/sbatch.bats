@@ -12,12 +12,6 @@ setup() {
 }
 teardown() { sweep; reset_plugstack; rm -f "$script" "$script_output"; }
 
-# write_script LINE...: the batch script $script, one line per argument after #!/bin/sh.
-write_script() {
-    printf '#!/bin/sh\n' >"$script"
-    printf '%s\n' "$@" >>"$script"
-    chmod 644 "$script"
-}
 
 @test "sbatch with #SBATCH --container-image runs the batch script inside the container" {
     write_script "#SBATCH --container-image=$images/busybox.sqsh" "#SBATCH --output=$script_output" "#SBATCH --time=2" \

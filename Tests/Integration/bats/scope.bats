@@ -27,14 +27,6 @@ teardown() {
     sweep; reset_plugstack; rm -f "$script" "$script_output"
 }
 
-# run_job: runs the batch job; sets $job.
-run_job() {
-    usbatch "$script"
-    assert_success
-    job=$(awk '$1 == "job" {print $2}' "$script_output")
-    [[ -n $job ]] || { cat "$script_output" >&2; false; }
-}
-job_containers_gone() { [[ $(user_containers) != *"pyxis_${job}_"* ]]; }
 
 @test "container_scope=job: during the job a named container is pyxis_<jobid>_<name>, not pyxis_<name>" {
     run_job
