@@ -100,6 +100,22 @@ public struct CacheFetch {
         }
     }
 
+    /// A cache file a step could not start from: removed when a full read finds it damaged, so
+    /// that the next `get` imports the image again; false when it reads whole (the failure lies
+    /// elsewhere). A file already gone was removed by another step, which is importing it.
+    public func discardIfDamaged(_ path: String, checker: SquashfsChecker) throws(CacheError) -> Bool {
+        let prefix = storage.path + "/"
+        let name = String(path.dropFirst(prefix.count))
+        guard path.hasPrefix(prefix), ImageDigest(fileName: name) != nil else {
+            throw CacheError("\(path) is not an image file of the cache \(storage.path)")
+        }
+        guard storage.exists(name) else { return true }
+        guard let damage = checker.damage(of: path) else { return false }
+        report("the cache file \(path) is damaged (\(damage)); removed it")
+        try storage.remove(name)
+        return true
+    }
+
     /// The memo of a tag's digest: `tag-<hash of URI>`, holding the URI and the digest; its
     /// modification time says when the registry gave that answer.
     static func memoName(_ uri: String) -> String {

@@ -55,9 +55,10 @@ struct CacheOptions: ParsableArguments {
 
 /// A failure reported on stderr (one line, then the log of the command that failed) and a
 /// non-zero exit: 3 when the cache directory cannot be used (pyxis may then import without the
-/// cache), 1 otherwise.
+/// cache), 4 when `get --damaged FILE` finds the file whole, 1 otherwise.
 struct Failure: Error, CustomStringConvertible {
     static let cacheUnusable: Int32 = 3
+    static let fileSound: Int32 = 4
     let description: String
     let status: Int32
     init(_ description: String, log: [String] = [], status: Int32 = 1) {
@@ -197,13 +198,29 @@ struct PyxisImageCache: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "For pyxis: print the cached squashfs file of an image, importing it first if needed.")
         @OptionGroup var options: CacheOptions
+        @Option(help: ArgumentHelp("A cache file the step could not start from: removed first if it is damaged; exit 4 if it reads whole.", valueName: "file"))
+        var damaged: String?
         @Argument var uri: String
 
         func run() throws {
+            if let damaged { try discard(damaged) }
             let result = try getFile(Prefetch.normalized(uri), options: options)
             // What happened, for the plugin's messages (stdout holds only the file).
             say("outcome: \(result.outcome)")
             print(result.path)
+        }
+
+        private func discard(_ path: String) throws {
+            guard let unsquashfs = Executables.find("unsquashfs", in: environment("PATH") ?? Executables.defaultPath) else {
+                throw Failure("unsquashfs is not in PATH (squashfs-tools): cannot check \(path)")
+            }
+            let discarded: Bool
+            do {
+                discarded = try options.fetch().discardIfDamaged(path, checker: Unsquashfs(path: unsquashfs))
+            } catch let error as CacheError {
+                throw Failure(error.message, log: error.log)
+            }
+            guard discarded else { throw Failure("the cache file \(path) reads whole: the failure lies elsewhere", status: Failure.fileSound) }
         }
     }
 

@@ -123,7 +123,32 @@ struct ContainerSetup {
             let file = try obtainFile(source)
             host.log(.verbose, "skipping container creation (squashfuse enabled)")
             host.log(.verbose, "starting container from squashfs: \(file)")
-            try startProcess(file, keepStopped: true)
+            try usingCacheFile(file, of: source) { file throws(LifecycleError) in try startProcess(file, keepStopped: true) }
+        }
+    }
+
+    /// Runs `use` on FILE; when that fails on a file of the image cache, the cache checks the
+    /// file (docs/image-cache.md, "Damaged files"): a damaged one is removed and the image
+    /// imported again, and `use` runs once more, on the new file. When the file reads whole the
+    /// failure lies elsewhere, and stands.
+    private func usingCacheFile(_ file: String, of source: ContainerPlan.ImageSource, beforeRetry: () -> Void = {},
+                                _ use: (String) throws(LifecycleError) -> Void) throws(LifecycleError) {
+        do {
+            try use(file)
+        } catch {
+            guard case .cache(let uri, let directory) = source, let cache = tools.imageCache else { throw error }
+            let answer: ImageCacheAnswer
+            do throws(CommandFailure) {
+                answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
+                                       tagTTL: context.config.imageCacheTagTTL, damaged: file)
+            } catch let recheck {
+                if recheck.status == ImageCacheAnswer.fileSoundStatus { throw error }
+                throw LifecycleError("failed to import docker image: \(context.imageText) into the image cache \(directory) again, after its file \(file) failed", recheck)
+            }
+            for line in answer.log { host.log(.verbose, line) }
+            host.log(.info, "the image cache file \(file) was damaged: removed it and imported docker image \(context.imageText) again")
+            beforeRetry()
+            try use(answer.path)
         }
     }
 
@@ -213,7 +238,7 @@ struct ContainerSetup {
         let answer: ImageCacheAnswer
         do {
             answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
-                                   tagTTL: context.config.imageCacheTagTTL)
+                                   tagTTL: context.config.imageCacheTagTTL, damaged: nil)
         } catch {
             if error.status == ImageCacheAnswer.cacheUnusableStatus, context.config.imageCacheFallback {
                 let prefix = "pyxis-image-cache: "
@@ -252,11 +277,14 @@ struct ContainerSetup {
             return
         }
         let file = try obtainFile(source)
-        host.log(.verbose, "creating container filesystem: \(name)")
-        do {
-            try tools.enroot.create(name: name, from: file)
-        } catch {
-            throw LifecycleError("failed to create container filesystem for image: \(context.imageText.isEmpty ? file : context.imageText)", error)
+        // What a failed unpacking left goes before the second try.
+        try usingCacheFile(file, of: source, beforeRetry: { try? tools.enroot.remove([name]) }) { file throws(LifecycleError) in
+            host.log(.verbose, "creating container filesystem: \(name)")
+            do throws(CommandFailure) {
+                try tools.enroot.create(name: name, from: file)
+            } catch {
+                throw LifecycleError("failed to create container filesystem for image: \(context.imageText.isEmpty ? file : context.imageText)", error)
+            }
         }
         // The unpacked filesystem is all that is needed now.
         switch source {

@@ -69,8 +69,10 @@ public protocol Importer: AnyObject {
 /// in the user's cache directory, imported there first when no step has.
 public protocol ImageCacheClient: AnyObject {
     var path: String { get }
-    /// `pyxis-image-cache get --cache DIRECTORY [--max LIMIT] [--tag-ttl SECONDS] URI`.
-    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32) throws(CommandFailure) -> ImageCacheAnswer
+    /// `pyxis-image-cache get --cache DIRECTORY [--max LIMIT] [--tag-ttl SECONDS] [--damaged FILE] URI`:
+    /// with `damaged`, the file a step could not start from is checked first, and removed (so
+    /// imported again) when it is damaged.
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: String?) throws(CommandFailure) -> ImageCacheAnswer
 }
 
 public struct ImageCacheAnswer: Equatable, Sendable {
@@ -91,4 +93,6 @@ public struct ImageCacheAnswer: Equatable, Sendable {
     /// `pyxis-image-cache get` exits with this when the cache directory cannot be used (as
     /// opposed to an image that cannot be imported).
     public static let cacheUnusableStatus: Int32 = 3
+    /// `get --damaged FILE` exits with this when FILE reads whole: the failure lies elsewhere.
+    public static let fileSoundStatus: Int32 = 4
 }

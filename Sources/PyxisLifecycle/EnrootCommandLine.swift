@@ -154,10 +154,11 @@ public final class ImageCacheCommand: ImageCacheClient {
         self.commands = commands
     }
 
-    public func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32) throws(CommandFailure) -> ImageCacheAnswer {
+    public func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: String?) throws(CommandFailure) -> ImageCacheAnswer {
         var arguments = ["get", "--cache", directory]
         if limit > 0 { arguments += ["--max", String(limit)] }
         if tagTTL > 0 { arguments += ["--tag-ttl", String(tagTTL)] }
+        if let damaged { arguments += ["--damaged", damaged] }
         let result = try commands.run("image-cache-get", path, arguments + ["--", uri], captureOutput: true)
         let file = result.output.split(separator: "\n").first.map(String.init) ?? ""
         var outcome = ImageCacheAnswer.Outcome.imported

@@ -123,6 +123,34 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
         #expect(h.reports.first?.hasPrefix("the cache file /cache/\(fileA) is not a complete squashfs file") == true)
     }
 
+    struct FakeChecker: SquashfsChecker {
+        var damage: String?
+        func damage(of path: String) -> String? { damage }
+    }
+
+    @Test func aDamagedFileIsRemovedSoTheNextGetImportsItAgain() throws {
+        let h = Harness()
+        h.storage.files[fileA] = .init(text: "", bytes: 100, time: 1, complete: true)
+        #expect(try h.fetch.discardIfDamaged("/cache/" + fileA, checker: FakeChecker(damage: "bad inode")))
+        #expect(h.reports == ["the cache file /cache/\(fileA) is damaged (bad inode); removed it"])
+        #expect(try h.fetch.get("docker://busybox").outcome == .imported)
+    }
+
+    @Test func aFileThatReadsWholeStays() throws {
+        let h = Harness()
+        h.storage.files[fileA] = .init(text: "", bytes: 100, time: 1, complete: true)
+        #expect(try !h.fetch.discardIfDamaged("/cache/" + fileA, checker: FakeChecker(damage: nil)))
+        #expect(h.storage.removed.isEmpty)
+    }
+
+    @Test func onlyImageFilesOfTheCacheAreChecked() {
+        let h = Harness()
+        for path in ["/elsewhere/" + fileA, "/cache/../etc/" + fileA, "/cache/tag-0123456789abcdef", "/cache/"] {
+            #expect(throws: CacheError.self) { try h.fetch.discardIfDamaged(path, checker: FakeChecker(damage: "x")) }
+        }
+        #expect(h.storage.removed.isEmpty)
+    }
+
     @Test func aFailedImportLeavesNoPartialFileNoLockAndSaysWhy() {
         let h = Harness()
         h.registry.importFails = true

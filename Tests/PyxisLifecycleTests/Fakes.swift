@@ -29,13 +29,21 @@ final class FakeEnroot: Enroot {
     var containers: [String: Int32?] = [:]
     var failing: String?
     var startFailure: StartFailure?
+    /// How many calls `failing` and `startFailure` fail (nil: every one).
+    var failuresLeft: Int?
     var nextPID: Int32 = 4242
 
     private func record(_ call: String) throws(CommandFailure) {
         calls.append(call)
-        if let failing, call.hasPrefix(failing) {
+        if let failing, call.hasPrefix(failing), consumeFailure() {
             throw CommandFailure(ending: "\(failing) exited with status 1", log: ["[ERROR] \(failing) failed"])
         }
+    }
+
+    private func consumeFailure() -> Bool {
+        guard let left = failuresLeft else { return true }
+        failuresLeft = left - 1
+        return left > 0
     }
 
     func list() throws(CommandFailure) -> EnrootListing {
@@ -52,7 +60,7 @@ final class FakeEnroot: Enroot {
     func create(name: String, from file: String) throws(CommandFailure) { try record("create \(name) \(file)"); containers[name] = .some(nil) }
     func start(_ target: String, configuration: String) throws(StartFailure) -> StartedContainer {
         calls.append("start \(target)")
-        if let startFailure { throw startFailure }
+        if let startFailure, consumeFailure() { throw startFailure }
         return StartedContainer(pid: nextPID, log: ["entrypoint says hi"])
     }
     func export(name: String, to file: String) throws(CommandFailure) { try record("export \(name) \(file)") }
@@ -171,8 +179,14 @@ final class FakeImageCache: ImageCacheClient {
     var calls: [String] = []
     var answer = ImageCacheAnswer(path: "/cache/u/sha256-x.sqsh", outcome: .hit, log: [])
     var failure: CommandFailure?
-    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32) throws(CommandFailure) -> ImageCacheAnswer {
-        calls.append("get \(uri) \(directory) \(limit)" + (tagTTL > 0 ? " ttl \(tagTTL)" : ""))
+    /// Thrown by a `get --damaged` (nil: the damaged file was removed and the image imported again).
+    var recheckFailure: CommandFailure?
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: String?) throws(CommandFailure) -> ImageCacheAnswer {
+        calls.append("get \(uri) \(directory) \(limit)" + (tagTTL > 0 ? " ttl \(tagTTL)" : "") + (damaged.map { " damaged \($0)" } ?? ""))
+        if damaged != nil {
+            if let recheckFailure { throw recheckFailure }
+            return ImageCacheAnswer(path: answer.path, outcome: .imported, log: ["the cache file \(damaged!) is damaged (test); removed it"])
+        }
         if let failure { throw failure }
         return answer
     }

@@ -70,4 +70,33 @@ import PyxisCore
         #expect(h.host.errors.first?.hasPrefix("failed to import docker image: ubuntu into the image cache /cache/u") == true)
         #expect(h.enroot.calls.isEmpty)
     }
+
+    @Test func aCacheFileThatFailsToStartAndIsDamagedIsImportedAgainOnceWithAMessage() throws {
+        let h = try Harness(["--container-image=ubuntu"], plugstack: cache)
+        h.enroot.startFailure = .exited(code: 1, log: ["squashfuse: bad inode"])
+        h.enroot.failuresLeft = 1
+        #expect(h.runStep() == [0])
+        #expect(h.imageCache.calls == ["get docker://ubuntu /cache/u 10737418240",
+                                       "get docker://ubuntu /cache/u 10737418240 damaged /cache/u/sha256-x.sqsh"])
+        #expect(h.enroot.calls == ["start /cache/u/sha256-x.sqsh", "start /cache/u/sha256-x.sqsh"])
+        #expect(h.host.lines.contains { $0 == (.info, "the image cache file /cache/u/sha256-x.sqsh was damaged: removed it and imported docker image ubuntu again") })
+    }
+
+    @Test func aCacheFileThatReadsWholeLeavesTheStartFailureAsItWas() throws {
+        let h = try Harness(["--container-image=ubuntu"], plugstack: cache)
+        h.enroot.startFailure = .exited(code: 1, log: ["mount: no such file"])
+        h.imageCache.recheckFailure = CommandFailure(ending: "image cache get exited with status 4", status: 4)
+        #expect(h.runStep() == [-1])
+        #expect(h.host.errors.first == "container start failed with error code: 1")
+        #expect(h.enroot.calls == ["start /cache/u/sha256-x.sqsh"])   // one try only
+    }
+
+    @Test func aSecondFailureAfterTheNewImportFailsTheStep() throws {
+        let h = try Harness(["--container-image=ubuntu", "--container-name=c"], plugstack: cache)
+        h.enroot.failing = "create"
+        #expect(h.runStep() == [-1])
+        #expect(h.imageCache.calls.count == 2)
+        #expect(h.enroot.calls.filter { $0.hasPrefix("create") }.count == 2)   // once again, not more
+        #expect(h.enroot.containers["pyxis_c"] == nil)
+    }
 }

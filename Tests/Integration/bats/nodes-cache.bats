@@ -8,6 +8,7 @@ load helpers
 cache_root=$user_home/image-cache
 cache=$cache_root/$PYXIS_TEST_USER
 moving=pyxis-test/moving:1
+failing_hook=$user_hooks/99-pyxis-test-fail.sh
 
 setup_file() { make_call_counter; make_slow_programs; }
 setup() {
@@ -15,7 +16,7 @@ setup() {
     rm -rf "$cache_root"
     fresh_ctl
 }
-teardown() { sweep; reset_plugstack; rm -rf "$cache_root"; }
+teardown() { sweep; reset_plugstack; rm -rf "$cache_root" "$failing_hook" "$user_home/saved-from-cache.sqsh"; }
 
 # step [VAR=value...] SRUN_ARGS...: usrun with enroot's commands counted in $ctl/calls.
 step() {
@@ -81,6 +82,18 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     [[ $(cache_files | wc -l) -eq 1 ]]
 }
 
+@test "--container-save from a cached image saves what the step wrote; the cache file is unchanged" {
+    step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    local before; before=$(sha256sum "$(cache_files)")
+    step --container-image="$PYXIS_TEST_IMAGE_URI" --container-writable --container-save="$user_home/saved-from-cache.sqsh" \
+        sh -c 'echo saved >/saved-marker'
+    assert_success
+    step --container-image="$user_home/saved-from-cache.sqsh" cat /saved-marker /pyxis-image
+    assert_output_is $'saved\nregistry'
+    [[ $(imports) -eq 1 && $(sha256sum "$(cache_files)") == "$before" ]]
+    rm -f "$user_home/saved-from-cache.sqsh"
+}
+
 @test "a producer killed mid-import is taken over by the next step, which leaves no half-written file" {
     uncache
     bg_usrun killed ENROOT_GZIP_PROGRAM="$slow_gzip" SLOW_GZIP_SECONDS=60 SLOW_MARKER="$ctl/slow" -w node1 \
@@ -127,6 +140,35 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     assert_output_is registry
     assert_stderr_has "is not a complete squashfs file; importing docker://$PYXIS_TEST_IMAGE_URI again"
     [[ $(imports) -eq 2 ]]
+}
+
+# damage FILE: random bytes over the start of its inode table (superblock offset 64), so that
+# the superblock check passes but the file cannot be read.
+damage() {
+    local start; start=$(od -An -t u8 -j 64 -N 8 "$1" | tr -d ' ')
+    dd if=/dev/urandom of="$1" bs=1 seek="$start" count=512 conv=notrunc status=none
+}
+
+@test "a cache file damaged inside fails to start: it is removed and imported again once, with a message" {
+    step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    damage "$(cache_files)"
+    step -N2 --ntasks-per-node=1 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
+    assert_output_is "$(printf 'registry\nregistry')"
+    assert_stderr_has "was damaged: removed it and imported docker image $PYXIS_TEST_IMAGE_URI again"
+    [[ $(imports) -eq 2 && $(cache_files | wc -l) -eq 1 ]]
+    unsquashfs -lls "$(cache_files)" >/dev/null
+}
+
+@test "a start failure that is not the cache file's stands: nothing is imported again" {
+    step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    runuser -u "$PYXIS_TEST_USER" -- mkdir -p "$user_hooks"
+    printf '#!/bin/sh\necho "pyxis-test: this hook fails" >&2\nexit 1\n' >"$failing_hook"
+    chmod 755 "$failing_hook"
+    step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_failure_with "pyxis-test: this hook fails"
+    [[ $(imports) -eq 1 ]]
+    ! grep -qF "was damaged" <<<"$stderr"
 }
 
 @test "a cache directory the user cannot create: the step says so and runs without the cache" {
