@@ -43,14 +43,30 @@ struct CacheOptions: ParsableArguments {
         guard let enroot = Executables.find("enroot", in: environment("PATH") ?? Executables.defaultPath) else {
             throw Failure("enroot is not in PATH")
         }
-        var fetch = CacheFetch(storage: try directory(), registry: EnrootImages(enroot: enroot, environment: currentEnvironment()),
-                               clock: SystemClock())
+        var registry = RegistryLookup(enroot: EnrootImages(enroot: enroot, environment: currentEnvironment()),
+                                      curl: Executables.find("curl", in: environment("PATH") ?? Executables.defaultPath),
+                                      settings: lookupSettings())
+        registry.report = { say($0) }
+        var fetch = CacheFetch(storage: try directory(), registry: registry, clock: SystemClock())
         fetch.limit = try limit()
         fetch.tagTTL = tagTTL ?? environment("PYXIS_IMAGE_CACHE_TAG_TTL").flatMap { Int64($0) } ?? 0
         guard fetch.tagTTL >= 0 else { throw ValidationError("--tag-ttl: expected a number of seconds, not \(fetch.tagTTL)") }
         fetch.report = { say($0) }
         return fetch
     }
+}
+
+/// What the native digest look-up shares with enroot: the environment, enroot.conf and its
+/// drop-ins (the file enroot itself reads), the machine, the user's credentials file.
+func lookupSettings() -> LookupSettings {
+    let configuration = "/etc/enroot/enroot.conf"
+    let dropIns = Executables.directoryEntries(configuration + ".d").filter { $0.hasSuffix(".conf") }.sorted()
+    let texts = ([configuration] + dropIns.map { configuration + ".d/" + $0 }).compactMap { Executables.readText($0) }
+    var name = utsname()
+    uname(&name)
+    let machine = withUnsafeBytes(of: name.machine) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+    return LookupSettings(environment: environment, configurations: texts, machine: machine,
+                          credentials: { Executables.readText($0) })
 }
 
 /// A failure reported on stderr (one line, then the log of the command that failed) and a

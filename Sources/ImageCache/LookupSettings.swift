@@ -1,0 +1,65 @@
+/// The settings of enroot's registry requests that a native look-up must share with
+/// `enroot digest` (its curl options, credentials and trust), and whether it can: where enroot
+/// would do something this look-up does not (plain HTTP, credentials for the registry, settings
+/// from enroot.conf, an architecture it does not know), enroot answers instead.
+public struct LookupSettings: Equatable, Sendable {
+    public var connectTimeout = "30"
+    public var transferTimeout = "0"
+    public var retries = "0"
+    /// Debian's name of the node's architecture, as enroot: amd64, arm64, ppc64le.
+    public var architecture: String
+    /// Why enroot must answer (nil: the native look-up may).
+    public var enrootOnly: String?
+
+    /// Keys of enroot.conf that change enroot's requests (proxies, trust, timeouts, plain HTTP,
+    /// where credentials are): set there, they are left to enroot, which reads that file.
+    static let requestKeys = ["ENROOT_ALLOW_HTTP", "ENROOT_CONFIG_PATH", "ENROOT_CONNECT_TIMEOUT",
+                              "ENROOT_TRANSFER_TIMEOUT", "ENROOT_TRANSFER_RETRIES", "SSL_CERT_DIR", "SSL_CERT_FILE",
+                              "all_proxy", "no_proxy", "http_proxy", "https_proxy"]
+
+    /// From the environment, the text of enroot.conf and its drop-ins, `uname -m`, and a
+    /// reader of the credentials file.
+    public init(environment: (String) -> String?, configurations: [String], machine: String,
+                credentials: (String) -> String?) {
+        switch machine {
+        case "x86_64": architecture = "amd64"
+        case "aarch64": architecture = "arm64"
+        case "ppc64le": architecture = "ppc64le"
+        default: architecture = machine; enrootOnly = "architecture \(machine)"
+        }
+        for text in configurations {
+            for line in text.split(separator: "\n") {
+                let key = String(line.drop(while: { $0 == " " || $0 == "\t" }).prefix(while: { $0 != " " && $0 != "\t" && $0 != "=" }))
+                if Self.requestKeys.contains(key) { enrootOnly = "\(key) is set in enroot.conf" }
+            }
+        }
+        if let allow = environment("ENROOT_ALLOW_HTTP"), !Self.isFalse(allow) { enrootOnly = "ENROOT_ALLOW_HTTP" }
+        connectTimeout = environment("ENROOT_CONNECT_TIMEOUT") ?? connectTimeout
+        transferTimeout = environment("ENROOT_TRANSFER_TIMEOUT") ?? transferTimeout
+        retries = environment("ENROOT_TRANSFER_RETRIES") ?? retries
+        for value in [connectTimeout, transferTimeout, retries] where value.isEmpty || !value.utf8.allSatisfy({ (48...57).contains($0) }) {
+            enrootOnly = "a timeout or retry count of '\(value)'"
+        }
+        let home = environment("HOME") ?? ""
+        let configPath = environment("ENROOT_CONFIG_PATH") ?? ((environment("XDG_CONFIG_HOME") ?? home + "/.config") + "/enroot")
+        credentialsText = credentials(configPath + "/.credentials") ?? ""
+    }
+
+    /// The user's enroot credentials file (netrc), whose entries enroot uses for their registry.
+    var credentialsText: String
+
+    /// Why enroot must answer for REFERENCE (nil: the native look-up may).
+    public func enrootOnly(for reference: RegistryReference) -> String? {
+        if let enrootOnly { return enrootOnly }
+        let words = credentialsText.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+        for (index, word) in words.enumerated() where word == "machine" && index + 1 < words.count {
+            if words[index + 1] == reference.host { return "credentials for \(reference.host)" }
+        }
+        return nil
+    }
+
+    /// enroot's false values (`config::fini`).
+    static func isFalse(_ value: String) -> Bool {
+        ["", "n", "no", "N", "NO", "No", "f", "false", "F", "FALSE", "False"].contains(value)
+    }
+}
