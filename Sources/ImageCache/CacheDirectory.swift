@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PyxisSystem
 
 /// A cache directory on disk, private to its user: created 0700 when missing, refused when it is
 /// a symbolic link, belongs to someone else or is open to others. Every file operation is
@@ -17,10 +18,10 @@ public final class CacheDirectory: CacheStorage {
         try Self.makeDirectories(self.path)
         let fd = open(self.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
-            throw CacheError("cannot open the cache directory \(self.path): \(Self.reason(errno))")
+            throw CacheError("cannot open the cache directory \(self.path): \(SystemError.reason(errno))")
         }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { close(fd); throw CacheError("cannot stat \(self.path): \(Self.reason(errno))") }
+        guard fstat(fd, &info) == 0 else { close(fd); throw CacheError("cannot stat \(self.path): \(SystemError.reason(errno))") }
         if info.st_uid != geteuid() {
             close(fd)
             throw CacheError("the cache directory \(self.path) belongs to uid \(info.st_uid), not to you (uid \(geteuid())): a cache is never shared between users")
@@ -41,12 +42,11 @@ public final class CacheDirectory: CacheStorage {
         for component in path.split(separator: "/") {
             current += "/" + component
             if mkdir(current, 0o700) != 0, errno != EEXIST {
-                throw CacheError("cannot create the cache directory \(current): \(reason(errno))")
+                throw CacheError("cannot create the cache directory \(current): \(SystemError.reason(errno))")
             }
         }
     }
 
-    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 
     public func entries() -> [Eviction.Entry] {
         // A descriptor of its own (a dup would share the read position with `fd`).
@@ -91,13 +91,13 @@ public final class CacheDirectory: CacheStorage {
 
     public func remove(_ name: String) throws(CacheError) {
         guard unlinkat(fd, name, 0) == 0 || errno == ENOENT else {
-            throw CacheError("cannot remove \(path)/\(name): \(Self.reason(errno))")
+            throw CacheError("cannot remove \(path)/\(name): \(SystemError.reason(errno))")
         }
     }
 
     public func rename(_ from: String, to: String) throws(CacheError) {
         guard renameat(fd, from, fd, to) == 0 else {
-            throw CacheError("cannot rename \(path)/\(from) to \(to): \(Self.reason(errno))")
+            throw CacheError("cannot rename \(path)/\(from) to \(to): \(SystemError.reason(errno))")
         }
     }
 
@@ -105,14 +105,14 @@ public final class CacheDirectory: CacheStorage {
         let file = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if file < 0 {
             if errno == EEXIST { return false }
-            throw CacheError("cannot create \(path)/\(name): \(Self.reason(errno))")
+            throw CacheError("cannot create \(path)/\(name): \(SystemError.reason(errno))")
         }
         defer { close(file) }
         let bytes = Array(text.utf8)
         guard write(file, bytes, bytes.count) == bytes.count else {
             let code = errno
             _ = unlinkat(fd, name, 0)
-            throw CacheError("cannot write \(path)/\(name): \(Self.reason(code))")
+            throw CacheError("cannot write \(path)/\(name): \(SystemError.reason(code))")
         }
         return true
     }

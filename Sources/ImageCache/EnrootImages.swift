@@ -30,31 +30,14 @@ public struct EnrootImages: ImageRegistry {
     }
 
     public func importImage(_ uri: String, to path: String, stillRunning: () -> Void) throws(CacheError) {
-        let pid: pid_t
-        let logFD: Int32
+        let result: ProcessResult
         do {
-            logFD = try ProcessRunner.makeLogFile()
-            pid = try ProcessRunner.spawn(enroot, arguments: [enroot, "import", "--output", path, uri],
-                                          environment: environment, identity: .inherited, stdoutFD: -1, logFD: logFD)
+            result = try ProcessRunner.run(enroot, arguments: ["import", "--output", path, uri], environment: environment,
+                                           identity: .inherited, heartbeatSeconds: 5, heartbeat: stillRunning)
         } catch {
             throw CacheError("cannot run \(enroot) import: \(error.description)")
         }
-        defer { close(logFD) }
-        var status: Int32 = 0
-        var waited = 0
-        while true {
-            let rc = waitpid(pid, &status, WNOHANG)
-            if rc == pid { break }
-            if rc < 0, errno != EINTR { throw CacheError("waitpid(\(pid)): \(String(cString: strerror(errno)))") }
-            usleep(50_000)
-            waited += 50
-            if waited % 5000 == 0 { stillRunning() }
-        }
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
-            let log = (try? ProcessRunner.readAll(logFD)) ?? ""
-            throw CacheError("failed to import docker image: \(uri)",
-                             log: log.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
-        }
+        guard result.succeeded else { throw CacheError("failed to import docker image: \(uri)", log: result.logLines) }
     }
 }
 

@@ -48,7 +48,9 @@ public enum ProcessRunner {
         environment: [String],
         identity: ProcessIdentity,
         captureOutput: Bool = false,
-        workingDirectory: String? = nil
+        workingDirectory: String? = nil,
+        heartbeatSeconds: Int = 0,
+        heartbeat: () -> Void = {}
     ) throws(SystemError) -> ProcessResult {
         let logFD = csystem_memfd("pyxis-log")
         guard logFD >= 0 else { throw SystemError("memfd_create", errno: errno) }
@@ -63,9 +65,7 @@ public enum ProcessRunner {
         let pid = try spawn(path, arguments: [path] + arguments, environment: environment,
                             identity: identity, stdoutFD: outputFD, logFD: logFD,
                             workingDirectory: workingDirectory)
-        var status: Int32 = 0
-        let rc = csystem_wait(pid, &status, 0)
-        guard rc == 0 else { throw SystemError("waitpid(\(pid))", errno: rc) }
+        let status = try wait(pid, heartbeatSeconds: heartbeatSeconds, heartbeat: heartbeat)
         let termination: ProcessResult.Termination = csystem_signaled(status) != 0
             ? .signaled(csystem_term_signal(status)) : .exited(csystem_exit_status(status))
         return ProcessResult(
@@ -114,6 +114,26 @@ public enum ProcessRunner {
             throw SystemError("cannot run \(path): \(step)", errno: rc)
         }
         return pid
+    }
+
+    /// Waits for the child to end; with `heartbeatSeconds`, calls `heartbeat` that often
+    /// meanwhile (a long import tells the steps waiting for it that it is alive).
+    private static func wait(_ pid: pid_t, heartbeatSeconds: Int, heartbeat: () -> Void) throws(SystemError) -> Int32 {
+        var status: Int32 = 0
+        guard heartbeatSeconds > 0 else {
+            let rc = csystem_wait(pid, &status, 0)
+            guard rc == 0 else { throw SystemError("waitpid(\(pid))", errno: rc) }
+            return status
+        }
+        var waited = 0
+        while true {
+            let rc = waitpid(pid, &status, WNOHANG)
+            if rc == pid { return status }
+            if rc < 0, errno != EINTR { throw SystemError("waitpid(\(pid))", errno: errno) }
+            usleep(50_000)
+            waited += 50
+            if waited % (heartbeatSeconds * 1000) == 0 { heartbeat() }
+        }
     }
 
     /// An in-memory file (close-on-exec) to collect a spawned child's output.

@@ -15,5 +15,7 @@ public struct SystemError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 
     /// `strerror(errno)`: what pyxis's messages print after the path.
-    public var reason: String { String(cString: strerror(errno)) }
+    public var reason: String { Self.reason(errno) }
+
+    public static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

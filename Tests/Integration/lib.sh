@@ -16,9 +16,15 @@ as_user() { as_user_in "$PYXIS_TEST_WORK/home" "$@"; }
 as_user_in() {
     local dir=$1 vars=(); shift
     while [[ $# -gt 0 && $1 == *=* && $1 != -* ]]; do vars+=("$1"); shift; done
-    (cd "$dir" && runuser -u "$PYXIS_TEST_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin \
-        HOME="$PYXIS_TEST_WORK/home" PWD="$dir" USER="$PYXIS_TEST_USER" LOGNAME="$PYXIS_TEST_USER" \
-        ${SLURM_CONF:+SLURM_CONF=$SLURM_CONF} "${vars[@]}" "$@")
+    local as_test_user; test_user_words as_test_user
+    (cd "$dir" && "${as_test_user[@]}" PWD="$dir" "${vars[@]}" "$@")
+}
+# test_user_words ARRAY: the words that run a command as the test user with that clean
+# environment (for commands started elsewhere, such as on another node).
+test_user_words() {
+    local -n words=$1
+    words=(runuser -u "$PYXIS_TEST_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$PYXIS_TEST_WORK/home"
+           USER="$PYXIS_TEST_USER" LOGNAME="$PYXIS_TEST_USER" ${SLURM_CONF:+SLURM_CONF=$SLURM_CONF})
 }
 
 # wait_until SECONDS COMMAND...: polls the command every 0.2 s until it succeeds; fails after SECONDS.

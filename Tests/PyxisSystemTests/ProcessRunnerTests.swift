@@ -82,4 +82,12 @@ import Testing
         #expect(lines.prefix(3) == ["65534", "65534", "65534 65533"] || lines.prefix(3) == ["65534", "65534", "65533 65534"])
         #expect(lines.dropFirst(3).allSatisfy { $0.split(whereSeparator: { $0 == "\t" }).dropFirst().allSatisfy { $0 == "65534" } })
     }
+
+    @Test func aHeartbeatRunsWhileTheChildDoes() throws {
+        var beats = 0
+        let result = try ProcessRunner.run("/bin/sleep", arguments: ["2.2"], environment: [], identity: .inherited,
+                                           heartbeatSeconds: 1, heartbeat: { beats += 1 })
+        #expect(result.succeeded)
+        #expect((1...2).contains(beats))   // counted in 50 ms sleeps, which a busy machine stretches
+    }
 }

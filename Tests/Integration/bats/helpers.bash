@@ -136,9 +136,9 @@ direct_start_possible() {
 on_node() { "$cluster" exec "$@"; }
 # as_user_on NODE COMMAND...: as_user, on NODE.
 as_user_on() {
-    local node=$1; shift
-    on_node "$node" runuser -u "$PYXIS_TEST_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin \
-        HOME="$user_home" USER="$PYXIS_TEST_USER" LOGNAME="$PYXIS_TEST_USER" "$@"
+    local node=$1 as_test_user; shift
+    test_user_words as_test_user
+    on_node "$node" "${as_test_user[@]}" "$@"
 }
 # node_path NODE PATH: where PATH of NODE is from here (through /proc/PID/root of a process in
 # the node's mount namespace; PATH itself on a one-node cluster).
