@@ -7,6 +7,9 @@
 #   make test-enroot-release  the integration suites against enroot 4.1.2 instead of its main
 #                             branch (reinstalls enroot from ../shared/enroot twice; root)
 #   make bench                the benchmarks under bench/
+#   make demo                 on a fresh Debian 12 machine (root): install what is needed, build,
+#                             install, start a one-node cluster, run container steps as a user
+#   make demo-down            stop what `make demo` started
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -44,7 +47,7 @@ STAGE := .build/stage
 HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home
 EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 
-.PHONY: all build install uninstall test unit-test integration-test test-enroot-release bench clean
+.PHONY: all build install uninstall test unit-test integration-test test-enroot-release bench demo demo-down clean
 
 all: build
 
@@ -125,6 +128,12 @@ bench: build
 	bash bench/lifecycle.sh --up
 	bash bench/nodes.sh
 	bash bench/cache.sh
+
+demo:
+	bash scripts/demo.sh up
+
+demo-down:
+	bash scripts/demo.sh down
 
 clean:
 	rm -rf .build $(HOOK_SCRATCH) .build-fuzz

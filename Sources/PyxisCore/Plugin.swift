@@ -107,6 +107,7 @@ public final class Plugin {
                     commandLine: commandLine, environment: host.jobEnvironment, config: config)
                 self.resolution = resolution
                 if resolution.options.isActive {
+                    try checkImageFile(resolution.options.image)
                     try checkMountSources(resolution.options.mounts)
                 }
             } catch {
@@ -116,6 +117,16 @@ public final class Plugin {
         case .slurmd, .jobScript, .unknown:
             return 0
         }
+    }
+
+    /// A squashfs image must exist on the node: said before enroot runs, which would only say
+    /// "Invalid argument". Relative paths resolve against the job's working directory.
+    func checkImageFile(_ image: ImageReference?) throws(PyxisError) {
+        guard case .squashfsFile(let file) = image else { return }
+        let path = file.hasPrefix("/") ? file : host.jobEnvironment("PWD").map { Self.join($0, file) } ?? file
+        guard path.hasPrefix("/"), case .missing = system.pathStatus(path) else { return }
+        let resolved = path == file ? "" : ", resolved against the job's working directory: \(quoted(path))"
+        throw PyxisError("--container-image: squashfs file does not exist: \(verbatim(file)) (on this node\(resolved))")
     }
 
     /// Bind-mount sources must exist on the node; relative ones resolve against the job's

@@ -139,6 +139,22 @@ final class FakeNode: NodeSystem {
         #expect(host.errors == ["--container-mounts: source path does not exist: /no/such/dir (on this node)"])
     }
 
+    @Test func aMissingSquashfsImageIsNamedBeforeEnrootRuns() throws {
+        let host = FakeSpank(.remote)
+        host.job = ["PWD": "/home/u"]
+        let node = FakeNode()
+        node.existing = ["/images/a.sqsh"]
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: node))
+        #expect(plugin.handleOption(.image, argument: "./b.sqsh") == 0)
+        #expect(plugin.postOptions() == 0)
+        #expect(plugin.taskInit() == -1)
+        #expect(host.errors == ["--container-image: squashfs file does not exist: ./b.sqsh (on this node, resolved against the job's working directory: '/home/u/b.sqsh')"])
+        let present = try #require(Plugin.initialize(arguments: [], host: FakeSpank(.remote), system: node))
+        #expect(present.handleOption(.image, argument: "/images/a.sqsh") == 0)
+        #expect(present.postOptions() == 0)
+        #expect(present.taskInit() == 0)
+    }
+
     @Test func aMountSourceStatCannotReadIsLeftToEnroot() throws {
         // Root may not stat a user's directory on a root-squashed NFS home; it exists for the
         // user, so the step goes on, with pyxis's note.
