@@ -51,6 +51,10 @@ public struct ContainerOptions: Equatable, Sendable {
     public var entrypointLog = false
     public var environmentNames: [String] = []
     public var unshare: [UnshareNamespace] = []
+    /// `--container-dry-run`: say what the step would do, do nothing.
+    public var dryRun = false
+    /// Where each setting came from, for the dry run.
+    public var origins: [OptionOrigin] = []
 
     public init() {}
 
@@ -164,6 +168,14 @@ public enum OptionResolver {
             options.entrypointLog = try environmentBoolean(OptionID.entrypointLog.environmentVariable) ?? false
         }
         options.writable = try resolveWritable(commandLine: commandLine, environmentBoolean: environmentBoolean)
+        let dryRunVariable = try environmentBoolean(OptionID.dryRun.environmentVariable) ?? false
+        options.dryRun = commandLine.flags.contains(.dryRun) || dryRunVariable
+        if options.dryRun {
+            options.origins = OptionOrigin.describe(options, commandLine: commandLine, environment: {
+                guard let value = environment($0), !value.isEmpty else { return nil }
+                return value
+            }, config: config)
+        }
 
         var warnings: [String] = []
         if !options.isActive {

@@ -19,6 +19,7 @@ public enum OptionID: Int32, CaseIterable, Sendable {
     case readonly
     case env
     case unshare
+    case dryRun
 
     /// The long option name, without the leading `--`.
     public var name: String {
@@ -39,6 +40,7 @@ public enum OptionID: Int32, CaseIterable, Sendable {
         case .readonly: "container-readonly"
         case .env: "container-env"
         case .unshare: "container-unshare"
+        case .dryRun: "container-dry-run"
         }
     }
 
@@ -106,6 +108,8 @@ public enum OptionID: Int32, CaseIterable, Sendable {
             text = "names of environment variables to override with the host environment and set at the entrypoint. By default, all exported host environment variables are set in the container after the entrypoint is run, but their existing values in the image take precedence; the variables specified with this flag are preserved from the host and set before the entrypoint runs"
         case .unshare:
             text = "unshare these namespaces from the host: any of net, ipc, uts"
+        case .dryRun:
+            text = "print what the step would do on each node (the options and where each came from, the image, the way the container is made, the enroot commands, the start configuration, the hooks) and exit without starting anything"
         }
         return "[pyxis] " + text
     }
@@ -127,6 +131,7 @@ public enum OptionID: Int32, CaseIterable, Sendable {
         case .readonly: "PYXIS_CONTAINER_READONLY"
         case .env: "PYXIS_CONTAINER_ENV"
         case .unshare: "PYXIS_CONTAINER_UNSHARE"
+        case .dryRun: "PYXIS_CONTAINER_DRY_RUN"
         }
     }
 }

@@ -39,6 +39,21 @@ public struct PluginConfig: Equatable, Sendable {
 
     public init() {}
 
+    /// Every setting as `key=value` (the defaults too), for the dry run.
+    public var described: [String] {
+        func flag(_ on: Bool) -> String { on ? "1" : "0" }
+        var settings = ["runtime_path=\(runtimePath)", "execute_entrypoint=\(flag(executeEntrypoint))",
+                        "container_scope=\(containerScope.rawValue)", "sbatch_support=\(flag(sbatchSupport))",
+                        "use_enroot_load=\(flag(useEnrootLoad))", "use_squashfuse=\(useSquashfuse.rawValue)"]
+        if let importer { settings.append("importer=\(importer)") }
+        if let imageCache { settings.append("image_cache=\(imageCache)") }
+        if imageCache != nil || imageCacheUser {
+            settings += ["image_cache_max=\(imageCacheMax)", "image_cache_user=\(flag(imageCacheUser))",
+                         "image_cache_fallback=\(flag(imageCacheFallback))", "image_cache_tag_ttl=\(imageCacheTagTTL)"]
+        }
+        return settings
+    }
+
     public static let keys = [
         "runtime_path", "execute_entrypoint", "container_scope", "sbatch_support",
         "use_enroot_load", "importer", "use_squashfuse",

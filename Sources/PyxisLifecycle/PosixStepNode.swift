@@ -92,6 +92,11 @@ extension ContainerProcess: JoinableContainer {}
 
 extension PosixStepNode {
     public func userName(uid: UInt32) -> String? { PasswdEntry(uid: uid)?.name }
+
+    public func hookFiles(in directory: String) -> [String] {
+        let names = Executables.directoryEntries(directory).filter { $0.hasSuffix(".sh") }.sorted()
+        return names.map { directory + "/" + $0 }.filter { Executables.isExecutable($0) }
+    }
 }
 
 extension StepTools {

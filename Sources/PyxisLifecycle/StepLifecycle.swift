@@ -20,8 +20,12 @@ public final class StepLifecycle {
         self.makeTools = makeTools
     }
 
+    /// Set by a dry run: the task must end now with this status, without running its command.
+    public private(set) var endTask: Int32?
+
     /// task_init, in each task (as the job's user). 0, or -1 after reporting why.
     public func taskInit() -> Int32 {
+        if context.options.dryRun { return dryRun() }
         do {
             try joinContainer()
             return 0
@@ -83,6 +87,30 @@ public final class StepLifecycle {
         rendezvous.unlock()
     }
 
+    /// `--container-dry-run`: the node's first task prints the report; every task then ends
+    /// (0, or 1 when the step would fail) without running its command.
+    private func dryRun() -> Int32 {
+        var first = false
+        if (try? rendezvous.lock()) != nil {
+            first = rendezvous.arrived == 0
+            rendezvous.arrived += 1
+            rendezvous.unlock()
+        }
+        var wouldStart = true
+        if first {
+            do {
+                let (lines, started) = DryRun(context: context, tools: try makeTools()).report()
+                for line in lines { context.host.notice(line) }
+                wouldStart = started
+            } catch {
+                error.report(to: context.host)
+                wouldStart = false
+            }
+        }
+        endTask = wouldStart ? 0 : 1
+        return 0
+    }
+
     /// task_exit, in slurmstepd (root): the last task to end finishes the step.
     public func taskExit() {
         exitedTasks += 1
@@ -91,7 +119,7 @@ public final class StepLifecycle {
 
     /// Export, end the container process, remove what set-up made. Runs once.
     public func finish() {
-        guard !finished else { return }
+        guard !finished, !context.options.dryRun else { return }
         finished = true
         let tools: StepTools
         do {

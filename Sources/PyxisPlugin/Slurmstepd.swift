@@ -1,3 +1,4 @@
+import Glibc
 import PyxisCore
 import PyxisLifecycle
 import PyxisSystem
@@ -68,7 +69,12 @@ enum Slurmstepd {
             }
             return 0
         }
-        return lifecycle.taskInit()
+        let status = lifecycle.taskInit()
+        if let end = lifecycle.endTask {
+            // A dry run: the task ends here, before Slurm would exec its command.
+            _exit(end)
+        }
+        return status
     }
 
     static func taskExit() { lifecycle?.taskExit() }

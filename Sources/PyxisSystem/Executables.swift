@@ -16,10 +16,13 @@ public enum Executables {
     public static func find(_ name: String, in path: String = searchPath) -> String? {
         for directory in path.split(separator: ":") where directory.hasPrefix("/") {
             let candidate = directory + "/" + name
-            if access(candidate, X_OK) == 0 { return candidate }
+            if isExecutable(candidate) { return candidate }
         }
         return nil
     }
+
+    /// Whether the caller may execute `path`.
+    public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
 
     /// Whether the caller may read and write `path` (`/dev/fuse`).
     public static func canReadAndWrite(_ path: String) -> Bool { access(path, R_OK | W_OK) == 0 }

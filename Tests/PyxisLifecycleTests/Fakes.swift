@@ -148,6 +148,8 @@ final class FakeNode: StepNode {
     func removeAsUser(_ path: String) { removedAsUser.append(path) }
     var userNames: [UInt32: String] = [1001: "u"]
     func userName(uid: UInt32) -> String? { userNames[uid] }
+    var hooks: [String: [String]] = [:]
+    func hookFiles(in directory: String) -> [String] { (hooks[directory] ?? []).map { directory + "/" + $0 } }
 }
 
 /// The tasks' shared page, in memory; `holderDied` makes the next lock report a dead holder.
