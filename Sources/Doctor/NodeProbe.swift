@@ -49,12 +49,12 @@ public struct FileInfo: Equatable, Sendable {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
-    /// Whether `user` may do what the bits `owner`, `group`, `other` (e.g. 0o2: write) allow.
+    /// Whether `user` has all of `bits` (0o3: write and search) in the class that applies to
+    /// them: owner, group or others.
     public func allows(_ user: DoctorUser, _ bits: UInt32) -> Bool {
         if user.uid == 0 { return true }
-        if uid == user.uid { return mode & (bits << 6) != 0 }
-        if user.groups.contains(gid) || user.gid == gid { return mode & (bits << 3) != 0 }
-        return mode & bits != 0
+        let shift: UInt32 = uid == user.uid ? 6 : user.groups.contains(gid) || user.gid == gid ? 3 : 0
+        return (mode >> shift) & bits == bits
     }
 }
 
