@@ -20,7 +20,7 @@ trap 'rm -f "$results"' EXIT
 hyperfine -N --style none --warmup 3 --runs "$runs" --ignore-failure --export-json "$results" \
     -n "/bin/true" "/bin/true" \
     -n "pyxis-doctor" "$doctor" \
-    -n "pyxis-doctor --user $user" "$doctor --user $user" >/dev/null 2> >(grep -v -e "Warning: Ignoring non-zero exit code" -e "^ *$" >&2)
+    -n "pyxis-doctor --user $user" "$doctor --user $user" >/dev/null 2> >(grep -v -e "Warning:" -e "^ *$" >&2)
 python3 - "$results" <<'PY'
 import json, sys
 for result in json.load(open(sys.argv[1]))["results"]:
