@@ -48,7 +48,8 @@ public struct Doctor {
             FuseCheck.verdict(FuseCheck.gather(node, mode: config.useSquashfuse, user: user, trial: trial,
                                                searchPath: settings.searchPath, nativeOverlay: enroot.nativeOverlay)),
             SeccompCheck.verdict(SeccompCheck.gather(node)),
-            HooksCheck.verdict(HooksCheck.gather(node, enrootConfigDirectory: enroot.installation.sysconfDirectory)),
+            HooksCheck.verdict(HooksCheck.gather(node, enrootConfigDirectory: enroot.installation.sysconfDirectory,
+                                                 plugin: plugstack.pyxisPlugin)),
             ImageCacheCheck.verdict(ImageCacheCheck.gather(node, config: config, user: user, plugin: plugstack.pyxisPlugin)),
         ]
     }

@@ -46,7 +46,9 @@ import Testing
             "/etc/enroot/hooks.d/50-slurm-pmi.sh": .link("/usr/libexec/pyxis/pyxis-hook-pmi"),
             "/etc/enroot/hooks.d/90-site.sh": .file("", mode: 0o755),
         ])
-        let facts = HooksCheck.gather(node, enrootConfigDirectory: "/etc/enroot")
+        let facts = HooksCheck.gather(node, enrootConfigDirectory: "/etc/enroot", plugin: "/usr/lib/x86_64-linux-gnu/slurm-wlm/spank_pyxis.so")
+        #expect(facts.dropInDirectory == "/usr/share/pyxis/hooks.d")
+        #expect(facts.dropIns == [.init(name: "10-home.sh", target: "/usr/libexec/pyxis/pyxis-hook-home", exists: true, executable: true)])
         #expect(facts.hooks == [
             .init(name: "10-home.sh", target: "/usr/libexec/pyxis/pyxis-hook-home", exists: true, executable: true),
             .init(name: "50-slurm-pmi.sh", target: "/usr/libexec/pyxis/pyxis-hook-pmi", exists: false, executable: false),

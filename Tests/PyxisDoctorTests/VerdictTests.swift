@@ -197,6 +197,20 @@ import Testing
         #expect(HooksCheck.verdict(.init(directory: directory, hooks: [])).verdict == .ok)
     }
 
+    @Test func theInstalledDropInsNotEnabledAreOffered() {
+        let home = HooksCheck.Hook(name: "10-home.sh", target: "/usr/libexec/pyxis/pyxis-hook-home", exists: true, executable: true)
+        let facts = HooksCheck.Facts(directory: directory, hooks: [], dropInDirectory: "/usr/share/pyxis/hooks.d", dropIns: [home])
+        #expect(HooksCheck.verdict(facts).finding
+            == "no pyxis hook is enabled in /etc/enroot/hooks.d; not enabled: 10-home.sh (ln -s /usr/share/pyxis/hooks.d/NAME.sh /etc/enroot/hooks.d/)")
+    }
+
+    @Test func aDanglingInstalledDropInFails() {
+        let gone = HooksCheck.Hook(name: "10-home.sh", target: "/usr/libexec/pyxis/pyxis-hook-home", exists: false, executable: false)
+        let result = HooksCheck.verdict(.init(directory: directory, hooks: [], dropInDirectory: "/usr/share/pyxis/hooks.d", dropIns: [gone]))
+        #expect(result.finding.hasPrefix("/usr/share/pyxis/hooks.d/10-home.sh leads to /usr/libexec/pyxis/pyxis-hook-home, which does not exist"))
+        #expect(result.fix == "reinstall pyxis")
+    }
+
     @Test func aDanglingOrIdleHookFails() {
         let gone = HooksCheck.Hook(name: "10-home.sh", target: "/usr/libexec/pyxis/pyxis-hook-home", exists: false, executable: false)
         #expect(HooksCheck.verdict(.init(directory: directory, hooks: [gone])).finding

@@ -239,6 +239,18 @@ expect() {
     expect FAIL hooks "/etc/enroot/hooks.d/50-slurm-pmi.sh leads to /usr/libexec/pyxis/pyxis-hook-pmi, which does not exist"
 }
 
+@test "hooks: a drop-in installed with the plugin that leads nowhere fails" {
+    ln -s ../../../libexec/pyxis/pyxis-hook-gone "$node/usr/share/pyxis/hooks.d/10-gone.sh"
+    doctor
+    expect FAIL hooks "/usr/share/pyxis/hooks.d/10-gone.sh leads to /usr/libexec/pyxis/pyxis-hook-gone, which does not exist"
+}
+
+@test "hooks: the installed drop-ins not enabled are named" {
+    rm "$node/etc/enroot/hooks.d/50-slurm-pmi.sh"
+    doctor
+    expect "ok  " hooks "no pyxis hook is enabled in /etc/enroot/hooks.d; not enabled: 50-slurm-pmi.sh (ln -s /usr/share/pyxis/hooks.d/NAME.sh /etc/enroot/hooks.d/)"
+}
+
 @test "hooks: a hook that is not executable fails" {
     chmod 0644 "$node/usr/libexec/pyxis/pyxis-hook-pmi"
     doctor
