@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make deb: a Debian package of everything `make install` installs, with Debian's directories,
 # for the Slurm whose headers the build used. Needs `make` first (the Makefile's deb target runs
-# it), dpkg-dev and fakeroot-free dpkg-deb (--root-owner-group); no debhelper, no network.
+# it) and dpkg-dev; runs as any user (dpkg-deb --root-owner-group: no fakeroot), without
+# debhelper or network.
 #
 #   DEB_SLURM_PIN=exact   (default) Depends: slurm-wlm-basic-plugins (= the installed version):
 #                         no Slurm upgrade, not even a Debian point release, without a rebuild
