@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Everything the doctor learns about the node goes through this protocol: the checks' verdicts
 /// are pure functions of what it returns, and unit tests give a fake node. Paths are the node's
 /// (`/etc/slurm/plugstack.conf`); `LiveNode` may read them under another root (`--root`).
@@ -22,84 +18,6 @@ public protocol NodeProbe {
     func trial(as user: DoctorUser, fuseDevice: String) -> UserTrial
     /// errno of the seccomp filter probe (`cdoctor_seccomp_filter_errno`): EFAULT means supported.
     func seccompProbeErrno() -> Int32
-}
-
-/// The file facts the checks use.
-public struct FileInfo: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable {
-        case directory, regular, symlink, characterDevice, other
-    }
-
-    public var kind: Kind
-    public var uid: UInt32
-    public var gid: UInt32
-    /// Permission bits, with setuid, setgid and sticky (`& 0o7777`).
-    public var mode: UInt32
-
-    public init(_ kind: Kind, uid: UInt32 = 0, gid: UInt32 = 0, mode: UInt32) {
-        self.kind = kind
-        self.uid = uid
-        self.gid = gid
-        self.mode = mode
-    }
-
-    /// `0755`.
-    public var octalMode: String {
-        let digits = String(mode, radix: 8)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
-
-    /// Whether `user` has all of `bits` (0o3: write and search) in the class that applies to
-    /// them: owner, group or others.
-    public func allows(_ user: DoctorUser, _ bits: UInt32) -> Bool {
-        if user.uid == 0 { return true }
-        let shift: UInt32 = uid == user.uid ? 6 : user.groups.contains(gid) || user.gid == gid ? 3 : 0
-        return (mode >> shift) & bits == bits
-    }
-}
-
-/// The user the checks are for.
-public struct DoctorUser: Equatable, Sendable {
-    public var name: String
-    public var uid: UInt32
-    public var gid: UInt32
-    public var groups: [UInt32]
-    /// Root ran the doctor without `--user`: the user checks run as this unprivileged stand-in.
-    public var isStandIn: Bool
-
-    public init(name: String, uid: UInt32, gid: UInt32, groups: [UInt32] = [], isStandIn: Bool = false) {
-        self.name = name
-        self.uid = uid
-        self.gid = gid
-        self.groups = groups
-        self.isStandIn = isStandIn
-    }
-
-    /// `alice (uid 1000)`.
-    public var described: String { "\(name) (uid \(uid))" }
-
-    /// What a finding about the user adds when the user only stands in for the real ones.
-    public var standInNote: String { isStandIn ? " [\(name) stands in for users: --user NAME checks one]" : "" }
-}
-
-/// What `cdoctor_try_as_user` reported; nil errno means the step worked.
-public struct UserTrial: Equatable, Sendable {
-    public enum NamespaceStep: Int, Equatable, Sendable {
-        case userNamespace = 1, idMaps = 2, mountNamespace = 3
-    }
-
-    /// The trial could not run at all (fork failed, or the child could not become the user).
-    public var unavailable: String?
-    public var fuseErrno: Int32?
-    public var failedStep: NamespaceStep?
-    public var namespaceErrno: Int32?
-
-    public init(unavailable: String? = nil, fuseErrno: Int32? = nil, failedStep: NamespaceStep? = nil, namespaceErrno: Int32? = nil) {
-        self.unavailable = unavailable
-        self.fuseErrno = fuseErrno
-        self.failedStep = failedStep
-        self.namespaceErrno = namespaceErrno
-    }
 }
 
 extension NodeProbe {
@@ -131,34 +49,4 @@ extension NodeProbe {
         }
         return nil
     }
-}
-
-/// Path arithmetic on strings (no file system).
-public enum Paths {
-    /// `/a/b/c` → `/a/b`; `/a` → `/`.
-    public static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    /// `/a/b/c` → `c`.
-    public static func name(of path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
-    }
-
-    /// Removes `.`, empty components and `..` (lexically, as the links' targets are written).
-    public static func normalized(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { _ = parts.popLast(); continue }
-            parts.append(part)
-        }
-        return "/" + parts.joined(separator: "/")
-    }
-}
-
-/// The text of an errno, for findings (`Operation not permitted`).
-func describeErrno(_ code: Int32) -> String {
-    String(cString: strerror(code))
 }
