@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One line of the doctor's report: what was checked, the verdict, what was found and, unless
 /// it passed, how to fix it.
 public struct CheckResult: Equatable, Sendable {
@@ -57,4 +61,9 @@ extension Array where Element == CheckResult {
         let failures = filter { $0.verdict == .failure }.count
         return "\(count) checks: \(count - warnings - failures) ok, \(warnings) warning\(warnings == 1 ? "" : "s"), \(failures) failed"
     }
+}
+
+/// The text of an errno, for findings (`Operation not permitted`).
+func describeErrno(_ code: Int32) -> String {
+    String(cString: strerror(code))
 }

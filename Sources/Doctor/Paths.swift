@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Path arithmetic on strings (no file system).
 public enum Paths {
     /// `/a/b/c` → `/a/b`; `/a` → `/`.
@@ -25,9 +21,4 @@ public enum Paths {
         }
         return "/" + parts.joined(separator: "/")
     }
-}
-
-/// The text of an errno, for findings (`Operation not permitted`).
-func describeErrno(_ code: Int32) -> String {
-    String(cString: strerror(code))
 }
