@@ -3,6 +3,8 @@
 #   make                      build everything in release mode (static Swift stdlib, stripped)
 #   make install              install under $(PREFIX) (default /usr/local), honouring DESTDIR
 #   make uninstall            remove what `make install` put there
+#   make deb                  a Debian package of what `make install` installs, for the Slurm
+#                             it was built against (scripts/deb/build.sh; .build/deb/*.deb)
 #   make test                 unit tests, then integration tests on a one-node Slurm (root)
 #   make test-enroot-release  the integration suites against enroot 4.1.2 instead of its main
 #                             branch (reinstalls enroot from ../shared/enroot twice; root)
@@ -16,6 +18,9 @@ DESTDIR ?=
 LIBDIR ?= $(PREFIX)/lib
 LIBEXECDIR ?= $(PREFIX)/libexec
 BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+# Where Slurm finds plugins named without a path; Debian's slurm-wlm uses $(LIBDIR)/slurm-wlm.
+SLURM_PLUGINDIR ?= $(LIBDIR)/slurm
 DATADIR ?= $(PREFIX)/share
 SWIFT ?= swift
 # The plugin runs inside srun/slurmstepd on nodes without a Swift toolchain: link the Swift
@@ -37,7 +42,7 @@ HOOK_BUILD_FLAGS ?= -c release --disable-local-rpath -Xswiftc -static-executable
 HOOK_SCRATCH := .build-hooks-release
 
 # The plugin Slurm loads is a small C front; it loads the Swift core ($(STAGE)/pyxis/, installed
-# as $(LIBDIR)/slurm/pyxis/) only in processes that need it (README "Architecture").
+# as $(SLURM_PLUGINDIR)/pyxis/) only in processes that need it (README "Architecture").
 FRONT_CFLAGS ?= -O2 -fPIC -shared -Wall -Wextra -Werror
 FRONT_LDFLAGS ?= -Wl,--version-script=Sources/PyxisFront/exports.map -Wl,-z,nodelete -Wl,-z,now -ldl
 GENERATED := .build/generated
@@ -46,15 +51,17 @@ RELEASE_DIR := .build/release
 STAGE := .build/stage
 HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home
 EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
+# Commands for administrators, installed in SBINDIR.
+ADMIN_COMMANDS := pyxis-doctor
 
-.PHONY: all build install uninstall test unit-test integration-test test-enroot-release bench demo demo-down clean
+.PHONY: all build install uninstall deb test unit-test integration-test test-enroot-release bench demo demo-down clean
 
 all: build
 
 build: $(STDCXX_DIR)/libstdc++.so
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product spank_pyxis_core
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product pyxis-option-table
-	@for exe in $(EXECUTABLES); do $(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$exe || exit 1; done
+	@for exe in $(EXECUTABLES) $(ADMIN_COMMANDS); do $(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$exe || exit 1; done
 	@for hook in $(HOOKS); do \
 		$(SWIFT) build $(HOOK_BUILD_FLAGS) --scratch-path $(HOOK_SCRATCH) --product $$hook 2>&1 \
 			| grep -v "statically linked applications requires at runtime" || true; \
@@ -65,11 +72,11 @@ build: $(STDCXX_DIR)/libstdc++.so
 	$(CC) $(FRONT_CFLAGS) -I$(GENERATED) -o $(STAGE)/spank_pyxis.so Sources/PyxisFront/front.c $(FRONT_LDFLAGS)
 	$(STRIP) --strip-unneeded $(STAGE)/spank_pyxis.so
 	$(STRIP) --strip-unneeded -o $(STAGE)/pyxis/spank_pyxis_core.so $(RELEASE_DIR)/libspank_pyxis_core.so
-	@for exe in $(EXECUTABLES); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
+	@for exe in $(EXECUTABLES) $(ADMIN_COMMANDS); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
 	@for hook in $(HOOKS); do $(STRIP) -o $(STAGE)/$$hook $(HOOK_SCRATCH)/release/$$hook || exit 1; done
 	@# SwiftPM links with RUNPATH=$$ORIGIN: the loader would look for libc in our install
 	@# directories first (a hazard for a plugin loaded by root, and wasted syscalls).
-	cd $(STAGE) && $(PATCHELF) --remove-rpath pyxis/spank_pyxis_core.so $(EXECUTABLES)
+	cd $(STAGE) && $(PATCHELF) --remove-rpath pyxis/spank_pyxis_core.so $(EXECUTABLES) $(ADMIN_COMMANDS)
 
 $(STDCXX_DIR)/libstdc++.so:
 	@mkdir -p $(STDCXX_DIR)
@@ -77,12 +84,13 @@ $(STDCXX_DIR)/libstdc++.so:
 
 install:
 	@test -f $(STAGE)/spank_pyxis.so || { echo "make install: run make first" >&2; exit 1; }
-	install -d $(DESTDIR)$(LIBDIR)/slurm/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(STAGE)/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so
-	install -m 0755 $(STAGE)/pyxis/spank_pyxis_core.so $(DESTDIR)$(LIBDIR)/slurm/pyxis/spank_pyxis_core.so
+	install -d $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(STAGE)/spank_pyxis.so $(DESTDIR)$(SLURM_PLUGINDIR)/spank_pyxis.so
+	install -m 0755 $(STAGE)/pyxis/spank_pyxis_core.so $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis/spank_pyxis_core.so
 	@for exe in $(EXECUTABLES) $(HOOKS); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe || exit 1; done
+	@for exe in $(ADMIN_COMMANDS); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(SBINDIR)/$$exe || exit 1; done
 	@# The core runs pyxis-image-cache from beside itself (wherever LIBEXECDIR is); users from PATH.
-	ln -sfn $(LIBEXECDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(LIBDIR)/slurm/pyxis/pyxis-image-cache
+	ln -sfn $(LIBEXECDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis/pyxis-image-cache
 	ln -sfn $(LIBEXECDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(BINDIR)/pyxis-image-cache
 	@# hooks.d/ holds symlinks named like enroot's own hooks; installed, they point at the
 	@# executables' final location (whatever LIBEXECDIR is), so enroot runs them without a shell.
@@ -90,16 +98,23 @@ install:
 		ln -sfn $(LIBEXECDIR)/pyxis/$$(basename $$(readlink $$link)) \
 			$(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$link) || exit 1; \
 	done
-	echo "required $(LIBDIR)/slurm/spank_pyxis.so" > $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
+	echo "required $(SLURM_PLUGINDIR)/spank_pyxis.so" > $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	chmod 0644 $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/slurm/spank_pyxis.so $(DESTDIR)$(LIBDIR)/slurm/pyxis/spank_pyxis_core.so
-	rm -f $(DESTDIR)$(LIBDIR)/slurm/pyxis/pyxis-image-cache $(DESTDIR)$(BINDIR)/pyxis-image-cache
+	rm -f $(DESTDIR)$(SLURM_PLUGINDIR)/spank_pyxis.so $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis/spank_pyxis_core.so
+	rm -f $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(BINDIR)/pyxis-image-cache
 	rm -f $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	@for exe in $(EXECUTABLES) $(HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
+	@for exe in $(ADMIN_COMMANDS); do rm -f $(DESTDIR)$(SBINDIR)/$$exe; done
 	@for hook in hooks.d/*.sh; do rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook); done
-	-rmdir $(DESTDIR)$(LIBDIR)/slurm/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
+	-rmdir $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
+
+# The package installs what `make install` installs with Debian's directories (PREFIX=/usr,
+# Slurm's plugin directory), plus the plugstack line as a conffile; DEB_SLURM_PIN=series lets
+# it follow Slurm within its major.minor release instead of one exact version.
+deb: build
+	bash scripts/deb/build.sh
 
 test: build unit-test integration-test
 

@@ -12,6 +12,7 @@
 //   Sources/EnvRemap           pure environment remapping rules shared by hooks and plugin
 //   Sources/SeccompFilter      libseccomp fake-success filter
 //   Sources/Hooks              one small executable per enroot hook
+//   Sources/Doctor             pyxis-doctor: checks that a node is ready (CDoctor: its C shim)
 import PackageDescription
 import Foundation
 
@@ -104,6 +105,18 @@ let package = Package(
             path: "Sources/ImageCacheCommand"
         ),
 
+        // pyxis-doctor (README "pyxis-doctor"): is this node ready for pyxis? Each check's verdict
+        // is a pure function of facts gathered through NodeProbe; CDoctor holds the Slurm
+        // version of this build and the trial that forks a child as the user.
+        .target(name: "CDoctor", path: "Sources/Doctor/CDoctor"),
+        .target(name: "PyxisDoctor", dependencies: ["PyxisCore", "EnvRemap", "PyxisSystem", "CDoctor"], path: "Sources/Doctor",
+                exclude: ["CDoctor", "Command"], swiftSettings: noRegexEngine),
+        .executableTarget(
+            name: "pyxis-doctor",
+            dependencies: ["PyxisDoctor", "CDoctor", "PyxisSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Doctor/Command"
+        ),
+
         .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
         .testTarget(name: "ImageCacheTests", dependencies: ["ImageCache"]),
         .testTarget(name: "PyxisSystemTests", dependencies: ["PyxisSystem"]),
@@ -115,6 +128,7 @@ let package = Package(
             name: "HooksTests",
             dependencies: ["HookSupport", "EnvRemap", "pyxis-hook-pytorch", "pyxis-hook-pmi", "pyxis-hook-home"]
         ),
+        .testTarget(name: "PyxisDoctorTests", dependencies: ["PyxisDoctor"]),
         .testTarget(name: "SeccompFilterTests", dependencies: ["SeccompFilter", "pyxis-seccomp-exec"]),
     ]
 )

@@ -14,6 +14,8 @@
 # Leaves the cluster and the fixture (registry, images, enroot link: fixtures.sh) in place with
 # KEEP_CLUSTER=1, for running bats files by hand (bats/helpers.bash), and for bench/lifecycle.sh.
 # ENROOT=/path/to/enroot tests another enroot than the first in PATH (see fixtures.sh).
+# PYXIS_TEST_INSTALLED=1 PYXIS_PLUGIN=/usr/lib/.../spank_pyxis.so tests the installed package
+# (Tests/Package/ci.sh) instead of a staging `make install`.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,13 +38,21 @@ for suite in "$@"; do
 done
 [[ ${#suites[@]} -gt 0 ]] || suites=("$here"/bats/*.bats)
 
-# A staging install that the test user and slurmstepd can read: this also tests `make install`.
-export PYXIS_TEST_PREFIX=$PYXIS_TEST_WORK/prefix
-rm -rf "$PYXIS_TEST_PREFIX"
 mkdir -p "$PYXIS_TEST_WORK"
 chmod 755 "$PYXIS_TEST_WORK"
-make -s -C "$repo" install PREFIX="$PYXIS_TEST_PREFIX" >/dev/null
-export PYXIS_PLUGIN=$PYXIS_TEST_PREFIX/lib/slurm/spank_pyxis.so
+if [[ ${PYXIS_TEST_INSTALLED:-0} == 1 ]]; then
+    # What is installed under /usr, the package (Tests/Package/ci.sh): PYXIS_PLUGIN names its plugin.
+    [[ -f ${PYXIS_PLUGIN:-} ]] || { echo "run.sh: PYXIS_TEST_INSTALLED=1 needs PYXIS_PLUGIN, the installed plugin" >&2; exit 2; }
+    export PYXIS_TEST_PREFIX=/usr PYXIS_PLUGIN
+    # srun in a container needs the plugin the plugstack names: its directory, not all of /usr.
+    export PYXIS_TEST_PLUGIN_MOUNTS=${PYXIS_PLUGIN%/*}
+else
+    # A staging install that the test user and slurmstepd can read: this also tests `make install`.
+    export PYXIS_TEST_PREFIX=$PYXIS_TEST_WORK/prefix
+    rm -rf "$PYXIS_TEST_PREFIX"
+    make -s -C "$repo" install PREFIX="$PYXIS_TEST_PREFIX" >/dev/null
+    export PYXIS_PLUGIN=$PYXIS_TEST_PREFIX/lib/slurm/spank_pyxis.so
+fi
 
 id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$PYXIS_TEST_USER"
 mkdir -p "$PYXIS_TEST_WORK/home"

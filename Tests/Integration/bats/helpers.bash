@@ -32,6 +32,9 @@ else
 fi
 : "${PYXIS_PLUGIN:=$PYXIS_TEST_WORK/prefix/lib/slurm/spank_pyxis.so}"
 : "${PYXIS_TEST_PREFIX:=$PYXIS_TEST_WORK/prefix}"
+# What a container needs mounted for srun inside it to load the plugin (run.sh sets it for an
+# installed package, whose prefix is /usr).
+: "${PYXIS_TEST_PLUGIN_MOUNTS:=$PYXIS_TEST_PREFIX}"
 : "${PYXIS_TEST_IMAGE_URI:=pyxis-test/busybox:1}"
 : "${PYXIS_TEST_ENV_URI:=pyxis-test/env:1}"
 : "${PYXIS_TEST_DEBIAN_URI:=pyxis-test/debian:12}"

@@ -25,6 +25,21 @@ teardown_file() { rm -rf "$destdir"; }
     [[ $(readlink "$root/lib/slurm/pyxis/pyxis-image-cache") == /opt/pyxis-test/libexec/pyxis/pyxis-image-cache ]]
     [[ $(readlink "$root/bin/pyxis-image-cache") == /opt/pyxis-test/libexec/pyxis/pyxis-image-cache ]]
 }
+@test "install: pyxis-doctor in PREFIX/sbin, with no runpath" {
+    [[ -x $root/sbin/pyxis-doctor ]]
+    run bash -c "readelf -d '$root/sbin/pyxis-doctor' | grep -iE 'rpath|runpath'"
+    [[ $status -ne 0 ]] || { echo "$output" >&2; false; }
+}
+@test "install: SLURM_PLUGINDIR puts the plugin, its core and the plugstack line in Slurm's own directory" {
+    local own=$PYXIS_TEST_WORK/destdir-plugindir
+    rm -rf "$own"
+    make -s -C "$repo" install DESTDIR="$own" PREFIX=/usr SLURM_PLUGINDIR=/usr/lib/x86_64-linux-gnu/slurm-wlm >/dev/null
+    local line
+    line=$(cat "$own/usr/share/pyxis/pyxis.conf")
+    [[ -f $own/usr/lib/x86_64-linux-gnu/slurm-wlm/spank_pyxis.so && -f $own/usr/lib/x86_64-linux-gnu/slurm-wlm/pyxis/spank_pyxis_core.so ]]
+    rm -rf "$own"
+    [[ $line == "required /usr/lib/x86_64-linux-gnu/slurm-wlm/spank_pyxis.so" ]]
+}
 
 @test "install: hooks.d/10-home.sh links to PREFIX/libexec/pyxis/pyxis-hook-home" {
     [[ $(readlink "$root/share/pyxis/hooks.d/10-home.sh") == /opt/pyxis-test/libexec/pyxis/pyxis-hook-home ]]

@@ -24,7 +24,7 @@ containers_on() { as_user_on "$1" enroot list 2>/dev/null | grep "^pyxis_${job}_
     # plugstack names, as on a site that runs Slurm commands in containers.
     write_script "#SBATCH -N2" "#SBATCH --output=$script_output" "#SBATCH --time=2" \
         "#SBATCH --container-image=$images/mpi.sqsh" \
-        "#SBATCH --container-mounts=/etc/slurm,/run/munge,$PYXIS_TEST_PREFIX" \
+        "#SBATCH --container-mounts=/etc/slurm,/run/munge,$PYXIS_TEST_PLUGIN_MOUNTS" \
         'echo "job $SLURM_JOB_ID"' \
         'echo "batch $(hostname) $(cat /pyxis-image)"' \
         'srun -N2 --ntasks-per-node=1 sh -c '\''echo "step $(hostname) $(cat /pyxis-image)"'\'' | sort'

@@ -1,0 +1,41 @@
+// CDoctor: what pyxis-doctor asks the kernel and the Slurm headers, in C.
+//
+// Why this shim exists: the Slurm version is a macro of <slurm/slurm_version.h> (the header the
+// plugin's front is compiled against in the same build), and the user trial forks a child that
+// changes identity and namespaces: after fork only async-signal-safe calls, as in CSystem.
+// Every exported name is prefixed `cdoctor_`.
+#ifndef CDOCTOR_H
+#define CDOCTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/// SLURM_VERSION_NUMBER of the Slurm this build was compiled against (0xMMmmuu).
+uint32_t cdoctor_built_slurm_version(void);
+
+/// What the user trial found. Each errno is 0 when that step worked.
+struct cdoctor_trial {
+    /// The child could not take the user's groups, gid and uid (then nothing else was tried).
+    int identity_errno;
+    /// open(fuse_path, O_RDWR) as the user.
+    int fuse_errno;
+    /// The first of enroot's namespace steps that failed (0: none): 1 unshare(CLONE_NEWUSER),
+    /// 2 writing setgroups/uid_map/gid_map, 3 unshare(CLONE_NEWNS) inside the new namespace.
+    int userns_step;
+    int userns_errno;
+};
+
+/// Forks a child that takes the identity (groups, gid, uid: skipped when uid is the caller's),
+/// opens `fuse_path` read-write, then does what `enroot start` does first: a user namespace
+/// with the user mapped to root, and a mount namespace in it. Returns 0 and fills `out`, or -1
+/// with errno set when the child could not be made or gave no report.
+int cdoctor_try_as_user(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups,
+                        const char *fuse_path, struct cdoctor_trial *out);
+
+/// The errno of prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL): EFAULT when the kernel has
+/// seccomp filters (it got as far as reading the missing program), EINVAL when it has none.
+/// Nothing is installed either way (libseccomp probes the same way).
+int cdoctor_seccomp_filter_errno(void);
+
+#endif

@@ -1,0 +1,102 @@
+# make deb's package, without touching this machine's system: its files against `make install`,
+# its Slurm dependency, lintian, and dpkg -i / -r / --purge into an empty root (dpkg --root, with
+# only the dependencies' status records). As root, after `make deb`:
+#
+#   bats Tests/Package/deb.bats            (PYXIS_DEB=path tests another package)
+#
+# Tests/Package/ci.sh installs the package on the real system and runs the integration suites.
+
+repo=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+deb=${PYXIS_DEB:-$(ls -t "$repo"/.build/deb/swift-pyxis_*.deb 2>/dev/null | head -n 1)}
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+plugindir=/usr/lib/$multiarch/slurm-wlm
+
+setup() {
+    [[ $(id -u) -eq 0 ]] || skip "needs root (dpkg --root)"
+    [[ -f $deb ]] || { echo "no package: run make deb, or set PYXIS_DEB" >&2; return 1; }
+    root=$(mktemp -d)
+    chmod 0755 "$root"
+    mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+    # The package's dependencies, as installed here, so that dpkg -i needs no --force-depends.
+    local dependencies=(libc6 libseccomp2 slurm-wlm-basic-plugins)
+    dpkg-query -s "${dependencies[@]}" > "$root/var/lib/dpkg/status"
+    for package in $(dpkg-query -W -f='${binary:Package}\n' "${dependencies[@]}"); do
+        touch "$root/var/lib/dpkg/info/$package.list"
+    done
+}
+
+teardown() { [[ -z ${root:-} ]] || rm -rf "$root"; }
+
+in_root() { dpkg --root="$root" "$@" >/dev/null; }
+
+# Every path under ROOT that is not dpkg's own database.
+paths_in() { (cd "$1" && find . -path ./var -prune -o \( -type f -o -type l \) -print | sed 's|^\.||' | sort); }
+
+@test "make deb: the package holds every file and link make install installs" {
+    local staged
+    staged=$(mktemp -d)
+    make -s -C "$repo" install DESTDIR="$staged" PREFIX=/usr LIBDIR=/usr/lib/$multiarch \
+        SLURM_PLUGINDIR="$plugindir" LIBEXECDIR=/usr/libexec >/dev/null
+    missing=$(comm -23 <(paths_in "$staged") <(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\.||' | sort))
+    rm -rf "$staged"
+    [[ -z $missing ]] || { echo "not in the package: $missing" >&2; false; }
+}
+
+@test "make deb: Depends pins slurm-wlm-basic-plugins, the package of libslurmfull and Slurm's plugin directory" {
+    local installed depends
+    installed=$(dpkg-query -W -f='${Version}' slurm-wlm-basic-plugins)
+    depends=$(dpkg-deb -f "$deb" Depends)
+    [[ $depends == *"slurm-wlm-basic-plugins (= $installed)"* || $depends == *"slurm-wlm-basic-plugins (>= ${installed:0:5}), slurm-wlm-basic-plugins (<< "* ]] ||
+        { echo "Depends: $depends" >&2; false; }
+    [[ $depends == *"libseccomp2"* ]]
+}
+
+@test "lintian: no finding that is not overridden with its reason" {
+    command -v lintian >/dev/null || skip "lintian is not installed (apt-get install lintian)"
+    run lintian --pedantic --info "$deb"
+    findings=$(grep -E '^[EWIPX]: ' <<<"$output" || true)
+    [[ -z $findings ]] || { echo "$findings" >&2; false; }
+}
+
+@test "dpkg -i: the plugin and its core in Slurm's plugin directory, the line a conffile, enabled by a link" {
+    local started=$(date +%s%N)
+    in_root -i "$deb"
+    echo "# dpkg -i into an empty root: $((($(date +%s%N) - started) / 1000000)) ms" >&3
+    [[ -f $root$plugindir/spank_pyxis.so && -f $root$plugindir/pyxis/spank_pyxis_core.so ]]
+    [[ -x $root/usr/sbin/pyxis-doctor && -x $root/usr/bin/pyxis-image-cache ]]
+    [[ $(cat "$root/etc/slurm/plugstack.conf.d/pyxis.conf" | grep -v '^#') == "required $plugindir/spank_pyxis.so" ]]
+    [[ -L $root/etc/slurm/plugstack.conf.d/pyxis.conf ]]
+    [[ $(dpkg-query --root="$root" -W -f='${Conffiles}' swift-pyxis) == *"/etc/pyxis/plugstack.conf "* ]]
+}
+
+@test "dpkg -r: everything goes but the conffile, and Slurm no longer finds a line naming a removed plugin" {
+    in_root -i "$deb"
+    in_root -r swift-pyxis
+    [[ $(paths_in "$root") == /etc/pyxis/plugstack.conf ]] || { paths_in "$root" >&2; false; }
+}
+
+@test "dpkg -i again: the site's settings in the conffile are kept" {
+    in_root -i "$deb"
+    sed -i 's|spank_pyxis.so$|spank_pyxis.so container_scope=job|' "$root/etc/pyxis/plugstack.conf"
+    in_root -r swift-pyxis
+    in_root -i "$deb"
+    grep -q "spank_pyxis.so container_scope=job$" "$root/etc/slurm/plugstack.conf.d/pyxis.conf"
+}
+
+@test "dpkg --purge: nothing is left" {
+    in_root -i "$deb"
+    in_root --purge swift-pyxis
+    [[ -z $(paths_in "$root") ]] || { paths_in "$root" >&2; false; }
+    [[ -z $(cd "$root" && find . -path ./var -prune -o -type d -name '*pyxis*' -print) ]]
+}
+
+@test "the installed pyxis-doctor finds the installed plugin through Debian's plugstack include" {
+    in_root -i "$deb"
+    mkdir -p "$root/etc/enroot/hooks.d" "$root/run/pyxis"
+    echo "include /etc/slurm/plugstack.conf.d/*.conf" > "$root/etc/slurm/plugstack.conf"
+    ln -s /usr/share/pyxis/hooks.d/50-slurm-pmi.sh "$root/etc/enroot/hooks.d/"
+    run "$root/usr/sbin/pyxis-doctor" --root "$root"
+    [[ $output == *"ok   plugstack: /etc/slurm/plugstack.conf.d/pyxis.conf:9 loads $plugindir/spank_pyxis.so with pyxis's defaults"* ]] ||
+        { echo "$output" >&2; false; }
+    [[ $output == *"ok   hooks: enabled in /etc/enroot/hooks.d: 50-slurm-pmi.sh"* ]] || { echo "$output" >&2; false; }
+}
