@@ -54,7 +54,7 @@ EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 # Commands for administrators, installed in SBINDIR.
 ADMIN_COMMANDS := pyxis-doctor
 
-.PHONY: all build install uninstall deb test unit-test integration-test test-enroot-release bench demo demo-down clean
+.PHONY: all build install uninstall deb test unit-test integration-test package-test test-enroot-release bench demo demo-down clean
 
 all: build
 
@@ -116,7 +116,7 @@ uninstall:
 deb: build
 	bash scripts/deb/build.sh
 
-test: build unit-test integration-test
+test: build unit-test integration-test package-test
 
 unit-test:
 	$(SWIFT) test
@@ -131,6 +131,15 @@ integration-test:
 		echo "# the same suites on enroot 4.1.2"; bash Tests/Integration/enroot-release.sh; \
 	else \
 		echo "make test: no enroot 4.1.2 pass (it needs ../shared/enroot/install.sh and an enroot installed by it)"; \
+	fi
+
+# The Debian package: built, checked in an empty root, installed with dpkg -i, the one-node
+# suites run against what it installed, then purged (Tests/Package/ci.sh; root, dpkg-dev, lintian).
+package-test:
+	@if command -v dpkg-deb >/dev/null && command -v lintian >/dev/null; then \
+		bash Tests/Package/ci.sh; \
+	else \
+		echo "make test: no package pass (it needs dpkg-dev and lintian)"; \
 	fi
 
 test-enroot-release: build

@@ -52,13 +52,16 @@ max_nodes=64
 log() { echo "slurm-cluster: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+# plugstack.conf belongs to Debian's slurm-wlm-basic-plugins (its `include` of
+# plugstack.conf.d, where a package puts its line): `up` keeps it aside, `down` puts it back.
 write_plugstack() {
-    if [ $# -eq 0 ]; then
-        : > "$plugstack"
-    else
-        local so=$1; shift
-        echo "required $so $*" > "$plugstack"
-    fi
+    {
+        echo "$marker"
+        if [ $# -gt 0 ]; then
+            local so=$1; shift
+            echo "required $so $*"
+        fi
+    } > "$plugstack"
     chmod 644 "$plugstack"
 }
 
@@ -213,8 +216,12 @@ down() {
     stop_daemon "$state/slurmctld.pid"
     stop_daemon "$state/munged.pid"
     if [ -f "$conf" ] && grep -qF "$marker" "$conf"; then
-        rm -f "$conf" "$plugstack"
+        rm -f "$conf"
         [ -f "$conf.pyxis-backup" ] && mv "$conf.pyxis-backup" "$conf"
+    fi
+    if [ -f "$plugstack" ] && grep -qF "$marker" "$plugstack"; then
+        rm -f "$plugstack"
+        [ -f "$plugstack.pyxis-backup" ] && mv "$plugstack.pyxis-backup" "$plugstack"
     fi
     return 0
 }
@@ -346,9 +353,10 @@ up() {
     # A cluster that did not come up is taken down again (its logs stay in /var/log/slurm).
     trap 'if [[ ${cluster_up:-0} != 1 ]]; then log "up failed: taking down what it started"; down; fi' EXIT
     mkdir -p "$conf_dir" "$state" /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
-    if [ -f "$conf" ] && ! grep -qF "$marker" "$conf"; then
-        mv "$conf" "$conf.pyxis-backup"
-    fi
+    local file
+    for file in "$conf" "$plugstack"; do
+        if [ -f "$file" ] && ! grep -qF "$marker" "$file"; then mv "$file" "$file.pyxis-backup"; fi
+    done
     start_munge
     write_conf "$n" >"$conf"
     chmod 644 "$conf"
