@@ -54,6 +54,9 @@ public struct Hook {
         }
     }
 
+    /// The container's root file system as the hooks see it (`ENROOT_ROOTFS`).
+    public func rootfs() throws(HookFailure) -> String { try enrootFile("ENROOT_ROOTFS") }
+
     /// The path in `variable` (`ENROOT_ENVIRON`, `ENROOT_MOUNTS`), which enroot always sets.
     public func enrootFile(_ variable: String) throws(HookFailure) -> String {
         guard let path = process[variable], !path.isEmpty else {
@@ -120,7 +123,9 @@ public enum Files {
         defer { close(fd) }
         var status = stat()
         let size = fstat(fd, &status) == 0 ? max(Int(status.st_size), 0) : 0
-        var buffer = [UInt8](repeating: 0, count: size + 1)
+        // /proc and /sys files report size 0, and sysctl files return nothing to a read that
+        // does not start at offset 0: read those in one go.
+        var buffer = [UInt8](repeating: 0, count: size == 0 ? 4096 : size + 1)
         var used = 0
         while true {
             if used == buffer.count { buffer += [UInt8](repeating: 0, count: max(buffer.count, 4096)) }
@@ -235,37 +240,12 @@ enum PasswdFile {
     }
 }
 
-/// `getent passwd KEY` (stdout through a pipe), or nil.
-func getentPasswd(_ key: String) -> String? {
-    var fds: [Int32] = [-1, -1]
-    // pipe2 is not imported without _GNU_SOURCE; the hook is single-threaded, so pipe + fcntl
-    // cannot race with another spawn.
-    guard pipe(&fds) == 0 else { return nil }
-    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    var pid: pid_t = 0
-    let argv: [UnsafeMutablePointer<CChar>?] = [strdup("getent"), strdup("passwd"), strdup(key), nil]
-    let envp: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin:/usr/sbin:/sbin"), nil]
-    defer { (argv + envp).forEach { free($0) } }
-    let spawned = posix_spawnp(&pid, "getent", &actions, nil, argv, envp) == 0
-    close(fds[1])
-    defer { close(fds[0]) }
-    guard spawned else { return nil }
-    var output: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while output.count < 65536 {
-        let count = chunk.withUnsafeMutableBytes { raw in retrying { read(fds[0], raw.baseAddress, raw.count) } }
-        if count <= 0 { break }
-        output += chunk[..<count]
-    }
-    var status: Int32 = 0
-    _ = retrying { waitpid(pid, &status, 0) }
-    guard status == 0 else { return nil }
-    return String(decoding: output, as: UTF8.self)
+/// `getent passwd KEY`, or nil.
+func getentPasswd(_ key: String) -> String? { getent("passwd", key) }
+
+/// `getent DATABASE KEY` (the node's own NSS configuration), or nil when it finds nothing.
+public func getent(_ database: String, _ key: String) -> String? {
+    guard let result = Subprocess.run(["getent", database, key], environment: ["PATH=/usr/bin:/bin:/usr/sbin:/sbin"], captureOutput: true),
+          result.status == 0 else { return nil }
+    return String(decoding: result.output, as: UTF8.self)
 }
