@@ -41,7 +41,13 @@ GENERATED := .build/generated
 
 RELEASE_DIR := .build/release
 STAGE := .build/stage
-HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home
+HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home \
+	pyxis-hook-aptfix pyxis-hook-cgroups pyxis-hook-devices pyxis-hook-localtime pyxis-hook-shadow \
+	pyxis-hook-nvidia pyxis-hook-mellanox
+# 98-nvidia and 99-mellanox hand over to enroot's own scripts when there are devices to set up:
+# `make install` copies them from here into $(LIBEXECDIR)/pyxis/enroot-hooks/ (hooks.d/README.md).
+ENROOT_HOOKS_DIR ?= /etc/enroot/hooks.d
+HANDED_OVER_HOOKS := 98-nvidia.sh 99-mellanox.sh
 EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 
 .PHONY: all build install uninstall test unit-test integration-test test-enroot-release bench clean
@@ -87,6 +93,16 @@ install:
 		ln -sfn $(LIBEXECDIR)/pyxis/$$(basename $$(readlink $$link)) \
 			$(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$link) || exit 1; \
 	done
+	@# Copies of enroot's scripts for the hand-over, never our own links if a site already
+	@# replaced enroot's files with them.
+	@install -d $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks
+	@for hook in $(HANDED_OVER_HOOKS); do \
+		if [ -f $(ENROOT_HOOKS_DIR)/$$hook ] && [ ! -L $(ENROOT_HOOKS_DIR)/$$hook ]; then \
+			install -m 0755 $(ENROOT_HOOKS_DIR)/$$hook $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks/$$hook || exit 1; \
+		else \
+			echo "make install: no enroot $$hook in $(ENROOT_HOOKS_DIR) (set ENROOT_HOOKS_DIR); our $$hook will refuse to start containers that ask for devices" >&2; \
+		fi; \
+	done
 	echo "required $(LIBDIR)/slurm/spank_pyxis.so" > $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	chmod 0644 $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 
@@ -95,6 +111,8 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/slurm/pyxis/pyxis-image-cache $(DESTDIR)$(BINDIR)/pyxis-image-cache
 	rm -f $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	@for exe in $(EXECUTABLES) $(HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
+	@for hook in $(HANDED_OVER_HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks/$$hook; done
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks 2>/dev/null
 	@for hook in hooks.d/*.sh; do rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook); done
 	-rmdir $(DESTDIR)$(LIBDIR)/slurm/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
 

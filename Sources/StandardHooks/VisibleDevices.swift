@@ -8,7 +8,7 @@ import EnvRemap
 ///     NVIDIA_VISIBLE_DEVICES unset, "" or "void"            → nothing to do
 ///     MELLANOX_VISIBLE_DEVICES unset, "", "void" or "none"  → nothing to do
 ///     anything else ("all", "0,1", "none" for NVIDIA)      → enroot's script must run
-public enum VisibleDevices {
+public enum VisibleDevices: Sendable {
     case nvidia
     case mellanox
 

@@ -1,0 +1,113 @@
+# Shared by the hooks-parity suites (run.sh sets PARITY_WORK, PARITY_USER, ENROOT_HOOKS_DIR).
+# Each test gets a work directory with two copies of a rootfs, NAME-enroot and NAME-ours, run by
+# `enroot start` with enroot's hook or ours alone in hooks.d; then what each wrote is compared.
+
+setup() {
+    work=$(mktemp -d "$PARITY_WORK/test.XXXXXX")
+    mkdir -p "$work/data" "$work/runtime" "$work/cache" "$work/config" "$work/home"
+    chmod 755 "$work"
+    chown -R "$PARITY_USER:" "$work"
+}
+
+teardown() {
+    rm -rf "$work"
+}
+
+# rootfs NAME BASE: container NAME-enroot and NAME-ours, copies of base image BASE (debian or
+# busybox). Files are hard links to the base's, except /etc (which the hooks edit in place).
+rootfs() {
+    local side
+    for side in enroot ours; do
+        cp -al "$PARITY_WORK/base/$2" "$work/data/$1-$side"
+        rm -rf "$work/data/$1-$side/etc"
+        cp -a "$PARITY_WORK/base/$2/etc" "$work/data/$1-$side/etc"
+    done
+}
+
+# on_both NAME COMMAND...: runs COMMAND (a shell snippet) in both copies' root directories, to
+# prepare them the same way.
+on_both() {
+    local name=$1 side; shift
+    for side in enroot ours; do
+        (cd "$work/data/$name-$side" && eval "$*")
+        chown -R "$PARITY_USER:" "$work/data/$name-$side"
+    done
+}
+
+# hooks_dir SIDE HOOK: an ENROOT_SYSCONF_PATH with only HOOK (e.g. 10-shadow) in its hooks.d,
+# enroot's script or our executable; enroot's own mounts.d and environ.d.
+hooks_dir() {
+    local side=$1 hook=$2 dir=$work/sysconf-$1
+    if [[ ! -d $dir ]]; then
+        mkdir -p "$dir/hooks.d"
+        cp -r /etc/enroot/mounts.d /etc/enroot/environ.d "$dir/"
+        if [[ $side == enroot ]]; then
+            cp "$ENROOT_HOOKS_DIR/$hook.sh" "$dir/hooks.d/"
+        else
+            ln -s "$PARITY_WORK/libexec/pyxis-hook-${hook#*-}" "$dir/hooks.d/$hook.sh"
+        fi
+    fi
+    echo "$dir"
+}
+
+# start SIDE HOOK NAME [VAR=VALUE...] [-- [START_OPTIONS...] [COMMAND...]]: `enroot start` of
+# NAME-SIDE as the user (COMMAND default `true`); stdout, stderr and status in
+# $work/SIDE.{out,err,rc}. HOST_ETC, when set, is bind-mounted over /etc first (in a private
+# mount namespace) to fake the host's files.
+start() {
+    local side=$1 hook=$2 name=$3; shift 3
+    local vars=() options=()
+    while [[ $# -gt 0 && $1 != -- ]]; do vars+=("$1"); shift; done
+    [[ ${1-} == -- ]] && shift
+    while [[ $# -gt 0 && $1 == -* ]]; do options+=("$1"); shift; done
+    [[ $# -gt 0 ]] || set -- true
+    local sysconf
+    sysconf=$(hooks_dir "$side" "$hook")
+    local command=(runuser -u "$PARITY_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin
+        HOME="$work/home" USER="$PARITY_USER" LOGNAME="$PARITY_USER"
+        ENROOT_SYSCONF_PATH="$sysconf" ENROOT_DATA_PATH="$work/data" ENROOT_RUNTIME_PATH="$work/runtime/$side"
+        ENROOT_CACHE_PATH="$work/cache" ENROOT_CONFIG_PATH="$work/config" ${vars[@]+"${vars[@]}"}
+        enroot start ${options[@]+"${options[@]}"} "$name-$side" "$@")
+    local rc=0
+    if [[ -n ${HOST_ETC-} ]]; then
+        unshare -m --propagation private bash -c 'mount --bind "$1" /etc && shift && exec "$@"' _ "$HOST_ETC" "${command[@]}" \
+            >"$work/$side.out" 2>"$work/$side.err" </dev/null || rc=$?
+    else
+        "${command[@]}" >"$work/$side.out" 2>"$work/$side.err" </dev/null || rc=$?
+    fi
+    echo "$rc" > "$work/$side.rc"
+}
+
+# both HOOK NAME [VAR=VALUE...] [-- START_ARGS... COMMAND...]: `start` on each side.
+both() {
+    start enroot "$@"
+    start ours "$@"
+}
+
+# A listing of a tree that says what the hooks control: path, type and mode, link target, size
+# (not times, not owners: both sides run as the same user).
+listing() {
+    (cd "$1" && find . -printf '%p %M %l %s\n' | LC_ALL=C sort)
+}
+
+# same_result NAME: both sides exited alike and left identical trees (contents, modes, links).
+same_result() {
+    local name=$1
+    echo "enroot: rc=$(cat "$work/enroot.rc") $(cat "$work/enroot.err")"
+    echo "ours:   rc=$(cat "$work/ours.rc") $(cat "$work/ours.err")"
+    [[ $(cat "$work/enroot.rc") == "$(cat "$work/ours.rc")" ]]
+    diff -u "$work/enroot.out" "$work/ours.out"
+    diff -u <(listing "$work/data/$name-enroot") <(listing "$work/data/$name-ours")
+    diff -r --no-dereference "$work/data/$name-enroot" "$work/data/$name-ours"
+}
+
+# succeeded: both sides exited 0.
+succeeded() {
+    [[ $(cat "$work/enroot.rc") == 0 && $(cat "$work/ours.rc") == 0 ]]
+}
+
+# A copy of the host's /etc to change and pass as HOST_ETC.
+fake_host_etc() {
+    HOST_ETC=$work/host-etc
+    cp -a /etc "$HOST_ETC"
+}
