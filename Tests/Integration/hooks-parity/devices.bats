@@ -45,3 +45,13 @@ view_command=(sh -c 'echo --ls--; ls -la /dev /dev/pts /dev/shm /dev/mqueue 2>&1
     succeeded
     diff -u <(dev_view "$work/enroot.out") <(dev_view "$work/ours.out")
 }
+
+@test "10-devices: a terminal on stdin is bound as /dev/console" {
+    WITH_TTY=1
+    rootfs c debian
+    both 10-devices c ENROOT_UNSHARE_IPC=y -- "${view_command[@]}"
+    succeeded
+    for side in enroot ours; do tr -d '\r' < "$work/$side.out" > "$work/$side.view"; done
+    diff -u <(dev_view "$work/enroot.view") <(dev_view "$work/ours.view")
+    grep -q '^/dev/console .* devpts ' <(dev_view "$work/ours.view")
+}

@@ -30,7 +30,7 @@ on_both() {
     local name=$1 side; shift
     for side in enroot ours; do
         (cd "$work/data/$name-$side" && eval "$*")
-        chown -R "$PARITY_USER:" "$work/data/$name-$side"
+        chown -R "${AS_UID:-$PARITY_USER}:${AS_UID:-$PARITY_USER}" "$work/data/$name-$side"
     done
 }
 
@@ -63,11 +63,16 @@ start() {
     [[ $# -gt 0 ]] || set -- true
     local sysconf
     sysconf=$(hooks_dir "$side" "$hook")
-    local command=(runuser -u "$PARITY_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin
+    # AS_UID: a uid without a passwd entry instead of the user.
+    local as_user=(runuser -u "$PARITY_USER" --)
+    [[ -n ${AS_UID-} ]] && as_user=(setpriv --reuid="$AS_UID" --regid="$AS_UID" --clear-groups)
+    local command=("${as_user[@]}" env -i PATH=/usr/local/bin:/usr/bin:/bin
         HOME="$work/home" USER="$PARITY_USER" LOGNAME="$PARITY_USER"
         ENROOT_SYSCONF_PATH="$sysconf" ENROOT_DATA_PATH="$work/data" ENROOT_RUNTIME_PATH="$work/runtime/$side"
         ENROOT_CACHE_PATH="$work/cache" ENROOT_CONFIG_PATH="$work/config" ${vars[@]+"${vars[@]}"}
         enroot start ${options[@]+"${options[@]}"} "$name-$side" "$@")
+    # WITH_TTY: the start on a terminal (script(1) gives it a pseudo-terminal as stdin).
+    [[ -n ${WITH_TTY-} ]] && command=(script -qefc "$(printf '%q ' "${command[@]}")" /dev/null)
     local rc=0
     if [[ -n ${HOST_ETC-} ]]; then
         unshare -m --propagation private bash -c 'mount --bind "$1" /etc && shift && exec "$@"' _ "$HOST_ETC" "${command[@]}" \

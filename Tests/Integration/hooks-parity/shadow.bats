@@ -77,3 +77,13 @@ load helpers
     [[ $(cat "$work/enroot.rc") != 0 && $(cat "$work/ours.rc") != 0 ]]
     diff -r --no-dereference "$work/data/c-enroot" "$work/data/c-ours"
 }
+
+@test "10-shadow: a calling user without a passwd or group entry" {
+    AS_UID=4242
+    ! getent passwd "$AS_UID"
+    rootfs c debian
+    on_both c true
+    chown -R "$AS_UID:$AS_UID" "$work/runtime" "$work/home" "$work/cache" "$work/config" "$work/data"
+    both 10-shadow c
+    same_result c
+}
