@@ -1,5 +1,3 @@
-import EnvRemap
-
 /// enroot's `10-cgroups.sh`: for each hierarchy in `/proc/self/cgroup`, the mount point of that
 /// hierarchy in `/proc/self/mountinfo` and a read-only bind of the hook's own cgroup (its parent
 /// inside a Slurm step) over it; then `/sys/fs/cgroup` remounted read-only.
@@ -35,21 +33,23 @@ public enum CgroupMounts {
 
     /// `grep "\- cgroup cgroup [^ ]*CTRL"` (v1) or `grep "\- cgroup2 cgroup"` (v2, no controller).
     static func mountsHierarchy(_ line: Substring, _ controllers: Substring) -> Bool {
-        if controllers.isEmpty { return line.containsSubstring("- cgroup2 cgroup") }
-        let marker = "- cgroup cgroup "
-        var rest = line[...]
-        while let start = rest.firstIndex(ofSubstring: marker) {
-            let after = rest[start...].dropFirst(marker.count)
+        let bytes = Array(line.utf8)
+        if controllers.isEmpty { return bytes.firstOffset(of: cgroup2Marker) != nil }
+        let wanted = Array(controllers.utf8)
+        var from = 0
+        while let marker = bytes.firstOffset(of: cgroupMarker, from: from) {
             // CTRL must start inside the first field after the marker.
-            let options = after.prefix(while: { $0 != " " })
-            var candidate = after.startIndex
+            var start = marker + cgroupMarker.count
             while true {
-                if after[candidate...].hasPrefix(controllers) { return true }
-                if candidate == options.endIndex { break }
-                candidate = after.index(after: candidate)
+                if bytes.hasBytes(wanted, at: start) { return true }
+                if start >= bytes.count || bytes[start] == UInt8(ascii: " ") { break }
+                start += 1
             }
-            rest = after
+            from = marker + 1
         }
         return false
     }
+
+    static let cgroupMarker = Array("- cgroup cgroup ".utf8)
+    static let cgroup2Marker = Array("- cgroup2 cgroup".utf8)
 }

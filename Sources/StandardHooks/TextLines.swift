@@ -27,3 +27,23 @@ extension String {
         split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Where `needle` first occurs at or after `from` (byte-wise: hooks parse /proc text, and the
+    /// generic StringProtocol search costs milliseconds there).
+    func firstOffset(of needle: [UInt8], from: Int = 0) -> Int? {
+        guard needle.count <= count else { return nil }
+        var offset = from
+        while offset + needle.count <= count {
+            if hasBytes(needle, at: offset) { return offset }
+            offset += 1
+        }
+        return nil
+    }
+
+    func hasBytes(_ needle: [UInt8], at offset: Int) -> Bool {
+        guard offset >= 0, offset + needle.count <= count else { return false }
+        for index in needle.indices where self[offset + index] != needle[index] { return false }
+        return true
+    }
+}

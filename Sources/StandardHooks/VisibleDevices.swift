@@ -1,5 +1,3 @@
-import EnvRemap
-
 /// Whether enroot's `98-nvidia.sh` or `99-mellanox.sh` has anything to do. Both first export every
 /// `NVIDIA_*` (`MELLANOX_*`) line of `ENROOT_ENVIRON` that the hook's own environment does not
 /// set (`tac | grep ^PREFIX | ... [ -v KEY ] || export`: the *last* line of a name wins), then
@@ -24,8 +22,8 @@ public enum VisibleDevices: Sendable {
 
     /// The value the script ends up with: the hook's environment first, else the last line of
     /// `environFile` that sets it (raw text after the first `=`, as `IFS='=' read` splits it).
-    public func value(process: Environment, environFile: String) -> String? {
-        if let value = process[variable] { return value }
+    public func value(processValue: String?, environFile: String) -> String? {
+        if let processValue { return processValue }
         let prefix = variable + "="
         var found: String?
         for line in environFile.split(separator: "\n") where line.hasPrefix(prefix) {

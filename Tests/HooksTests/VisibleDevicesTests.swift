@@ -1,4 +1,3 @@
-import EnvRemap
 import StandardHooks
 import Testing
 
@@ -15,9 +14,9 @@ struct VisibleDevicesTests {
 
     @Test func processEnvironmentWinsElseTheLastLineOfTheFile() {
         let file = "NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_VISIBLE_DEVICESX=1\nNVIDIA_VISIBLE_DEVICES=void\n"
-        #expect(VisibleDevices.nvidia.value(process: Environment(), environFile: file) == "void")
-        #expect(VisibleDevices.nvidia.value(process: Environment([("NVIDIA_VISIBLE_DEVICES", "")]), environFile: file) == "")
-        #expect(VisibleDevices.mellanox.value(process: Environment(), environFile: file) == nil)
+        #expect(VisibleDevices.nvidia.value(processValue: nil, environFile: file) == "void")
+        #expect(VisibleDevices.nvidia.value(processValue: "", environFile: file) == "")
+        #expect(VisibleDevices.mellanox.value(processValue: nil, environFile: file) == nil)
     }
 
     @Test func commandsAndSearchPath() {

@@ -9,6 +9,6 @@ Hook.main("cgroups") { hook throws(HookFailure) in
     let mountinfo = try Files.read("/proc/self/mountinfo", what: "mount table", missingOK: false) ?? []
     let lines = CgroupMounts.lines(
         cgroup: String(decoding: cgroup, as: UTF8.self), mountinfo: String(decoding: mountinfo, as: UTF8.self),
-        stepID: hook.process["SLURM_STEP_ID"])
+        stepID: hook[variable: "SLURM_STEP_ID"])
     try Files.append(lines, to: mounts, what: "ENROOT_MOUNTS")
 }

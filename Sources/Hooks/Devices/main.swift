@@ -6,8 +6,8 @@ import HookSupport
 import StandardHooks
 
 Hook.main("devices") { hook throws(HookFailure) in
-    let unshareIPC = hook.process["ENROOT_UNSHARE_IPC"].map { !$0.isEmpty } ?? false
-    guard DeviceMounts.isRequested(restrictDev: hook.process["ENROOT_RESTRICT_DEV"], unshareIPC: hook.process["ENROOT_UNSHARE_IPC"]) else {
+    let unshareIPC = hook[variable: "ENROOT_UNSHARE_IPC"].map { !$0.isEmpty } ?? false
+    guard DeviceMounts.isRequested(restrictDev: hook[variable: "ENROOT_RESTRICT_DEV"], unshareIPC: hook[variable: "ENROOT_UNSHARE_IPC"]) else {
         return
     }
     let rootfs = try hook.rootfs()
