@@ -127,6 +127,8 @@ integration-test:
 	scripts/fuzz-hostlist 30
 	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash Tests/Integration/seccomp/run.sh
 	bash Tests/Integration/run.sh
+	@# enroot's standard hooks against ours (no Slurm; the images the suites above cached).
+	PYXIS_HOOKS_BIN=$(CURDIR)/$(STAGE) bash Tests/Integration/hooks-parity/run.sh
 	@if [ -f ../shared/enroot/install.sh ] && [ -f /usr/lib/enroot/.installed-from ]; then \
 		echo "# the same suites on enroot 4.1.2"; bash Tests/Integration/enroot-release.sh; \
 	else \
