@@ -90,12 +90,7 @@ public enum LoginDefs {
 /// `0` octal or decimal digits.
 enum CNumber {
     static func parse(_ text: Substring) -> Int? {
-        var rest = text.drop(while: { $0 == " " || $0 == "\t" })
-        var negative = false
-        if let sign = rest.first, sign == "+" || sign == "-" {
-            negative = sign == "-"
-            rest = rest.dropFirst()
-        }
+        var (negative, rest) = signAndDigits(text)
         var radix = 10
         if rest.hasPrefix("0x") || rest.hasPrefix("0X"), rest.count > 2 {
             radix = 16
@@ -106,5 +101,12 @@ enum CNumber {
         }
         guard let digit = rest.first, digit.isHexDigit, let magnitude = Int(rest, radix: radix) else { return nil }
         return negative ? -magnitude : magnitude
+    }
+
+    /// What the strto* functions skip before the digits: blanks, then one optional sign.
+    static func signAndDigits(_ text: Substring) -> (negative: Bool, digits: Substring) {
+        let rest = text.drop(while: { $0 == " " || $0 == "\t" })
+        guard let sign = rest.first, sign == "+" || sign == "-" else { return (false, rest) }
+        return (sign == "-", rest.dropFirst())
     }
 }

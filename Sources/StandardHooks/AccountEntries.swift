@@ -110,12 +110,7 @@ enum MemberList {
 /// (`" 42"`, `"+42"`, `"-0"` pass; `""`, `"4x"`, `"-1"`, `"4294967296"` do not).
 enum ID {
     static func parse(_ text: String) -> UInt32? {
-        var rest = text.drop(while: { $0 == " " || $0 == "\t" })
-        var negative = false
-        if let sign = rest.first, sign == "+" || sign == "-" {
-            negative = sign == "-"
-            rest = rest.dropFirst()
-        }
+        let (negative, rest) = CNumber.signAndDigits(text[...])
         guard !rest.isEmpty, rest.allSatisfy({ $0 >= "0" && $0 <= "9" }), let value = UInt32(rest) else { return nil }
         return negative && value != 0 ? nil : value
     }

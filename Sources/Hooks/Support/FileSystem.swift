@@ -75,9 +75,9 @@ public enum FileSystem {
     public static func replace(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(HookFailure) {
         let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
         var template = Array("\(path[..<slash]).\(path[slash...]).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         guard fd >= 0 else { throw HookFailure("cannot create a temporary file beside \(path): \(describe(errno))") }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var failure: HookFailure?
         if !writeAll(fd, bytes) || fchmod(fd, mode) != 0 {
             failure = HookFailure("cannot write \(temporary): \(describe(errno))")
