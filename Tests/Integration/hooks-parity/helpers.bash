@@ -34,18 +34,24 @@ on_both() {
     done
 }
 
-# hooks_dir SIDE HOOK: an ENROOT_SYSCONF_PATH with only HOOK (e.g. 10-shadow) in its hooks.d,
-# enroot's script or our executable; enroot's own mounts.d and environ.d.
+standard_hooks=(10-aptfix 10-cgroups 10-devices 10-localtime 10-shadow 98-nvidia 99-mellanox)
+
+# hooks_dir SIDE HOOK: an ENROOT_SYSCONF_PATH with only HOOK (e.g. 10-shadow; `all`: the seven
+# standard hooks) in its hooks.d, enroot's scripts or our executables; enroot's own mounts.d and
+# environ.d.
 hooks_dir() {
-    local side=$1 hook=$2 dir=$work/sysconf-$1
+    local side=$1 dir=$work/sysconf-$1 hook hooks=("$2")
+    [[ $2 == all ]] && hooks=("${standard_hooks[@]}")
     if [[ ! -d $dir ]]; then
         mkdir -p "$dir/hooks.d"
         cp -r /etc/enroot/mounts.d /etc/enroot/environ.d "$dir/"
-        if [[ $side == enroot ]]; then
-            cp "$ENROOT_HOOKS_DIR/$hook.sh" "$dir/hooks.d/"
-        else
-            ln -s "$PARITY_WORK/libexec/pyxis-hook-${hook#*-}" "$dir/hooks.d/$hook.sh"
-        fi
+        for hook in "${hooks[@]}"; do
+            if [[ $side == enroot ]]; then
+                cp "$ENROOT_HOOKS_DIR/$hook.sh" "$dir/hooks.d/"
+            else
+                ln -s "$PARITY_WORK/libexec/pyxis-hook-${hook#*-}" "$dir/hooks.d/$hook.sh"
+            fi
+        done
     fi
     echo "$dir"
 }
@@ -95,15 +101,20 @@ listing() {
     (cd "$1" && find . -printf '%p %M %l %s\n' | LC_ALL=C sort)
 }
 
-# same_result NAME: both sides exited alike and left identical trees (contents, modes, links).
-same_result() {
+# same_files NAME: both sides exited alike and left identical trees (contents, modes, links).
+same_files() {
     local name=$1
     echo "enroot: rc=$(cat "$work/enroot.rc") $(cat "$work/enroot.err")"
     echo "ours:   rc=$(cat "$work/ours.rc") $(cat "$work/ours.err")"
     [[ $(cat "$work/enroot.rc") == "$(cat "$work/ours.rc")" ]]
-    diff -u "$work/enroot.out" "$work/ours.out"
     diff -u <(listing "$work/data/$name-enroot") <(listing "$work/data/$name-ours")
     diff -r --no-dereference "$work/data/$name-enroot" "$work/data/$name-ours"
+}
+
+# same_result NAME: same_files, and the containers printed the same.
+same_result() {
+    same_files "$1"
+    diff -u "$work/enroot.out" "$work/ours.out"
 }
 
 # succeeded: both sides exited 0.
