@@ -92,6 +92,11 @@ public enum FileSystem {
         }
     }
 
+    /// `unlink(2)` of a file or link.
+    public static func remove(_ path: String) throws(HookFailure) {
+        guard unlink(path) == 0 else { throw HookFailure("cannot remove \(path): \(describe(errno))") }
+    }
+
     /// `ln -s TARGET PATH` (fails when PATH exists).
     public static func symlink(_ target: String, at path: String) throws(HookFailure) {
         guard Glibc.symlink(target, path) == 0 else {
@@ -114,12 +119,17 @@ public enum FileSystem {
             guard let target = readLink(current) else { break }
             current = target.hasPrefix("/") ? target : directoryName(current) + "/" + target
         }
-        guard let resolved = realpath(directoryName(current), nil) else { return nil }
-        defer { free(resolved) }
-        let directory = String(cString: resolved)
         let name = current.split(separator: "/").last.map(String.init) ?? ""
-        if name.isEmpty || name == "." || name == ".." { return realpath(current, nil).map { String(cString: $0) } }
+        if name.isEmpty || name == "." || name == ".." { return resolved(current) }
+        guard let directory = resolved(directoryName(current)) else { return nil }
         return directory == "/" ? "/" + name : directory + "/" + name
+    }
+
+    /// realpath(3): every component must exist.
+    static func resolved(_ path: String) -> String? {
+        guard let result = realpath(path, nil) else { return nil }
+        defer { free(result) }
+        return String(cString: result)
     }
 
     /// `dirname PATH`
@@ -129,12 +139,5 @@ public enum FileSystem {
         guard let slash = trimmed.lastIndex(of: "/") else { return "." }
         let directory = trimmed[..<slash]
         return directory.isEmpty ? "/" : String(directory)
-    }
-}
-
-extension FileSystem {
-    /// `unlink(2)` of a file or link.
-    public static func remove(_ path: String) throws(HookFailure) {
-        guard unlink(path) == 0 else { throw HookFailure("cannot remove \(path): \(describe(errno))") }
     }
 }
