@@ -18,22 +18,23 @@ view_command=(sh -c 'echo --ls--; ls -la /dev /dev/pts /dev/shm /dev/mqueue 2>&1
     diff -u <(dev_view "$work/enroot.out") <(dev_view "$work/ours.out")
 }
 
-# Without a host /dev/mqueue (this VM has none) enroot-mount fails on the bind of it, alike.
+# Without a host /dev/mqueue or /dev/log (this VM lacks them at times) enroot-mount fails on
+# the bind of it, alike: then only the outcome is compared.
 @test "10-devices: ENROOT_RESTRICT_DEV" {
     rootfs c debian
     both 10-devices c ENROOT_RESTRICT_DEV=y -- "${view_command[@]}"
-    [[ $(cat "$work/enroot.rc") == "$(cat "$work/ours.rc")" ]]
-    diff -u <(sed "s/-enroot/-SIDE/g" "$work/enroot.err") <(sed "s/-ours/-SIDE/g" "$work/ours.err")
-    if [[ -e /dev/mqueue ]]; then
-        succeeded
-        diff -u <(dev_view "$work/enroot.out") <(dev_view "$work/ours.out")
-        grep -q 'ptmx -> /dev/pts/ptmx' "$work/ours.out"
-    fi
+    same_outcome
+    host_has_devices /dev/mqueue /dev/log || skip "no /dev/mqueue or /dev/log on this host; both failed alike"
+    succeeded
+    diff -u <(dev_view "$work/enroot.out") <(dev_view "$work/ours.out")
+    grep -q 'ptmx -> /dev/pts/ptmx' "$work/ours.out"
 }
 
 @test "10-devices: ENROOT_UNSHARE_IPC" {
     rootfs c debian
     both 10-devices c ENROOT_UNSHARE_IPC=y -- "${view_command[@]}"
+    same_outcome
+    host_has_devices /dev/log || skip "no /dev/log on this host; both failed alike"
     succeeded
     diff -u <(dev_view "$work/enroot.out") <(dev_view "$work/ours.out")
     grep -q '^/dev/mqueue .* mqueue ' <(dev_view "$work/ours.out")
@@ -42,6 +43,8 @@ view_command=(sh -c 'echo --ls--; ls -la /dev /dev/pts /dev/shm /dev/mqueue 2>&1
 @test "10-devices: ENROOT_RESTRICT_DEV and ENROOT_UNSHARE_IPC, remapped root" {
     rootfs c debian
     both 10-devices c ENROOT_RESTRICT_DEV=y ENROOT_UNSHARE_IPC=y -- -r "${view_command[@]}"
+    same_outcome
+    host_has_devices /dev/log || skip "no /dev/log on this host; both failed alike"
     succeeded
     diff -u <(dev_view "$work/enroot.out") <(dev_view "$work/ours.out")
 }
@@ -50,6 +53,8 @@ view_command=(sh -c 'echo --ls--; ls -la /dev /dev/pts /dev/shm /dev/mqueue 2>&1
     WITH_TTY=1
     rootfs c debian
     both 10-devices c ENROOT_UNSHARE_IPC=y -- "${view_command[@]}"
+    same_outcome
+    host_has_devices /dev/log || skip "no /dev/log on this host; both failed alike"
     succeeded
     for side in enroot ours; do tr -d '\r' < "$work/$side.out" > "$work/$side.view"; done
     diff -u <(dev_view "$work/enroot.view") <(dev_view "$work/ours.view")

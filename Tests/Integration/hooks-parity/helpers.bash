@@ -117,6 +117,19 @@ same_result() {
     diff -u "$work/enroot.out" "$work/ours.out"
 }
 
+# same_outcome: both sides exited alike with the same messages (the side's name in paths aside).
+same_outcome() {
+    [[ $(cat "$work/enroot.rc") == "$(cat "$work/ours.rc")" ]]
+    diff -u <(sed "s/-enroot/-SIDE/g" "$work/enroot.err") <(sed "s/-ours/-SIDE/g" "$work/ours.err")
+}
+
+# host_has_devices PATH...: the host nodes a private /dev binds in exist (this VM sometimes
+# lacks /dev/log or /dev/mqueue; enroot-mount then fails alike on both sides).
+host_has_devices() {
+    local path
+    for path in "$@"; do [[ -e $path ]] || return 1; done
+}
+
 # succeeded: both sides exited 0.
 succeeded() {
     [[ $(cat "$work/enroot.rc") == 0 && $(cat "$work/ours.rc") == 0 ]]
