@@ -79,13 +79,13 @@ start() {
         enroot start ${options[@]+"${options[@]}"} "$name-$side" "$@")
     # WITH_TTY: the start on a terminal (script(1) gives it a pseudo-terminal as stdin).
     [[ -n ${WITH_TTY-} ]] && command=(script -qefc "$(printf '%q ' "${command[@]}")" /dev/null)
+    # HOST_ETC / HOST_DEV: the start sees a faked /etc, or a /dev with every node a private /dev
+    # binds in (see host_dev), in a private mount namespace; the host's own are left alone.
+    [[ -n ${HOST_DEV-} ]] && command=(bash -c "$(declare -f host_dev); host_dev && exec \"\$@\"" _ "${command[@]}")
+    [[ -n ${HOST_ETC-} ]] && command=(bash -c 'mount --bind "$1" /etc && shift && exec "$@"' _ "$HOST_ETC" "${command[@]}")
+    [[ -n ${HOST_DEV-}${HOST_ETC-} ]] && command=(unshare -m --propagation private "${command[@]}")
     local rc=0
-    if [[ -n ${HOST_ETC-} ]]; then
-        unshare -m --propagation private bash -c 'mount --bind "$1" /etc && shift && exec "$@"' _ "$HOST_ETC" "${command[@]}" \
-            >"$work/$side.out" 2>"$work/$side.err" </dev/null || rc=$?
-    else
-        "${command[@]}" >"$work/$side.out" 2>"$work/$side.err" </dev/null || rc=$?
-    fi
+    "${command[@]}" >"$work/$side.out" 2>"$work/$side.err" </dev/null || rc=$?
     echo "$rc" > "$work/$side.rc"
 }
 
@@ -123,11 +123,33 @@ same_outcome() {
     diff -u <(sed "s/-enroot/-SIDE/g" "$work/enroot.err") <(sed "s/-ours/-SIDE/g" "$work/ours.err")
 }
 
-# host_has_devices PATH...: the host nodes a private /dev binds in exist (this VM sometimes
-# lacks /dev/log or /dev/mqueue; enroot-mount then fails alike on both sides).
-host_has_devices() {
-    local path
-    for path in "$@"; do [[ -e $path ]] || return 1; done
+# host_dev: (in a private mount namespace) a /dev that is the host's plus what 10-devices binds
+# in and this VM may lack (/dev/log, /dev/mqueue, a mounted /dev/pts): a tmpfs holding a bind
+# of every entry.
+host_dev() {
+    local dev entry name
+    dev=$(mktemp -d /tmp/pyxis-parity-dev.XXXXXX)
+    mount -t tmpfs -o mode=755 tmpfs "$dev"
+    for entry in /dev/* /dev/.[!.]*; do
+        [[ -e $entry || -L $entry ]] || continue
+        name=${entry#/dev/}
+        if [[ -L $entry ]]; then
+            cp -P "$entry" "$dev/$name"
+        elif [[ $name == ptmx ]]; then
+            # A bound ptmx node finds no devpts beside it: the link form opens pts/ptmx itself.
+            ln -s pts/ptmx "$dev/ptmx"
+        elif [[ -d $entry ]]; then
+            mkdir "$dev/$name" && mount --rbind "$entry" "$dev/$name"
+        else
+            touch "$dev/$name" && mount --bind "$entry" "$dev/$name"
+        fi
+    done
+    [[ -e $dev/log ]] || touch "$dev/log"
+    [[ -e $dev/mqueue ]] || { mkdir "$dev/mqueue" && mount -t mqueue mqueue "$dev/mqueue"; }
+    if [[ ! -e $dev/pts/ptmx ]]; then
+        mkdir -p "$dev/pts" && mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$dev/pts"
+    fi
+    mount --move "$dev" /dev && rmdir "$dev"
 }
 
 # succeeded: both sides exited 0.
