@@ -5,9 +5,9 @@
 #
 #   Tests/Integration/hooks-parity/run.sh [SUITE...]    default: every hooks-parity/*.bats
 #
-# Needs root, enroot (its scripts in $ENROOT_HOOKS_DIR, default /etc/enroot/hooks.d), bats, the
-# user $PARITY_USER (default pyxistest) and the built hooks in $PYXIS_HOOKS_BIN (default the
-# release stage directory, .build/stage: run `make` first). Images: $PARITY_IMAGES (default the
+# Needs root, enroot (its scripts in $ENROOT_HOOKS_DIR, default /etc/enroot/hooks.d), bats,
+# unsquashfs, the user $PARITY_USER (default pyxistest) and the built hooks in $PYXIS_HOOKS_BIN
+# (default the release stage directory, .build/stage: run `make` first). Images: $PARITY_IMAGES (default the
 # test fixture's squashfs directory under /var/cache/pyxis-test) holding debian.sqsh and busybox.sqsh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +22,12 @@ id "$PARITY_USER" >/dev/null 2>&1 || die "no user $PARITY_USER"
 export PYXIS_HOOKS_BIN=${PYXIS_HOOKS_BIN:-$repo/.build/stage}
 export ENROOT_HOOKS_DIR=${ENROOT_HOOKS_DIR:-/etc/enroot/hooks.d}
 [[ -x $PYXIS_HOOKS_BIN/pyxis-hook-shadow ]] || die "no hooks in $PYXIS_HOOKS_BIN (run make, or set PYXIS_HOOKS_BIN)"
+command -v unsquashfs >/dev/null || die "needs unsquashfs (squashfs-tools)"
+# enroot's own scripts, not links to ours (a site that enabled ours has links there).
+for hook in 10-aptfix 10-cgroups 10-devices 10-localtime 10-shadow 98-nvidia 99-mellanox; do
+    [[ -f $ENROOT_HOOKS_DIR/$hook.sh && ! -L $ENROOT_HOOKS_DIR/$hook.sh ]] \
+        || die "no enroot $hook.sh script in $ENROOT_HOOKS_DIR (set ENROOT_HOOKS_DIR to enroot's conf/hooks)"
+done
 if [[ -z ${PARITY_IMAGES-} ]]; then
     PARITY_IMAGES=$(ls -d /var/cache/pyxis-test/squashfs-*/ 2>/dev/null | while read -r d; do [[ -f $d/debian.sqsh && -f $d/busybox.sqsh ]] && echo "$d"; done | tail -n 1)
 fi
