@@ -11,7 +11,8 @@ extension Hook {
         for command in devices.requiredCommands where !Subprocess.isCommand(command, in: search) {
             throw HookFailure("Command not found: \(command)")
         }
-        let environ = try Files.read(try enrootFile("ENROOT_ENVIRON"), what: "ENROOT_ENVIRON", missingOK: false) ?? []
+        // The script's `tac ENROOT_ENVIRON || :` reads nothing from a missing file and goes on.
+        let environ = try Files.read(try enrootFile("ENROOT_ENVIRON"), what: "ENROOT_ENVIRON", missingOK: true) ?? []
         let value = devices.value(processValue: self[variable: devices.variable], environFile: String(decoding: environ, as: UTF8.self))
         guard devices.hasWork(value) else { return }
         throw EnrootScript.handOver(name, reason: "\(devices.variable)=\(value ?? "") asks for devices")
