@@ -11,9 +11,10 @@ Hook.main("shadow") { hook throws(HookFailure) in
     let nobody = try firstLine("/proc/sys/kernel/overflowuid"), nogroup = try firstLine("/proc/sys/kernel/overflowgid")
     let user = try HostAccounts.callingUser()
 
+    let loginDefs = imageFile(etc + "/login.defs")
     let defaults: AccountDefaults
     do throws(AccountDefaultsError) {
-        defaults = try AccountDefaults(loginDefs: imageFile(etc + "/login.defs"), useradd: imageFile(etc + "/default/useradd"))
+        defaults = try AccountDefaults(loginDefs: loginDefs, useradd: imageFile(etc + "/default/useradd"))
     } catch {
         throw HookFailure(error.description)
     }
@@ -27,10 +28,10 @@ Hook.main("shadow") { hook throws(HookFailure) in
         user: user, shell: shell, nobody: nobody, nogroup: nogroup,
         passwd: try text(etc + "/passwd"), group: try text(etc + "/group"),
         shadow: shadow.text, groupShadow: groupShadow.text,
-        ageing: PasswdCheck.Ageing(today: time(nil) / 86400, loginDefs: imageFile(etc + "/login.defs")))
+        ageing: PasswdCheck.Ageing(today: time(nil) / 86400, loginDefs: loginDefs))
 
-    // The script's order: grpck, group installed, pwck, passwd installed.
-    // A new gshadow gets the mode grpck gives it (SHADOWGRP default 0440).
+    // The script's order: grpck, group installed, pwck, passwd installed. A new gshadow gets
+    // the mode grpck gives it; pwck never creates shadow.
     try groupShadow.write(files.groupShadow, newFileMode: 0o440)
     try FileSystem.replace(etc + "/group", Array(files.group.utf8), mode: files.groupChecked ? 0o600 : 0o666 & ~FileSystem.umask)
     try shadow.write(files.shadow, newFileMode: 0o400)
