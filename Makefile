@@ -49,7 +49,13 @@ GENERATED := .build/generated
 
 RELEASE_DIR := .build/release
 STAGE := .build/stage
-HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home
+HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home \
+	pyxis-hook-aptfix pyxis-hook-cgroups pyxis-hook-devices pyxis-hook-localtime pyxis-hook-shadow \
+	pyxis-hook-nvidia pyxis-hook-mellanox
+# 98-nvidia and 99-mellanox hand over to enroot's own scripts when there are devices to set up:
+# `make install` copies them from here into $(LIBEXECDIR)/pyxis/enroot-hooks/ (hooks.d/README.md).
+ENROOT_HOOKS_DIR ?= /etc/enroot/hooks.d
+HANDED_OVER_HOOKS := 98-nvidia.sh 99-mellanox.sh
 EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 # Commands for administrators, installed in SBINDIR.
 ADMIN_COMMANDS := pyxis-doctor
@@ -98,6 +104,16 @@ install:
 		ln -sfn $(LIBEXECDIR)/pyxis/$$(basename $$(readlink $$link)) \
 			$(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$link) || exit 1; \
 	done
+	@# Copies of enroot's scripts for the hand-over, never our own links if a site already
+	@# replaced enroot's files with them.
+	@install -d $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks
+	@for hook in $(HANDED_OVER_HOOKS); do \
+		if [ -f $(ENROOT_HOOKS_DIR)/$$hook ] && [ ! -L $(ENROOT_HOOKS_DIR)/$$hook ]; then \
+			install -m 0755 $(ENROOT_HOOKS_DIR)/$$hook $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks/$$hook || exit 1; \
+		else \
+			echo "make install: no enroot $$hook in $(ENROOT_HOOKS_DIR) (set ENROOT_HOOKS_DIR); our $$hook will refuse to start containers that ask for devices" >&2; \
+		fi; \
+	done
 	echo "required $(SLURM_PLUGINDIR)/spank_pyxis.so" > $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	chmod 0644 $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 
@@ -107,6 +123,8 @@ uninstall:
 	rm -f $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
 	@for exe in $(EXECUTABLES) $(HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
 	@for exe in $(ADMIN_COMMANDS); do rm -f $(DESTDIR)$(SBINDIR)/$$exe; done
+	@for hook in $(HANDED_OVER_HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks/$$hook; done
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks 2>/dev/null
 	@for hook in hooks.d/*.sh; do rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook); done
 	-rmdir $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
 
@@ -127,6 +145,8 @@ integration-test:
 	scripts/fuzz-hostlist 30
 	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash Tests/Integration/seccomp/run.sh
 	bash Tests/Integration/run.sh
+	@# enroot's standard hooks against ours (no Slurm; the images the suites above cached).
+	PYXIS_HOOKS_BIN=$(CURDIR)/$(STAGE) bash Tests/Integration/hooks-parity/run.sh
 	@if [ -f ../shared/enroot/install.sh ] && [ -f /usr/lib/enroot/.installed-from ]; then \
 		echo "# the same suites on enroot 4.1.2"; bash Tests/Integration/enroot-release.sh; \
 	else \

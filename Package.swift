@@ -13,6 +13,7 @@
 //   Sources/SeccompFilter      libseccomp fake-success filter
 //   Sources/Hooks              one small executable per enroot hook
 //   Sources/Doctor             pyxis-doctor: checks that a node is ready (CDoctor: its C shim)
+//   Sources/StandardHooks      pure decisions of enroot's standard hooks (passwd/group, cgroups, devices)
 import PackageDescription
 import Foundation
 
@@ -75,10 +76,20 @@ let package = Package(
 
         // Environment remapping rules (pure) and the enroot hooks that use them.
         .target(name: "EnvRemap", path: "Sources/EnvRemap", swiftSettings: noRegexEngine),
-        .target(name: "HookSupport", dependencies: ["EnvRemap"], path: "Sources/Hooks/Support", swiftSettings: noRegexEngine),
+        .target(name: "HookSupport", dependencies: ["EnvRemap", "StandardHooks"], path: "Sources/Hooks/Support", swiftSettings: noRegexEngine),
         .executableTarget(name: "pyxis-hook-pytorch", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/PyTorch", swiftSettings: noRegexEngine),
         .executableTarget(name: "pyxis-hook-pmi", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/PMI", swiftSettings: noRegexEngine),
         .executableTarget(name: "pyxis-hook-home", dependencies: ["HookSupport", "EnvRemap"], path: "Sources/Hooks/Home", swiftSettings: noRegexEngine),
+        // enroot's standard hooks (hooks.d/10-*.sh, 98-nvidia.sh, 99-mellanox.sh) as executables;
+        // StandardHooks holds their pure decisions (account databases, cgroup and device tables).
+        .target(name: "StandardHooks", dependencies: ["EnvRemap"], path: "Sources/StandardHooks", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-aptfix", dependencies: ["HookSupport"], path: "Sources/Hooks/AptFix", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-cgroups", dependencies: ["HookSupport", "StandardHooks"], path: "Sources/Hooks/Cgroups", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-devices", dependencies: ["HookSupport", "StandardHooks"], path: "Sources/Hooks/Devices", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-localtime", dependencies: ["HookSupport"], path: "Sources/Hooks/Localtime", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-shadow", dependencies: ["HookSupport", "StandardHooks"], path: "Sources/Hooks/Shadow", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-nvidia", dependencies: ["HookSupport", "StandardHooks"], path: "Sources/Hooks/Nvidia", swiftSettings: noRegexEngine),
+        .executableTarget(name: "pyxis-hook-mellanox", dependencies: ["HookSupport", "StandardHooks"], path: "Sources/Hooks/Mellanox", swiftSettings: noRegexEngine),
 
         // libseccomp fake-success filter, and a command that installs it and execs a program.
         // C shim: typed wrappers for libseccomp's variadic rule_add and its macro constants.
@@ -126,7 +137,11 @@ let package = Package(
         // bundle; the contract tests run them as enroot would.
         .testTarget(
             name: "HooksTests",
-            dependencies: ["HookSupport", "EnvRemap", "pyxis-hook-pytorch", "pyxis-hook-pmi", "pyxis-hook-home"]
+            dependencies: [
+                "HookSupport", "EnvRemap", "StandardHooks", "pyxis-hook-pytorch", "pyxis-hook-pmi", "pyxis-hook-home",
+                "pyxis-hook-aptfix", "pyxis-hook-cgroups", "pyxis-hook-devices", "pyxis-hook-localtime",
+                "pyxis-hook-shadow", "pyxis-hook-nvidia", "pyxis-hook-mellanox",
+            ]
         ),
         .testTarget(name: "PyxisDoctorTests", dependencies: ["PyxisDoctor"]),
         .testTarget(name: "SeccompFilterTests", dependencies: ["SeccompFilter", "pyxis-seccomp-exec"]),

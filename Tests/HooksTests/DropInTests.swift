@@ -14,6 +14,13 @@ struct DropInTests {
         ("10-home.sh", "pyxis-hook-home"),
         ("50-slurm-pmi.sh", "pyxis-hook-pmi"),
         ("50-slurm-pytorch.sh", "pyxis-hook-pytorch"),
+        ("10-aptfix.sh", "pyxis-hook-aptfix"),
+        ("10-cgroups.sh", "pyxis-hook-cgroups"),
+        ("10-devices.sh", "pyxis-hook-devices"),
+        ("10-localtime.sh", "pyxis-hook-localtime"),
+        ("10-shadow.sh", "pyxis-hook-shadow"),
+        ("98-nvidia.sh", "pyxis-hook-nvidia"),
+        ("99-mellanox.sh", "pyxis-hook-mellanox"),
     ])
     func linksToInstalledExecutable(_ name: String, _ executable: String) throws {
         var buffer = [CChar](repeating: 0, count: 4096)
@@ -23,6 +30,21 @@ struct DropInTests {
         #expect(target == "../../../libexec/pyxis/\(executable)")
         // The same executable exists in the build products, so the link names a real hook.
         #expect(access(HookRunner.executable(String(executable.dropFirst("pyxis-hook-".count))), X_OK) == 0)
+    }
+
+    /// Every drop-in is one of the cases above: a new link without a test would go unnoticed.
+    @Test func everyDropInIsListed() throws {
+        guard let directory = opendir(Self.hooksDirectory) else { throw RunnerError("cannot open hooks.d") }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+            if name.hasSuffix(".sh") { names.append(name) }
+        }
+        #expect(names.sorted() == [
+            "10-aptfix.sh", "10-cgroups.sh", "10-devices.sh", "10-home.sh", "10-localtime.sh", "10-shadow.sh",
+            "50-slurm-pmi.sh", "50-slurm-pytorch.sh", "98-nvidia.sh", "99-mellanox.sh",
+        ])
     }
 
     /// All three in enroot's order against one step: each sees what the earlier ones wrote.

@@ -1,0 +1,28 @@
+// enroot hook: a private /dev (ENROOT_RESTRICT_DEV) and private IPC mounts (ENROOT_UNSHARE_IPC).
+// The mounts go through one enroot-mount process, which gives them enroot's own semantics
+// (x-create, x-detach, nofail, silent). Installed as hooks.d/10-devices.sh.
+import Glibc
+import HookSupport
+import StandardHooks
+
+Hook.main("devices") { hook throws(HookFailure) in
+    let unshareIPC = hook[variable: "ENROOT_UNSHARE_IPC"].map { !$0.isEmpty } ?? false
+    guard DeviceMounts.isRequested(restrictDev: hook[variable: "ENROOT_RESTRICT_DEV"], unshareIPC: hook[variable: "ENROOT_UNSHARE_IPC"]) else {
+        return
+    }
+    let rootfs = try hook.rootfs()
+    var console: String?
+    if isatty(0) != 0 {
+        guard let terminal = FileSystem.canonical("/dev/stdin") else { throw HookFailure("No such file or directory: /dev/stdin") }
+        console = terminal
+    }
+    let table = DeviceMounts.table(unshareIPC: unshareIPC, console: console)
+    guard let result = Subprocess.run(["enroot-mount", "--root", rootfs, "-"], input: Array(table.utf8)) else {
+        throw HookFailure("cannot run enroot-mount: \(String(cString: strerror(errno)))")
+    }
+    // enroot-mount printed its own error.
+    guard result.status == 0 else { exit(result.status) }
+    for link in DeviceMounts.links {
+        try FileSystem.symlink(link.target, at: "\(rootfs)/dev/\(link.name)")
+    }
+}

@@ -1,0 +1,28 @@
+// enroot hook: give the container the host's time zone when /etc/localtime is a link, copying
+// the zone file in when the image lacks it. Installed as hooks.d/10-localtime.sh.
+import HookSupport
+
+Hook.main("localtime") { hook throws(HookFailure) in
+    guard FileSystem.kind("/etc/localtime", follow: false) == .symlink, let link = FileSystem.readLink("/etc/localtime") else {
+        return
+    }
+    let rootfs = try hook.rootfs()
+    try copyLink(link, to: rootfs + "/etc/localtime")
+    guard let zone = FileSystem.canonical("/etc/localtime") else {
+        throw HookFailure("No such file or directory: /etc/localtime")
+    }
+    guard FileSystem.kind(rootfs + zone) == nil else { return }
+    try FileSystem.makeDirectories(rootfs + FileSystem.directoryName(zone))
+    try FileSystem.copyFile(zone, to: rootfs + zone)
+}
+
+/// `cp --no-dereference --preserve=links /etc/localtime DESTINATION`: the link itself, replacing
+/// what is there; into a directory that is there (not through a link to one).
+func copyLink(_ link: String, to destination: String) throws(HookFailure) {
+    var destination = destination
+    if FileSystem.kind(destination, follow: false) == .directory { destination += "/localtime" }
+    if FileSystem.kind(destination, follow: false) != nil, FileSystem.kind(destination, follow: false) != .directory {
+        try FileSystem.remove(destination)
+    }
+    try FileSystem.symlink(link, at: destination)
+}

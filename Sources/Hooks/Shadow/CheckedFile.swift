@@ -1,0 +1,30 @@
+import Glibc
+import HookSupport
+
+/// `/etc/shadow` or `/etc/gshadow` of the image, which pwck/grpck rewrite the way shadow-utils'
+/// commonio does: a backup `FILE-` (the old content, mode & 0664, old times), then the new
+/// content renamed over the file with its old mode.
+struct CheckedFile {
+    let path: String
+    let original: [UInt8]?
+    let status: stat?
+
+    init(_ path: String) throws(HookFailure) {
+        self.path = path
+        status = FileSystem.status(path)
+        original = status == nil ? nil : try Files.read(path, what: "file", missingOK: true)
+    }
+
+    var text: String? { original.map { String(decoding: $0, as: UTF8.self) } }
+
+    func write(_ content: String?, newFileMode: mode_t) throws(HookFailure) {
+        guard let content else { return }
+        if let original, let status {
+            let backup = path + "-"
+            if FileSystem.kind(backup, follow: false) != nil { try FileSystem.remove(backup) }
+            try FileSystem.createFile(backup, original, mode: 0o600)
+            try FileSystem.preserveAttributes(of: status, on: backup, modeMask: 0o664)
+        }
+        try FileSystem.replace(path, Array(content.utf8), mode: status.map { $0.st_mode & 0o7777 } ?? newFileMode)
+    }
+}

@@ -1,0 +1,82 @@
+// enroot hook: passwd and group entries for root, nobody and the calling user (pwck/grpck's
+// clean-up of the image's files included, see StandardHooks/UserAccounts.swift), the user's
+// home from the skeleton, and the mail spool. Installed as hooks.d/10-shadow.sh.
+import Glibc
+import HookSupport
+import StandardHooks
+
+Hook.main("shadow") { hook throws(HookFailure) in
+    let rootfs = try hook.rootfs()
+    let etc = rootfs + "/etc"
+    let nobody = try firstLine("/proc/sys/kernel/overflowuid"), nogroup = try firstLine("/proc/sys/kernel/overflowgid")
+    let user = try HostAccounts.callingUser()
+
+    let loginDefs = imageFile(etc + "/login.defs")
+    let defaults: AccountDefaults
+    do throws(AccountDefaultsError) {
+        defaults = try AccountDefaults(loginDefs: loginDefs, useradd: imageFile(etc + "/default/useradd"))
+    } catch {
+        throw HookFailure(error.description)
+    }
+    let shell = UserHome.shell(user.shell, executableInImage: FileSystem.isExecutable(rootfs + user.shell), defaults: defaults)
+
+    for name in ["passwd", "group"] where FileSystem.kind(etc + "/" + name, follow: false) == nil {
+        try FileSystem.createFile(etc + "/" + name, [], mode: 0o666)  // `touch`
+    }
+    let shadow = try CheckedFile(etc + "/shadow"), groupShadow = try CheckedFile(etc + "/gshadow")
+    let files = UserAccounts.files(
+        user: user, shell: shell, nobody: nobody, nogroup: nogroup,
+        passwd: try text(etc + "/passwd"), group: try text(etc + "/group"),
+        shadow: shadow.text, groupShadow: groupShadow.text,
+        ageing: PasswdCheck.Ageing(today: time(nil) / 86400, loginDefs: loginDefs))
+
+    // The script's order: grpck, group installed, pwck, passwd installed. A new gshadow gets
+    // the mode grpck gives it; pwck never creates shadow.
+    try groupShadow.write(files.groupShadow, newFileMode: 0o440)
+    try FileSystem.replace(etc + "/group", Array(files.group.utf8), mode: files.groupChecked ? 0o600 : 0o666 & ~FileSystem.umask)
+    try shadow.write(files.shadow, newFileMode: 0o400)
+    try FileSystem.replace(etc + "/passwd", Array(files.passwd.utf8), mode: files.passwdChecked ? 0o600 : 0o666 & ~FileSystem.umask)
+
+    let home = UserHome(defaults: defaults)
+    try createHome(rootfs: rootfs, home: user.home, plan: home)
+    if let mailDirectory = home.mailDirectory { try createMailbox(rootfs + mailDirectory, user: user.name) }
+}
+
+func firstLine(_ path: String) throws(HookFailure) -> String {
+    let bytes = try Files.read(path, what: "file", missingOK: false) ?? []
+    return String(decoding: bytes.prefix(while: { $0 != UInt8(ascii: "\n") }), as: UTF8.self)
+}
+
+func text(_ path: String) throws(HookFailure) -> String {
+    String(decoding: try Files.read(path, what: "file", missingOK: false) ?? [], as: UTF8.self)
+}
+
+/// A settings file of the image, read when it is a regular file (`[ -f FILE ]`).
+func imageFile(_ path: String) -> String? {
+    guard FileSystem.kind(path) == .regular, let bytes = try? Files.read(path, what: "file", missingOK: true) else { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `mkdir -p ROOTFS$HOME` under `umask ${def_UMASK:-077}` and the skeleton copied in, when the
+/// home does not exist and `CREATE_HOME` allows it.
+func createHome(rootfs: String, home: String, plan: UserHome) throws(HookFailure) {
+    guard plan.create, FileSystem.kind(rootfs + home) == nil else { return }
+    guard let mask = plan.umask else { throw HookFailure("umask: \(plan.umaskText): octal number out of range") }
+    let previous = umask(mode_t(mask))
+    defer { umask(previous) }
+    try FileSystem.makeDirectories(rootfs + home)
+    umask(previous)
+    if FileSystem.kind(rootfs + plan.skeleton) == .directory {
+        try FileSystem.copyTree(rootfs + plan.skeleton, into: rootfs + home)
+    }
+}
+
+/// `mkdir -p ROOTFS$MAIL_DIR` and `(umask 007 && touch ROOTFS$MAIL_DIR/$user)` when it does not exist.
+func createMailbox(_ directory: String, user: String) throws(HookFailure) {
+    let mailbox = directory + "/" + user
+    guard FileSystem.kind(mailbox) == nil else { return }
+    try FileSystem.makeDirectories(directory)
+    let previous = umask(0o007)
+    defer { umask(previous) }
+    try FileSystem.createFile(mailbox, [], mode: 0o666)
+}

@@ -1,0 +1,20 @@
+// 98-nvidia and 99-mellanox: decided here, handed over to enroot's script when there is work.
+import StandardHooks
+
+extension Hook {
+    /// Leaves (exit 0) when `devices` asks for nothing, as enroot's script does after the same
+    /// command checks; otherwise execs enroot's script `name`.
+    public func runVisibleDevices(_ devices: VisibleDevices, script name: String) throws(HookFailure) {
+        guard let path = self[variable: "PATH"] else { throw HookFailure("PATH: unbound variable") }
+        let rootfs = try rootfs()
+        let search = path.split(separator: ":", omittingEmptySubsequences: false).map(String.init) + devices.pathSuffix(rootfs: rootfs)
+        for command in devices.requiredCommands where !Subprocess.isCommand(command, in: search) {
+            throw HookFailure("Command not found: \(command)")
+        }
+        // The script's `tac ENROOT_ENVIRON || :` reads nothing from a missing file and goes on.
+        let environ = try Files.read(try enrootFile("ENROOT_ENVIRON"), what: "ENROOT_ENVIRON", missingOK: true) ?? []
+        let value = devices.value(processValue: self[variable: devices.variable], environFile: String(decoding: environ, as: UTF8.self))
+        guard devices.hasWork(value) else { return }
+        throw EnrootScript.handOver(name, reason: "\(devices.variable)=\(value ?? "") asks for devices")
+    }
+}

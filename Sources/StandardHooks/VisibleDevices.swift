@@ -1,0 +1,39 @@
+/// Whether enroot's `98-nvidia.sh` or `99-mellanox.sh` has anything to do. Both first export every
+/// `NVIDIA_*` (`MELLANOX_*`) line of `ENROOT_ENVIRON` that the hook's own environment does not
+/// set (`tac | grep ^PREFIX | ... [ -v KEY ] || export`: the *last* line of a name wins), then
+/// leave when `*_VISIBLE_DEVICES` asks for nothing.
+///
+///     NVIDIA_VISIBLE_DEVICES unset, "" or "void"            → nothing to do
+///     MELLANOX_VISIBLE_DEVICES unset, "", "void" or "none"  → nothing to do
+///     anything else ("all", "0,1", "none" for NVIDIA)      → enroot's script must run
+public enum VisibleDevices: Sendable {
+    case nvidia
+    case mellanox
+
+    public var variable: String { self == .nvidia ? "NVIDIA_VISIBLE_DEVICES" : "MELLANOX_VISIBLE_DEVICES" }
+
+    /// The commands the script checks for (`common::checkcmd`) before deciding anything.
+    public var requiredCommands: [String] { self == .nvidia ? ["grep", "ldconfig"] : ["grep", "awk", "ldd", "ldconfig"] }
+
+    /// The directories the script appends to `PATH` before looking commands up.
+    public func pathSuffix(rootfs: String) -> [String] {
+        self == .nvidia ? ["/usr/sbin", "/sbin", rootfs + "/usr/bin", rootfs + "/usr/local/bin"] : ["/usr/sbin", "/sbin"]
+    }
+
+    /// The value the script ends up with: the hook's environment first, else the last line of
+    /// `environFile` that sets it (raw text after the first `=`, as `IFS='=' read` splits it).
+    public func value(processValue: String?, environFile: String) -> String? {
+        if let processValue { return processValue }
+        let prefix = variable + "="
+        var found: String?
+        for line in environFile.split(separator: "\n") where line.hasPrefix(prefix) {
+            found = String(line.dropFirst(prefix.count))
+        }
+        return found
+    }
+
+    public func hasWork(_ value: String?) -> Bool {
+        guard let value, !value.isEmpty, value != "void" else { return false }
+        return self == .nvidia || value != "none"
+    }
+}

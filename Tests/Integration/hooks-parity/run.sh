@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Parity tests of the native standard hooks against enroot's own scripts: each hook and its
+# enroot original run alone (a temporary ENROOT_SYSCONF_PATH whose hooks.d holds only it) in a
+# real `enroot start` on two copies of the same rootfs, and what they wrote is compared. No Slurm.
+#
+#   Tests/Integration/hooks-parity/run.sh [SUITE...]    default: every hooks-parity/*.bats
+#
+# Needs root, enroot (its scripts in $ENROOT_HOOKS_DIR, default /etc/enroot/hooks.d), bats,
+# unsquashfs, the user $PARITY_USER (default pyxistest) and the built hooks in $PYXIS_HOOKS_BIN
+# (default the release stage directory, .build/stage: run `make` first). Images: $PARITY_IMAGES (default the
+# test fixture's squashfs directory under /var/cache/pyxis-test) holding debian.sqsh and busybox.sqsh.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+
+die() { echo "hooks-parity: $*" >&2; exit 2; }
+[[ $(id -u) -eq 0 ]] || die "needs root (it runs enroot as ${PARITY_USER:-pyxistest} and compares files of both)"
+command -v bats >/dev/null || die "needs bats (apt-get install bats)"
+command -v enroot >/dev/null || die "needs enroot"
+export PARITY_USER=${PARITY_USER:-pyxistest}
+id "$PARITY_USER" >/dev/null 2>&1 || die "no user $PARITY_USER"
+export PYXIS_HOOKS_BIN=${PYXIS_HOOKS_BIN:-$repo/.build/stage}
+export ENROOT_HOOKS_DIR=${ENROOT_HOOKS_DIR:-/etc/enroot/hooks.d}
+[[ -x $PYXIS_HOOKS_BIN/pyxis-hook-shadow ]] || die "no hooks in $PYXIS_HOOKS_BIN (run make, or set PYXIS_HOOKS_BIN)"
+command -v unsquashfs >/dev/null || die "needs unsquashfs (squashfs-tools)"
+# enroot's own scripts, not links to ours (a site that enabled ours has links there).
+for hook in 10-aptfix 10-cgroups 10-devices 10-localtime 10-shadow 98-nvidia 99-mellanox; do
+    [[ -f $ENROOT_HOOKS_DIR/$hook.sh && ! -L $ENROOT_HOOKS_DIR/$hook.sh ]] \
+        || die "no enroot $hook.sh script in $ENROOT_HOOKS_DIR (set ENROOT_HOOKS_DIR to enroot's conf/hooks)"
+done
+if [[ -z ${PARITY_IMAGES-} ]]; then
+    PARITY_IMAGES=$(ls -d /var/cache/pyxis-test/squashfs-*/ 2>/dev/null | while read -r d; do [[ -f $d/debian.sqsh && -f $d/busybox.sqsh ]] && echo "$d"; done | tail -n 1)
+fi
+[[ -f ${PARITY_IMAGES:-}/debian.sqsh ]] || die "no debian.sqsh/busybox.sqsh (set PARITY_IMAGES)"
+
+suites=()
+for suite in "$@"; do
+    for candidate in "$suite" "$here/$suite" "$here/$suite.bats"; do
+        [[ -f $candidate && $candidate == *.bats ]] && { suites+=("$candidate"); continue 2; }
+    done
+    die "no suite $suite"
+done
+[[ ${#suites[@]} -gt 0 ]] || suites=("$here"/*.bats)
+
+# The user must reach everything: a world-readable work directory outside /root.
+export PARITY_WORK
+PARITY_WORK=$(mktemp -d /tmp/pyxis-hooks-parity.XXXXXX)
+chmod 755 "$PARITY_WORK"
+trap 'rm -rf "$PARITY_WORK"' EXIT
+
+# Base root file systems, owned by the user as enroot containers are; tests copy them.
+mkdir -p "$PARITY_WORK/base"
+for image in debian busybox; do
+    unsquashfs -q -d "$PARITY_WORK/base/$image" "$PARITY_IMAGES/$image.sqsh" >/dev/null
+done
+chown -R "$PARITY_USER:" "$PARITY_WORK/base"
+
+# Our hooks are copied (not linked): 98-nvidia and 99-mellanox find enroot's scripts in
+# enroot-hooks/ beside their own executable, as `make install` lays them out.
+mkdir -p "$PARITY_WORK/libexec/enroot-hooks"
+cp "$PYXIS_HOOKS_BIN"/pyxis-hook-* "$PARITY_WORK/libexec/"
+cp "$ENROOT_HOOKS_DIR/98-nvidia.sh" "$ENROOT_HOOKS_DIR/99-mellanox.sh" "$PARITY_WORK/libexec/enroot-hooks/"
+chmod -R a+rX "$PARITY_WORK/libexec"
+
+bats ${PARITY_BATS_OPTIONS-} "${suites[@]}"

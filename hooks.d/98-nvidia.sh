@@ -1,0 +1,1 @@
+../../../libexec/pyxis/pyxis-hook-nvidia
