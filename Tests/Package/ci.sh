@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The package in CI (issue 16): build it (make deb), check it in an empty root (deb.bats), install
-# it on this machine with dpkg -i, run pyxis-doctor and the integration suites against what it
-# installed, then dpkg --purge it and check that nothing it installed is left. Prints the package
-# size and the install and removal times.
+# The package in CI: build it (make deb), check it in an empty root (deb.bats), install it on
+# this machine with dpkg -i, enable its hooks in place of enroot's standard ones, run
+# pyxis-doctor and the integration suites against what it installed, then put enroot's hooks
+# back, dpkg --purge it and check that nothing it installed is left. Prints the package size and
+# the install and removal times.
 #
 #   Tests/Package/ci.sh [SUITE...]      as root, after .ci/run's set-up; SUITEs as run.sh takes them
 #
@@ -25,9 +26,33 @@ bats Tests/Package/deb.bats
 started=$(date +%s%N)
 dpkg -i "$deb"
 install_ms=$(ms_since "$started")
-trap 'dpkg --purge swift-pyxis >/dev/null 2>&1 || true' EXIT
 mapfile -t installed < <(dpkg -L swift-pyxis)
 plugin=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/slurm-wlm/spank_pyxis.so
+
+# Our full hook set in place of enroot's standard one, as a site enables it: every drop-in the
+# package ships under the name of a file in enroot's hooks.d replaces that file (enroot's are
+# kept aside and put back), so the suites below run every container start through our hooks.
+hooks_dir=${ENROOT_HOOKS_DIR:-/etc/enroot/hooks.d}
+aside=$(mktemp -d /var/tmp/pyxis-enroot-hooks.XXXXXX)
+replaced=()
+restore_hooks() {
+    local name
+    for name in "${replaced[@]}"; do
+        rm -f "$hooks_dir/$name"
+        mv "$aside/$name" "$hooks_dir/$name"
+    done
+    replaced=()
+    rmdir "$aside" 2>/dev/null || true
+}
+trap 'restore_hooks; dpkg --purge swift-pyxis >/dev/null 2>&1 || true' EXIT
+for dropin in /usr/share/pyxis/hooks.d/*.sh; do
+    name=$(basename "$dropin")
+    [[ -f $hooks_dir/$name && ! -L $hooks_dir/$name ]] || continue
+    mv "$hooks_dir/$name" "$aside/$name"
+    replaced+=("$name")
+    ln -s "$dropin" "$hooks_dir/$name"
+done
+echo "enroot's hooks replaced by ours for this pass: ${replaced[*]}"
 
 # The node as the package left it, before any cluster runs (informative: no slurmd, no runtime_path).
 pyxis-doctor || true
@@ -35,6 +60,7 @@ pyxis-doctor || true
 status=0
 PYXIS_TEST_INSTALLED=1 PYXIS_PLUGIN=$plugin bash Tests/Integration/run.sh "$@" || status=$?
 
+restore_hooks
 started=$(date +%s%N)
 dpkg --purge swift-pyxis
 purge_ms=$(ms_since "$started")
