@@ -20,8 +20,12 @@ bench_setup() {
     id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --shell /bin/bash "$PYXIS_TEST_USER"
     chown "$PYXIS_TEST_USER:" "$PYXIS_TEST_WORK/home"
     [[ $(getent passwd "$PYXIS_TEST_USER" | cut -d: -f6) == "$PYXIS_TEST_WORK/home" ]] || usermod -d "$PYXIS_TEST_WORK/home" "$PYXIS_TEST_USER"
-    trap 'rm -f "$bench_log"; "$cluster" down; fixture_teardown' EXIT
+    trap 'rm -f "$bench_log"; "$cluster" down; fixture_teardown; "$repo/scripts/use-pyxis-hooks.sh" off' EXIT
     fixture_setup
+    # BENCH_HOOKS=pyxis: our hooks in place of enroot's standard ones (scripts/use-pyxis-hooks.sh).
+    if [[ ${BENCH_HOOKS:-enroot} == pyxis ]]; then
+        "$repo/scripts/use-pyxis-hooks.sh" on "$PYXIS_TEST_WORK/prefix/share/pyxis/hooks.d"
+    fi
 }
 
 # cluster_of N [PLUGSTACK_ARGS...]: the test cluster with N nodes (the runtime directory where

@@ -13,7 +13,8 @@
 # Installs the plugin (make install into $PYXIS_TEST_WORK/prefix; run `make` first), brings the
 # test fixture (fixtures.sh) and each cluster up, and takes them down at the end. All nodes
 # share this machine's cores (2 here): a node's work is not free as it would be on real nodes.
-# BENCH_IMAGE / BENCH_URI measure other images.
+# BENCH_IMAGE / BENCH_URI measure other images; BENCH_HOOKS=pyxis runs with our hooks in place of
+# enroot's standard ones (scripts/use-pyxis-hooks.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 image=${BENCH_IMAGE:-$PYXIS_TEST_IMAGES/debian.sqsh}

@@ -29,30 +29,10 @@ install_ms=$(ms_since "$started")
 mapfile -t installed < <(dpkg -L swift-pyxis)
 plugin=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/slurm-wlm/spank_pyxis.so
 
-# Our full hook set in place of enroot's standard one, as a site enables it: every drop-in the
-# package ships under the name of a file in enroot's hooks.d replaces that file (enroot's are
-# kept aside and put back), so the suites below run every container start through our hooks.
-hooks_dir=${ENROOT_HOOKS_DIR:-/etc/enroot/hooks.d}
-aside=$(mktemp -d /var/tmp/pyxis-enroot-hooks.XXXXXX)
-replaced=()
-restore_hooks() {
-    local name
-    for name in "${replaced[@]}"; do
-        rm -f "$hooks_dir/$name"
-        mv "$aside/$name" "$hooks_dir/$name"
-    done
-    replaced=()
-    rmdir "$aside" 2>/dev/null || true
-}
-trap 'restore_hooks; dpkg --purge swift-pyxis >/dev/null 2>&1 || true' EXIT
-for dropin in /usr/share/pyxis/hooks.d/*.sh; do
-    name=$(basename "$dropin")
-    [[ -f $hooks_dir/$name && ! -L $hooks_dir/$name ]] || continue
-    mv "$hooks_dir/$name" "$aside/$name"
-    replaced+=("$name")
-    ln -s "$dropin" "$hooks_dir/$name"
-done
-echo "enroot's hooks replaced by ours for this pass: ${replaced[*]}"
+# Our full hook set in place of enroot's standard one, as a site enables it (enroot's are kept
+# aside and put back), so the suites below run every container start through our hooks.
+trap 'scripts/use-pyxis-hooks.sh off; dpkg --purge swift-pyxis >/dev/null 2>&1 || true' EXIT
+scripts/use-pyxis-hooks.sh on /usr/share/pyxis/hooks.d
 
 # The node as the package left it, before any cluster runs (informative: no slurmd, no runtime_path).
 pyxis-doctor || true
@@ -60,7 +40,7 @@ pyxis-doctor || true
 status=0
 PYXIS_TEST_INSTALLED=1 PYXIS_PLUGIN=$plugin bash Tests/Integration/run.sh "$@" || status=$?
 
-restore_hooks
+scripts/use-pyxis-hooks.sh off
 started=$(date +%s%N)
 dpkg --purge swift-pyxis
 purge_ms=$(ms_since "$started")
