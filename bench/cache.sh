@@ -21,17 +21,6 @@ empty_cache() { rm -rf "$cache_root"; }
 trap 'empty_cache; rm -f "$bench_log"; "$cluster" down; fixture_teardown' EXIT
 
 declare -A med
-# measure KEY BEFORE SRUN_ARGS...: $runs steps, each after the command BEFORE (`:` for none),
-# after one warm-up step; med[KEY] is the median.
-measure() {
-    local key=$1 before=$2 times=() i; shift 2
-    $before; timed_srun "$@" >/dev/null
-    for ((i = 0; i < runs; i++)); do
-        $before
-        times+=("$(timed_srun "$@")")
-    done
-    med[$key]=$(median "${times[@]}")
-}
 # The plugstack line without and with the cache (the runtime directory as cluster_of sets it).
 without_cache() { "$cluster" plugstack "$plugin" runtime_path="$runtime"; }
 with_cache() { "$cluster" plugstack "$plugin" runtime_path="$runtime" image_cache="$cache_root/%u" "$@"; }
@@ -40,7 +29,6 @@ for n in 1 4; do
     tasks=(-N "$n" --ntasks-per-node=1)
     runtime=/run/pyxis; [[ $n -gt 1 ]] || runtime=$PYXIS_TEST_WORK/runtime
     cluster_of "$n"
-    measure "file $n" : "${tasks[@]}" --container-image="$image" true
     # Without the cache and on a miss, interleaved: an import takes seconds here, and the
     # machine drifts by as much over a few minutes.
     plain=() miss=()
@@ -52,10 +40,19 @@ for n in 1 4; do
         miss+=("$(timed_srun "${tasks[@]}" --container-image="$uri" true)")
     done
     med[plain $n]=$(median "${plain[@]}") med[miss $n]=$(median "${miss[@]}")
-    with_cache
-    measure "hit $n" : "${tasks[@]}" --container-image="$uri" true
-    with_cache image_cache_tag_ttl=3600
-    measure "trusted $n" : "${tasks[@]}" --container-image="$uri" true
+    # The file, a hit and a hit with the tag trusted, interleaved too: the differences are tens
+    # of milliseconds, less than the drift between one series and the next.
+    file=() hit=() trusted=()
+    timed_srun "${tasks[@]}" --container-image="$image" true >/dev/null
+    for ((i = 0; i < runs; i++)); do
+        without_cache
+        file+=("$(timed_srun "${tasks[@]}" --container-image="$image" true)")
+        with_cache
+        hit+=("$(timed_srun "${tasks[@]}" --container-image="$uri" true)")
+        with_cache image_cache_tag_ttl=3600
+        trusted+=("$(timed_srun "${tasks[@]}" --container-image="$uri" true)")
+    done
+    med[file $n]=$(median "${file[@]}") med[hit $n]=$(median "${hit[@]}") med[trusted $n]=$(median "${trusted[@]}")
 done
 
 echo "registry image $uri, median of $runs (ms), one task per node, all nodes on this machine ($(nproc) cores)"
