@@ -85,7 +85,7 @@ struct TemporaryFile {
         let fd = mkstemp(&template)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        path = String(cString: template)
+        path = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let bytes = Array(text.utf8)
         guard write(fd, bytes, bytes.count) == bytes.count else { unlink(path); return nil }
     }
