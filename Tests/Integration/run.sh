@@ -14,6 +14,7 @@
 # Leaves the cluster and the fixture (registry, images, enroot link: fixtures.sh) in place with
 # KEEP_CLUSTER=1, for running bats files by hand (bats/helpers.bash), and for bench/lifecycle.sh.
 # ENROOT=/path/to/enroot tests another enroot than the first in PATH (see fixtures.sh).
+# PYXIS_TEST_MAX_NODES=1 runs only the one-node suites.
 # PYXIS_TEST_INSTALLED=1 PYXIS_PLUGIN=/usr/lib/.../spank_pyxis.so tests the installed package
 # (Tests/Package/ci.sh) instead of a staging `make install`.
 set -euo pipefail
@@ -103,8 +104,10 @@ suite_modes() { sed -n 's/^# use_squashfuse: *//p' "$1" | head -n 1; }
 suite_nodes() { local n; n=$(sed -n 's/^# nodes: *\([0-9][0-9]*\) *$/\1/p' "$1" | head -n 1); echo "${n:-1}"; }
 
 # One-node suites first, then the others by their number of nodes: one cluster start each.
+# PYXIS_TEST_MAX_NODES=N leaves out the suites that need more than N nodes.
+max_nodes=${PYXIS_TEST_MAX_NODES:-64}
 mapfile -t suites < <(for suite in "${suites[@]}"; do echo "$(suite_nodes "$suite") $suite"; done |
-    sort -s -n -k1,1 | cut -d' ' -f2-)
+    awk -v max="$max_nodes" '$1 <= max' | sort -s -n -k1,1 | cut -d' ' -f2-)
 
 only_mode=${PYXIS_TEST_SQUASHFUSE:-}
 started=$SECONDS
