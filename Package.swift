@@ -109,7 +109,7 @@ let package = Package(
 
         // The image cache (docs/image-cache.md): squashfs files by digest, one producer per
         // image across nodes; and pyxis-image-cache, its command for users, sites and the plugin.
-        .target(name: "ImageCache", dependencies: ["PyxisCore", "PyxisSystem"], path: "Sources/ImageCache"),
+        .target(name: "ImageCache", dependencies: ["PyxisCore", "PyxisSystem", "EnvRemap"], path: "Sources/ImageCache"),
         .executableTarget(
             name: "pyxis-image-cache",
             dependencies: ["ImageCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -1,3 +1,5 @@
+import EnvRemap
+
 /// The settings of enroot's registry requests that a native look-up must share with
 /// `enroot digest` (its curl options, credentials and trust), and whether it can: where enroot
 /// would do something this look-up does not (plain HTTP, credentials for the registry, settings
@@ -33,7 +35,7 @@ public struct LookupSettings: Equatable, Sendable {
                 if Self.requestKeys.contains(key) { enrootOnly = "\(key) is set in enroot.conf" }
             }
         }
-        if let allow = environment("ENROOT_ALLOW_HTTP"), !Self.isFalse(allow) { enrootOnly = "ENROOT_ALLOW_HTTP" }
+        if EnrootSwitch.isOn(environment("ENROOT_ALLOW_HTTP")) { enrootOnly = "ENROOT_ALLOW_HTTP" }
         connectTimeout = environment("ENROOT_CONNECT_TIMEOUT") ?? connectTimeout
         transferTimeout = environment("ENROOT_TRANSFER_TIMEOUT") ?? transferTimeout
         retries = environment("ENROOT_TRANSFER_RETRIES") ?? retries
@@ -56,10 +58,5 @@ public struct LookupSettings: Equatable, Sendable {
             if words[index + 1] == reference.host { return "credentials for \(reference.host)" }
         }
         return nil
-    }
-
-    /// enroot's false values (`config::fini`).
-    static func isFalse(_ value: String) -> Bool {
-        ["", "n", "no", "N", "NO", "No", "f", "false", "F", "FALSE", "False"].contains(value)
     }
 }

@@ -22,15 +22,20 @@ public struct RegistryLookup: ImageRegistry {
 
     public func digest(of uri: String) throws(CacheError) -> ImageDigest {
         let why: String
-        if let reference = RegistryReference(uri: uri), let curl, settings.enrootOnly(for: reference) == nil {
-            switch ask(curl, reference) {
-            case .digest(let digest): return digest
-            case .askEnroot(let reason): why = reason
-            case .tokenNeeded: why = "a second token request"
+        if let reference = RegistryReference(uri: uri) {
+            if let reason = settings.enrootOnly(for: reference) {
+                why = reason
+            } else if let curl {
+                switch ask(curl, reference) {
+                case .digest(let digest): return digest
+                case .askEnroot(let reason): why = reason
+                case .tokenNeeded: why = "a second token request"
+                }
+            } else {
+                why = "curl is not in PATH"
             }
         } else {
-            why = RegistryReference(uri: uri).map { settings.enrootOnly(for: $0) ?? "curl is not in PATH" }
-                ?? "a form of image reference that only enroot reads"
+            why = "a form of image reference that only enroot reads"
         }
         report("asking enroot for the digest of \(uri): \(why)")
         return try enroot.digest(of: uri)

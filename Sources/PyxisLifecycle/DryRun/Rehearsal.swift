@@ -17,7 +17,7 @@ final class Rehearsal {
             let plain = !word.isEmpty && word.utf8.allSatisfy { byte in
                 (97...122).contains(byte) || (65...90).contains(byte) || (48...57).contains(byte) || "/._-=:,@+%#".utf8.contains(byte)
             }
-            return plain ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: #"'\''"#) + "'"
+            return plain ? word : ShellQuoting.quote(word)
         }.joined(separator: " ")
     }
 }
