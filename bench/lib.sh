@@ -3,6 +3,7 @@
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo/Tests/Integration/lib.sh"
 source "$repo/Tests/Integration/fixtures.sh"
+source "$repo/Tests/Integration/test-user.sh"
 cluster=$repo/scripts/slurm-cluster.sh
 plugin=$PYXIS_TEST_WORK/prefix/lib/slurm/spank_pyxis.so
 bench_log=$(mktemp)
@@ -17,9 +18,7 @@ bench_setup() {
     [[ -f $repo/.build/stage/spank_pyxis.so ]] || bench_die "run make first"
     mkdir -p "$PYXIS_TEST_WORK/home" && chmod 755 "$PYXIS_TEST_WORK"
     make -s -C "$repo" install PREFIX="$PYXIS_TEST_WORK/prefix" >/dev/null
-    id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --shell /bin/bash "$PYXIS_TEST_USER"
-    chown "$PYXIS_TEST_USER:" "$PYXIS_TEST_WORK/home"
-    [[ $(getent passwd "$PYXIS_TEST_USER" | cut -d: -f6) == "$PYXIS_TEST_WORK/home" ]] || usermod -d "$PYXIS_TEST_WORK/home" "$PYXIS_TEST_USER"
+    ensure_test_user "$PYXIS_TEST_USER" "$PYXIS_TEST_WORK/home" || bench_die "no test user"
     trap 'rm -f "$bench_log"; "$cluster" down; fixture_teardown; "$repo/scripts/use-pyxis-hooks.sh" off' EXIT
     fixture_setup
     # BENCH_HOOKS=pyxis: our hooks in place of enroot's standard ones (scripts/use-pyxis-hooks.sh).

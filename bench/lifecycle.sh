@@ -22,6 +22,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 source "$repo/Tests/Integration/lib.sh"
 source "$repo/Tests/Integration/fixtures.sh"
+source "$repo/Tests/Integration/test-user.sh"
 cluster=$repo/scripts/slurm-cluster.sh
 plugin=$PYXIS_TEST_WORK/prefix/lib/slurm/spank_pyxis.so
 runtime=$PYXIS_TEST_WORK/runtime
@@ -56,9 +57,7 @@ finish() {
 if [[ $up == 1 ]]; then
     mkdir -p "$PYXIS_TEST_WORK/home" && chmod 755 "$PYXIS_TEST_WORK"
     make -s -C "$repo" install PREFIX="$PYXIS_TEST_WORK/prefix" >/dev/null
-    id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --shell /bin/bash "$PYXIS_TEST_USER"
-    chown "$PYXIS_TEST_USER:" "$PYXIS_TEST_WORK/home"
-    [[ $(getent passwd "$PYXIS_TEST_USER" | cut -d: -f6) == "$PYXIS_TEST_WORK/home" ]] || usermod -d "$PYXIS_TEST_WORK/home" "$PYXIS_TEST_USER"
+    ensure_test_user "$PYXIS_TEST_USER" "$PYXIS_TEST_WORK/home" || die "no test user"
     trap finish EXIT
     fixture_setup
     "$cluster" up "$plugin" runtime_path="$runtime" >/dev/null

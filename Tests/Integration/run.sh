@@ -23,6 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 source "$here/lib.sh"
 source "$here/fixtures.sh"
+source "$here/test-user.sh"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "run.sh: needs root (it starts slurmctld/slurmd and runs tests as $PYXIS_TEST_USER)" >&2
@@ -55,13 +56,7 @@ else
     export PYXIS_PLUGIN=$PYXIS_TEST_PREFIX/lib/slurm/spank_pyxis.so
 fi
 
-id "$PYXIS_TEST_USER" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$PYXIS_TEST_USER"
-mkdir -p "$PYXIS_TEST_WORK/home"
-chown "$PYXIS_TEST_USER:" "$PYXIS_TEST_WORK/home"
-# The job epilog runs enroot with the HOME of the passwd entry: make it the tests' HOME.
-if [[ $(getent passwd "$PYXIS_TEST_USER" | cut -d: -f6) != "$PYXIS_TEST_WORK/home" ]]; then
-    usermod -d "$PYXIS_TEST_WORK/home" "$PYXIS_TEST_USER"
-fi
+ensure_test_user "$PYXIS_TEST_USER" "$PYXIS_TEST_WORK/home"
 
 cluster=$repo/scripts/slurm-cluster.sh
 [[ ${KEEP_CLUSTER:-0} == 1 ]] || trap '"$cluster" down; fixture_teardown' EXIT

@@ -4,7 +4,7 @@
 # without the filter, an apt-get-like privilege drop, no_new_privs, and the plugin's case
 # (no no_new_privs, CAP_SYS_ADMIN in a user namespace) with a dpkg-like `tar --same-owner`.
 #
-# Run as root (creates user `pyxistest` if missing). Environment:
+# Run as root (makes the test user, $PYXIS_TEST_USER, with Tests/Integration/test-user.sh). Environment:
 #   PYXIS_SECCOMP_EXEC  the binary to test (default: `swift build --product pyxis-seccomp-exec`)
 #   SWIFT_SCRATCH_PATH  scratch path for that build (default: .build)
 #   CC                  C compiler (default: gcc)
@@ -13,7 +13,9 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-user=pyxistest
+source "$repo/Tests/Integration/lib.sh"
+source "$repo/Tests/Integration/test-user.sh"
+user=$PYXIS_TEST_USER
 passed=0
 failed=0
 
@@ -33,10 +35,8 @@ bail() { not_ok "$1"; finish; }
 [ "$(id -u)" -eq 0 ] || bail "setup: run as root (it creates and switches to user $user)"
 
 # --- setup: user, binaries, a work area the user can reach --------------------------------------
-if ! id "$user" >/dev/null 2>&1; then
-    useradd --system --user-group --no-create-home --shell /usr/sbin/nologin "$user" \
-        || bail "setup: useradd $user"
-fi
+mkdir -p "$PYXIS_TEST_WORK" && chmod 0755 "$PYXIS_TEST_WORK"
+ensure_test_user "$user" "$PYXIS_TEST_WORK/home" || bail "setup: test user $user"
 work=$(mktemp -d /tmp/pyxis-seccomp-test.XXXXXX) || bail "setup: mktemp"
 trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
