@@ -282,6 +282,36 @@ start_munge() {
     cp /run/munge/pyxis-munged.pid "$state/munged.pid"
 }
 
+# After `down`, no Slurm daemon may run and no one may hold Slurm's ports: ours would fail to
+# bind, or srun would reach another cluster. Names the holder.
+check_no_foreign_daemons() {
+    local daemon pid port holder
+    for daemon in slurmctld slurmd slurmdbd; do
+        for _ in $(seq 20); do   # ours, just killed by `down`, may take a moment to go
+            pid=$(pgrep -x "$daemon" | head -n 1 || true)
+            [[ -n $pid ]] || break
+            sleep 0.1
+        done
+        [[ -z $pid ]] || die "$daemon (pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) runs, and this script" \
+            "did not start it: stop it (systemctl stop $daemon, or kill $pid) and run again"
+    done
+    for port in 6817 6818; do
+        holder=$(ss -Hltnp "sport = :$port" 2>/dev/null | head -n 1)
+        [[ -z $holder ]] || die "port $port, which Slurm's daemons use, is held: $holder; stop that process and run again"
+    done
+}
+
+# Node names in /etc/hosts that the cluster did not write would resolve nodeI elsewhere.
+check_node_names_are_free() { # N
+    local i line
+    for ((i = 1; i <= $1; i++)); do
+        if line=$(grep -vF -- " $host_marker" /etc/hosts | grep -n "[[:space:]]node$i\([[:space:]]\|$\)"); then
+            die "/etc/hosts names node$i on a line this script did not write ($line); the test cluster's" \
+                "nodes are node1..nodeN: remove or comment out that line and run again"
+        fi
+    done
+}
+
 # The network the nodes live on must be ours alone.
 check_network_is_free() {
     if ip -o addr show 2>/dev/null | grep -F " $net." | grep -vq " $bridge "; then
@@ -292,6 +322,7 @@ check_network_is_free() {
 start_nodes() { # N
     local n=$1 i
     check_network_is_free
+    check_node_names_are_free "$n"
     ip link add "$bridge" type bridge
     ip addr add "$head_addr/24" dev "$bridge"
     ip link set "$bridge" up
@@ -350,6 +381,7 @@ up() {
     [ $# -ge 1 ] || die "usage: $0 up [--nodes N] PLUGIN_SO [ARGS...]"
     close_inherited_fds
     down
+    check_no_foreign_daemons
     # A cluster that did not come up is taken down again (its logs stay in /var/log/slurm).
     trap 'if [[ ${cluster_up:-0} != 1 ]]; then log "up failed: taking down what it started"; down; fi' EXIT
     mkdir -p "$conf_dir" "$state" /var/spool/slurmctld /var/spool/slurmd /var/log/slurm

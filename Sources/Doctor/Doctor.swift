@@ -44,6 +44,7 @@ public struct Doctor {
             PlugstackCheck.verdict(plugstack),
             RuntimePathCheck.verdict(RuntimePathCheck.gather(node, path: config.runtimePath)),
             EnrootCheck.verdict(enroot),
+            LoginShellCheck.verdict(LoginShellCheck.gather(user: user, enroot: enroot)),
             UserNamespaceCheck.verdict(UserNamespaceCheck.gather(node, user: user, trial: trial)),
             FuseCheck.verdict(FuseCheck.gather(node, mode: config.useSquashfuse, user: user, trial: trial,
                                                searchPath: settings.searchPath, nativeOverlay: enroot.nativeOverlay)),

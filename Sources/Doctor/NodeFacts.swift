@@ -38,11 +38,14 @@ public struct DoctorUser: Equatable, Sendable {
     public var uid: UInt32
     public var gid: UInt32
     public var groups: [UInt32]
+    /// The passwd entry's login shell (empty: /bin/sh).
+    public var shell: String
     /// Root ran the doctor without `--user`: the user checks run as this unprivileged stand-in.
     public var isStandIn: Bool
 
-    public init(name: String, uid: UInt32, gid: UInt32, groups: [UInt32] = [], isStandIn: Bool = false) {
+    public init(name: String, uid: UInt32, gid: UInt32, groups: [UInt32] = [], shell: String = "/bin/bash", isStandIn: Bool = false) {
         self.name = name
+        self.shell = shell
         self.uid = uid
         self.gid = gid
         self.groups = groups

@@ -15,6 +15,6 @@ public enum UserLookup {
 
     public static func uid(_ uid: UInt32) -> DoctorUser? {
         guard let entry = PasswdEntry(uid: uid) else { return nil }
-        return DoctorUser(name: entry.name, uid: uid, gid: entry.gid, groups: entry.groups(gid: entry.gid))
+        return DoctorUser(name: entry.name, uid: uid, gid: entry.gid, groups: entry.groups(gid: entry.gid), shell: entry.shell)
     }
 }

@@ -24,6 +24,7 @@ struct ContainerSetup {
             rendezvous.pid = pid
             return
         }
+        try checkLoginShell(of: installation)
         try checkFeatures(of: installation)
         let start = MonotonicClock.milliseconds()
         try carryOut(plan)
@@ -162,6 +163,18 @@ struct ContainerSetup {
         } catch {
             throw LifecycleError("--container-save: cannot write to the directory \(directory): \(error.reason)")
         }
+    }
+
+    /// Fails before enroot runs when the user's login shell refuses commands (`LoginShell`):
+    /// otherwise every start fails with enroot's log and "This account is not available".
+    private func checkLoginShell(of installation: InstalledEnroot) throws(LifecycleError) {
+        let uid = context.step.uid
+        guard let shell = tools.node.loginShell(uid: uid),
+              let problem = LoginShell.problem(user: tools.node.userName(uid: uid) ?? String(uid), shell: shell),
+              installation.isEnabled("ENROOT_LOGIN_SHELL", option: nil, job: host.jobEnvironment) else { return }
+        var error = LifecycleError(problem + "; nothing was started")
+        error.hint = LoginShell.fix(user: tools.node.userName(uid: uid) ?? String(uid))
+        throw error
     }
 
     /// Fails before anything is made when the step asks for what this node's enroot cannot do:

@@ -92,6 +92,7 @@ extension ContainerProcess: JoinableContainer {}
 
 extension PosixStepNode {
     public func userName(uid: UInt32) -> String? { PasswdEntry(uid: uid)?.name }
+    public func loginShell(uid: UInt32) -> String? { PasswdEntry(uid: uid)?.shell }
 
     public func hookFiles(in directory: String) -> [String] {
         let names = Executables.directoryEntries(directory).filter { $0.hasSuffix(".sh") }.sorted()

@@ -32,6 +32,8 @@ public protocol StepNode: AnyObject {
     func removeAsUser(_ path: String)
     /// The user's name in the passwd database (for the image cache's `%u`).
     func userName(uid: UInt32) -> String?
+    /// The user's login shell in the passwd database (nil: no entry).
+    func loginShell(uid: UInt32) -> String?
     /// The hooks enroot would run from `directory`: its executable `*.sh` files, in name order.
     func hookFiles(in directory: String) -> [String]
 }

@@ -4,6 +4,8 @@ import Glibc
 public struct PasswdEntry: Sendable {
     public var name: String
     public var home: String
+    /// The login shell as written (empty: `/bin/sh`).
+    public var shell: String
     public var gid: UInt32
 
     public init?(uid: UInt32) {
@@ -14,6 +16,7 @@ public struct PasswdEntry: Sendable {
               let name = entry.pw_name, let home = entry.pw_dir else { return nil }
         self.name = String(cString: name)
         self.home = String(cString: home)
+        self.shell = entry.pw_shell.map { String(cString: $0) } ?? ""
         self.gid = entry.pw_gid
     }
 

@@ -96,11 +96,15 @@ up() {
     command -v setpriv >/dev/null || die "setpriv is missing (util-linux)"
     id "$service_user" >/dev/null 2>&1 || die "no $service_user user (it comes with the docker-registry package)"
     hosts_remove   # a line of ours that a crashed run left
-    if grep -q "[[:space:]]$host\([[:space:]]\|$\)" /etc/hosts; then
-        die "/etc/hosts already names $host; remove that line first"
+    local holder
+    if holder=$(grep -n "[[:space:]]$host\([[:space:]]\|$\)" /etc/hosts); then
+        die "/etc/hosts already names $host, on a line the tests did not write ($holder);" \
+            "the test registry needs that name for 127.0.0.1: remove or comment out that line and run again"
     fi
     if ss -Hltn 'sport = :443' 2>/dev/null | grep -q .; then
-        die "something already listens on port 443: $(ss -Hltnp 'sport = :443' | head -n 1)"
+        die "port 443, which the test registry serves on (enroot reaches Docker Hub names over HTTPS), is held by" \
+            "$(ss -Hltnp 'sport = :443' | grep -o 'users:(.*)' | head -n 1 || ss -Hltn 'sport = :443' | head -n 1):" \
+            "stop that service and run again"
     fi
 
     mkdir -m 0700 -p "$state"

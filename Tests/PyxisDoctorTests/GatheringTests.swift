@@ -79,10 +79,10 @@ import Testing
 
     @Test func aHealthyNodePassesEveryCheck() {
         let results = run(Self.healthyNode())
-        #expect(results.map(\.check) == ["slurm", "plugstack", "runtime_path", "enroot", "user namespaces", "fuse", "seccomp", "hooks", "image_cache"])
+        #expect(results.map(\.check) == ["slurm", "plugstack", "runtime_path", "enroot", "login shell", "user namespaces", "fuse", "seccomp", "hooks", "image_cache"])
         #expect(results.filter { $0.verdict != .ok }.map(\.line) == [])
         #expect(results.exitStatus(strict: true) == 0)
-        #expect(results.summary == "9 checks: 9 ok, 0 warnings, 0 failed")
+        #expect(results.summary == "10 checks: 10 ok, 0 warnings, 0 failed")
     }
 
     @Test func theLinesSettingsReachTheLaterChecks() {
@@ -91,7 +91,7 @@ import Testing
         node.entries["/usr/bin/squashfuse"] = nil
         let results = run(node)
         #expect(results[2].finding == "/var/run/px does not exist: container steps fail to create the user's directory in it")
-        #expect(results[5].verdict == .failure)
+        #expect(results[6].verdict == .failure)
         #expect(results.exitStatus(strict: false) == 1)
     }
 
@@ -101,7 +101,7 @@ import Testing
         let results = run(node)
         #expect(results.exitStatus(strict: false) == 0)
         #expect(results.exitStatus(strict: true) == 1)
-        #expect(results[5].line.hasPrefix("warn fuse: use_squashfuse=auto takes the slower enroot create path"))
+        #expect(results[6].line.hasPrefix("warn fuse: use_squashfuse=auto takes the slower enroot create path"))
     }
 }
 

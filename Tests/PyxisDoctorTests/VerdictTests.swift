@@ -257,3 +257,34 @@ import Testing
         #expect(ImageCacheCheck.verdict(facts).finding.hasPrefix("/usr/lib/slurm/pyxis/pyxis-image-cache is not an executable file"))
     }
 }
+
+@Suite struct LoginShellVerdictTests {
+    @Test func aShellThatRunsCommandsPasses() {
+        #expect(LoginShellCheck.verdict(.init(user: alice, enrootUsesLoginShell: true)).line
+            == "ok   login shell: alice (uid 1000) has the login shell /bin/bash, which runs commands")
+    }
+
+    @Test(arguments: ["/usr/sbin/nologin", "/bin/false"])
+    func aShellThatRefusesFails(shell: String) {
+        var user = alice
+        user.shell = shell
+        let result = LoginShellCheck.verdict(.init(user: user, enrootUsesLoginShell: true))
+        #expect(result.verdict == .failure)
+        #expect(result.finding.hasPrefix("user alice's login shell \(shell) cannot run commands"))
+        #expect(result.fix?.contains("usermod --shell /bin/bash alice") == true)
+    }
+
+    @Test func enrootWithoutLoginShellsPassesAnyShell() {
+        var user = alice
+        user.shell = "/usr/sbin/nologin"
+        #expect(LoginShellCheck.verdict(.init(user: user, enrootUsesLoginShell: false)).verdict == .ok)
+    }
+
+    @Test func theStandInIsNotJudged() {
+        var nobody = DoctorUser(name: "nobody", uid: 65534, gid: 65534, shell: "/usr/sbin/nologin")
+        nobody.isStandIn = true
+        let result = LoginShellCheck.verdict(.init(user: nobody, enrootUsesLoginShell: true))
+        #expect(result.verdict == .ok)
+        #expect(result.finding.contains("--user NAME"))
+    }
+}

@@ -104,6 +104,7 @@ final class FakeNode: StepNode {
         config::init "/etc/enroot/enroot.conf"
         config::export ENROOT_ROOTFS_WRITABLE  false
         config::export ENROOT_NATIVE_OVERLAYFS true
+        config::export ENROOT_LOGIN_SHELL      true
         export ENROOT_UNSHARE_NET=y
         """)
     var configured: [String: String] = [:]
@@ -147,7 +148,9 @@ final class FakeNode: StepNode {
     func moveAsUser(_ from: String, to: String) throws(CommandFailure) { moved.append((from, to)) }
     func removeAsUser(_ path: String) { removedAsUser.append(path) }
     var userNames: [UInt32: String] = [1001: "u"]
+    var loginShells: [UInt32: String] = [:]
     func userName(uid: UInt32) -> String? { userNames[uid] }
+    func loginShell(uid: UInt32) -> String? { loginShells[uid] ?? "/bin/bash" }
     var hooks: [String: [String]] = [:]
     func hookFiles(in directory: String) -> [String] { (hooks[directory] ?? []).map { directory + "/" + $0 } }
 }

@@ -118,6 +118,7 @@ final class RehearsalNode: StepNode {
     }
     func removeAsUser(_ path: String) { rehearsal.commands.append(Rehearsal.commandLine(["rm", "-f", "--", path])) }
     func userName(uid: UInt32) -> String? { real.userName(uid: uid) }
+    func loginShell(uid: UInt32) -> String? { real.loginShell(uid: uid) }
     func hookFiles(in directory: String) -> [String] { real.hookFiles(in: directory) }
 }
 

@@ -48,7 +48,8 @@ setup() {
     chmod 1777 "$node/var/cache/pyxis"
     executable /bin/slurmd "echo '$(built_slurm)'"
     executable /bin/enroot 'config::init "/etc/enroot/enroot.conf"' 'export ENROOT_VERSION="4.1.2"' \
-        'config::export ENROOT_NATIVE_OVERLAYFS true' '[ "$1" != --net ] || export ENROOT_UNSHARE_NET=y'
+        'config::export ENROOT_NATIVE_OVERLAYFS true' 'config::export ENROOT_LOGIN_SHELL true' \
+        '[ "$1" != --net ] || export ENROOT_UNSHARE_NET=y'
     executable /bin/squashfuse
     mknod -m 0666 "$node/dev/fuse" c 10 229
     executable /usr/libexec/pyxis/pyxis-hook-pmi
@@ -74,7 +75,7 @@ expect() {
 @test "pyxis-doctor: a healthy node passes every check, exit 0" {
     doctor
     [[ $status -eq 0 ]] || { echo "$output" >&2; false; }
-    [[ ${lines[-1]} == "9 checks: 9 ok, 0 warnings, 0 failed" ]] || { echo "$output" >&2; false; }
+    [[ ${lines[-1]} == "10 checks: 10 ok, 0 warnings, 0 failed" ]] || { echo "$output" >&2; false; }
     expect "ok  " hooks "enabled in /etc/enroot/hooks.d: 50-slurm-pmi.sh"
 }
 
@@ -201,6 +202,31 @@ expect() {
     doctor --user nobody
     expect "ok  " "user namespaces" "nobody (uid $(id -u nobody)) can create a user namespace"
     [[ $(line "user namespaces") != *"stands in"* ]]
+}
+
+@test "login shell: --user of a user whose shell is nologin fails, naming the shell and the fix" {
+    [[ $(getent passwd nobody | cut -d: -f7) == */nologin ]] || skip "nobody's shell here is not nologin"
+    doctor --user nobody
+    [[ $status -eq 1 ]] || { echo "$output" >&2; false; }
+    expect FAIL "login shell" "user nobody's login shell $(getent passwd nobody | cut -d: -f7) cannot run commands"
+    [[ $(line "login shell") == *"fix: give the user a shell that runs commands (usermod --shell /bin/bash nobody)"* ]]
+}
+
+@test "login shell: a user whose shell runs commands passes" {
+    doctor --user root
+    expect "ok  " "login shell" "root (uid 0) has the login shell $(getent passwd root | cut -d: -f7), which runs commands"
+}
+
+@test "login shell: enroot configured without login shells passes any shell" {
+    mkdir -p "$node/etc/enroot"
+    echo "ENROOT_LOGIN_SHELL no" >"$node/etc/enroot/enroot.conf"
+    doctor --user nobody
+    expect "ok  " "login shell" "ENROOT_LOGIN_SHELL is off"
+}
+
+@test "login shell: the stand-in nobody is not judged" {
+    doctor
+    expect "ok  " "login shell" "not checked for nobody"
 }
 
 @test "fuse: /dev/fuse not a device warns with use_squashfuse=auto, fails with use_squashfuse=1" {
