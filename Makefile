@@ -5,7 +5,8 @@
 #   make uninstall            remove what `make install` put there
 #   make deb                  a Debian package of what `make install` installs, for the Slurm
 #                             it was built against (scripts/deb/build.sh; .build/deb/*.deb)
-#   make test                 unit tests, then integration tests on a one-node Slurm (root)
+#   make test                 shellcheck, unit tests, then integration tests on a one-node Slurm (root)
+#   make lint                 shellcheck on every shell script and bats file
 #   make test-enroot-release  the integration suites against enroot 4.1.2 instead of its main
 #                             branch (reinstalls enroot from ../shared/enroot twice; root)
 #   make bench                the benchmarks under bench/
@@ -60,7 +61,7 @@ EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 # Commands for administrators, installed in SBINDIR.
 ADMIN_COMMANDS := pyxis-doctor
 
-.PHONY: all build install uninstall deb test unit-test integration-test package-test test-enroot-release bench demo demo-down clean
+.PHONY: all build install uninstall deb test lint unit-test integration-test package-test test-enroot-release bench demo demo-down clean
 
 all: build
 
@@ -134,7 +135,20 @@ uninstall:
 deb: build
 	bash scripts/deb/build.sh
 
-test: build unit-test integration-test package-test
+# Each stage's time goes to $(PYXIS_STAGE_TIMES) when it names a file (scripts/timed.sh), for
+# .ci/run's table; a stage that fails stops the run.
+TIMED := bash scripts/timed.sh
+SUBMAKE := $(MAKE) --no-print-directory
+test:
+	$(TIMED) lint $(SUBMAKE) lint
+	$(TIMED) build $(SUBMAKE) build
+	$(TIMED) unit-test $(SUBMAKE) unit-test
+	$(TIMED) integration-test $(SUBMAKE) integration-test
+	$(TIMED) package-test $(SUBMAKE) package-test
+
+# shellcheck on every shell script and bats file (scripts/lint.sh).
+lint:
+	bash scripts/lint.sh
 
 unit-test:
 	$(SWIFT) test
@@ -143,13 +157,13 @@ unit-test:
 # release when enroot came from ../shared/enroot (which can install either; what differs
 # between the two is not multi-node); elsewhere on the enroot in PATH only.
 integration-test:
-	scripts/fuzz-hostlist 30
-	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec bash Tests/Integration/seccomp/run.sh
-	bash Tests/Integration/run.sh
+	$(TIMED) fuzz-hostlist scripts/fuzz-hostlist 30
+	PYXIS_SECCOMP_EXEC=$(CURDIR)/$(STAGE)/pyxis-seccomp-exec $(TIMED) seccomp bash Tests/Integration/seccomp/run.sh
+	$(TIMED) suites bash Tests/Integration/run.sh
 	@# enroot's standard hooks against ours (no Slurm; the images the suites above cached).
-	PYXIS_HOOKS_BIN=$(CURDIR)/$(STAGE) bash Tests/Integration/hooks-parity/run.sh
+	PYXIS_HOOKS_BIN=$(CURDIR)/$(STAGE) $(TIMED) hooks-parity bash Tests/Integration/hooks-parity/run.sh
 	@if [ -f ../shared/enroot/install.sh ] && [ -f /usr/lib/enroot/.installed-from ]; then \
-		echo "# the one-node suites on enroot 4.1.2"; PYXIS_TEST_MAX_NODES=1 bash Tests/Integration/enroot-release.sh; \
+		echo "# the one-node suites on enroot 4.1.2"; PYXIS_TEST_MAX_NODES=1 $(TIMED) enroot-4.1.2 bash Tests/Integration/enroot-release.sh; \
 	else \
 		echo "make test: no enroot 4.1.2 pass (it needs ../shared/enroot/install.sh and an enroot installed by it)"; \
 	fi
