@@ -137,6 +137,7 @@ fixture_setup() {
         return 1
     fi
     export PYXIS_TEST_ENROOT
+    fixture_check_machine || return 1
 
     # The registry, on a storage kept across runs for this version of the images.
     storage=$(bash "$fixture_dir/images.sh" storage)
@@ -161,6 +162,45 @@ fixture_setup() {
     ENROOT=$ENROOT bash "$fixture_dir/images.sh" build || return 1
     echo "only on the host" >"$PYXIS_TEST_WORK/host-only"
     chmod 644 "$PYXIS_TEST_WORK/host-only"
+}
+
+# What the suites expect of enroot's configuration and of the node, checked before they run: a
+# site's or an earlier run's leftovers would change what the tests see. Says what to remove.
+fixture_check_machine() {
+    local sysconf file settings link mounts
+    sysconf=$(sed -n 's/^config::init "\(.*\)\/enroot.conf"$/\1/p' "$ENROOT" | head -n 1)
+    sysconf=${sysconf:-/etc/enroot}
+    # enroot's defaults, as its package installs them: every line of enroot.conf commented out,
+    # no drop-in but the multi-node cluster's own (scripts/slurm-cluster.sh).
+    for file in "$sysconf/enroot.conf" "$sysconf"/enroot.conf.d/*.conf; do
+        [[ -f $file && $file != */50-pyxis-test-cluster.conf ]] || continue
+        settings=$(grep -nE '^[[:space:]]*ENROOT_' "$file" || true)
+        if [[ -n $settings ]]; then
+            fixture_log "$file sets $(tr '\n' ' ' <<<"$settings")- the suites expect enroot's defaults:" \
+                "comment those lines out (or move the file away) and run again"
+            return 1
+        fi
+    done
+    # enroot's own hooks, unless the package pass swapped ours in on purpose
+    # (scripts/use-pyxis-hooks.sh, which keeps enroot's aside in /var/lib/pyxis-enroot-hooks-aside).
+    if [[ ${PYXIS_TEST_INSTALLED:-0} != 1 && -d /var/lib/pyxis-enroot-hooks-aside ]]; then
+        fixture_log "enroot's standard hooks are swapped for ours (/var/lib/pyxis-enroot-hooks-aside exists, left by" \
+            "a package pass or benchmark that stopped half-way): run scripts/use-pyxis-hooks.sh off, then run again"
+        return 1
+    fi
+    for link in "$sysconf"/hooks.d/*; do
+        [[ -L $link && $(readlink -- "$link") == */pyxis-hook-* ]] || continue
+        fixture_log "$link links to a pyxis hook ($(readlink -- "$link")), left by an earlier run or a site:" \
+            "the suites enable the hooks they test themselves; remove it and run again"
+        return 1
+    done
+    # The test user's own hook links (helpers.bash enable_pyxis_hooks) that a stopped run left.
+    find "$PYXIS_TEST_WORK/home/.config/enroot/hooks.d" -maxdepth 1 -type l -lname '*/pyxis/hooks.d/*' -delete 2>/dev/null || true
+    mounts=$(awk -v work="$PYXIS_TEST_WORK" 'index($5, work) == 1 {print $5}' /proc/self/mountinfo)
+    if [[ -n $mounts ]]; then
+        fixture_log "mounts under $PYXIS_TEST_WORK left by an earlier run: $(tr '\n' ' ' <<<"$mounts")- umount them and run again"
+        return 1
+    fi
 }
 
 fixture_teardown() {
