@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the benchmarks that run steps on the test cluster (bench/nodes.sh, bench/cache.sh):
 # the fixture and the staging install, timing, medians.
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,7 +14,7 @@ bench_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 # bench_setup RUNS: checks (root, RUNS >= 5, a build), installs the plugin into
 # $PYXIS_TEST_WORK/prefix, the test user and the fixture; `down` and the fixture's teardown at exit.
 bench_setup() {
-    [[ $1 =~ ^[0-9]+$ ]] && (($1 >= 5)) || bench_die "usage: $(basename "$0") [RUNS >= 5]"
+    [[ $1 =~ ^[0-9]+$ && $1 -ge 5 ]] || bench_die "usage: $(basename "$0") [RUNS >= 5]"
     [[ $(id -u) -eq 0 ]] || bench_die "run as root"
     [[ -f $repo/.build/stage/spank_pyxis.so ]] || bench_die "run make first"
     mkdir -p "$PYXIS_TEST_WORK/home" && chmod 755 "$PYXIS_TEST_WORK"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What the container suites (bats/*.bats) and bench/lifecycle.sh need around the cluster:
 # real enroot where slurmstepd finds it, a loopback registry standing in for Docker Hub, and the
 # test images. Sourced (after lib.sh) by Tests/Integration/run.sh and bench/lifecycle.sh; needs root.

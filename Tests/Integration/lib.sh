@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared shell for the integration tests: run commands as the unprivileged test user, wait for a
 # state, and the run's tally. Sourced by Tests/Integration/run.sh, fixtures.sh's users and
 # bats/helpers.bash.
@@ -23,6 +24,7 @@ as_user_in() {
 # environment (for commands started elsewhere, such as on another node).
 test_user_words() {
     local -n words=$1
+    # shellcheck disable=SC2034  # a nameref: this sets the caller's array
     words=(runuser -u "$PYXIS_TEST_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$PYXIS_TEST_WORK/home"
            USER="$PYXIS_TEST_USER" LOGNAME="$PYXIS_TEST_USER" ${SLURM_CONF:+SLURM_CONF=$SLURM_CONF})
 }
