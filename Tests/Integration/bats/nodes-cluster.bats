@@ -50,15 +50,18 @@ teardown() { sweep; }
     "$cluster" up --nodes 4 "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"
     [[ $("$cluster" nodes | tr '\n' ' ') == "node1 node2 node3 node4 " ]]
     holders=$(for node in node1 node2 node3 node4; do "$cluster" pid "$node"; done)
+    [[ $(wc -w <<<"$holders") -eq 4 ]] || { echo "holders: $holders" >&2; false; }
     "$cluster" down
     for pid in $holders; do ! kill -0 "$pid" 2>/dev/null || { echo "holder $pid runs" >&2; false; }; done
-    [[ -z $(ip netns list | grep pyxis-) ]] || { ip netns list >&2; false; }
-    ! ip link show pyxis-br0 >/dev/null 2>&1
-    [[ -z $(grep -F '# pyxis-test-cluster' /etc/hosts) ]]
+    # Each `run -1`: the command ran and found nothing (a failure of the command itself is 2 or more).
+    run -0 ip netns list
+    [[ $output != *pyxis-* ]] || { echo "$output" >&2; false; }
+    run -1 ip link show pyxis-br0
+    run -1 grep -F '# pyxis-test-cluster' /etc/hosts
     [[ ! -e /etc/enroot/enroot.conf.d/50-pyxis-test-cluster.conf ]]
     [[ ! -e /var/lib/pyxis-test-cluster/nodes ]]
-    ! pgrep -x slurmd >/dev/null
-    ! grep -q 'pyxis-node' /proc/self/mountinfo
+    run -1 pgrep -x slurmd
+    run -1 grep 'pyxis-node' /proc/self/mountinfo
     # Back to what the other suites run on.
     "$cluster" up --nodes 4 "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH"
     usrun -N4 --ntasks-per-node=1 hostname

@@ -2,6 +2,8 @@
 # Each test gets a work directory with two copies of a rootfs, NAME-enroot and NAME-ours, run by
 # `enroot start` with enroot's hook or ours alone in hooks.d; then what each wrote is compared.
 
+bats_require_minimum_version 1.5.0   # run -N
+
 setup() {
     work=$(mktemp -d "$PARITY_WORK/test.XXXXXX")
     mkdir -p "$work/data" "$work/runtime" "$work/cache" "$work/config" "$work/home"
