@@ -7,6 +7,7 @@
 # Tests/Package/ci.sh installs the package on the real system and runs the integration suites.
 
 repo=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+# shellcheck disable=SC2012  # the newest by time; make deb names them swift-pyxis_VERSION_ARCH.deb
 deb=${PYXIS_DEB:-$(ls -t "$repo"/.build/deb/swift-pyxis_*.deb 2>/dev/null | head -n 1)}
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 plugindir=/usr/lib/$multiarch/slurm-wlm
@@ -35,7 +36,7 @@ paths_in() { (cd "$1" && find . -path ./var -prune -o \( -type f -o -type l \) -
 @test "make deb: the package holds every file and link make install installs" {
     local staged
     staged=$(mktemp -d)
-    make -s -C "$repo" install DESTDIR="$staged" PREFIX=/usr LIBDIR=/usr/lib/$multiarch \
+    make -s -C "$repo" install DESTDIR="$staged" PREFIX=/usr LIBDIR="/usr/lib/$multiarch" \
         SLURM_PLUGINDIR="$plugindir" LIBEXECDIR=/usr/libexec >/dev/null
     missing=$(comm -23 <(paths_in "$staged") <(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\.||' | sort))
     rm -rf "$staged"
@@ -53,18 +54,21 @@ paths_in() { (cd "$1" && find . -path ./var -prune -o \( -type f -o -type l \) -
 
 @test "lintian: no finding that is not overridden with its reason" {
     command -v lintian >/dev/null || skip "lintian is not installed (apt-get install lintian)"
+    # 0: lintian checked the package and found no error (1: an error; 2: lintian itself failed).
     run lintian --pedantic --info "$deb"
+    [[ $status -eq 0 ]] || { echo "lintian exited $status: $output" >&2; false; }
     findings=$(grep -E '^[EWIPX]: ' <<<"$output" || true)
     [[ -z $findings ]] || { echo "$findings" >&2; false; }
 }
 
 @test "dpkg -i: the plugin and its core in Slurm's plugin directory, the line a conffile, enabled by a link" {
-    local started=$(date +%s%N)
+    local started
+    started=$(date +%s%N)
     in_root -i "$deb"
     echo "# dpkg -i into an empty root: $((($(date +%s%N) - started) / 1000000)) ms" >&3
     [[ -f $root$plugindir/spank_pyxis.so && -f $root$plugindir/pyxis/spank_pyxis_core.so ]]
     [[ -x $root/usr/sbin/pyxis-doctor && -x $root/usr/bin/pyxis-image-cache ]]
-    [[ $(cat "$root/etc/slurm/plugstack.conf.d/pyxis.conf" | grep -v '^#') == "required $plugindir/spank_pyxis.so" ]]
+    [[ $(grep -v '^#' "$root/etc/slurm/plugstack.conf.d/pyxis.conf") == "required $plugindir/spank_pyxis.so" ]]
     [[ -L $root/etc/slurm/plugstack.conf.d/pyxis.conf ]]
     [[ $(dpkg-query --root="$root" -W -f='${Conffiles}' swift-pyxis) == *"/etc/pyxis/plugstack.conf "* ]]
 }
@@ -96,6 +100,8 @@ paths_in() { (cd "$1" && find . -path ./var -prune -o \( -type f -o -type l \) -
     echo "include /etc/slurm/plugstack.conf.d/*.conf" > "$root/etc/slurm/plugstack.conf"
     ln -s /usr/share/pyxis/hooks.d/50-slurm-pmi.sh "$root/etc/enroot/hooks.d/"
     run "$root/usr/sbin/pyxis-doctor" --root "$root"
+    # 1: checks failed (the empty root has no slurmd, no enroot), not a crash or bad usage (64).
+    [[ $status -eq 1 ]] || { echo "pyxis-doctor exited $status: $output" >&2; false; }
     [[ $output == *"ok   plugstack: /etc/slurm/plugstack.conf.d/pyxis.conf:9 loads $plugindir/spank_pyxis.so with pyxis's defaults"* ]] ||
         { echo "$output" >&2; false; }
     [[ $output == *"ok   hooks: enabled in /etc/enroot/hooks.d: 50-slurm-pmi.sh"* ]] || { echo "$output" >&2; false; }
