@@ -22,6 +22,7 @@ cached() { urun "$command" "$@"; }
 
 @test "list shows each image with its size and last use; remove takes one out by digest" {
     cached prefetch --cache "$cache" "$PYXIS_TEST_IMAGE_URI"
+    assert_success
     local digest=${output%% *}
     cached list --cache "$cache"
     assert_success
@@ -30,14 +31,17 @@ cached() { urun "$command" "$@"; }
     assert_success
     assert_output_is "removed $digest"
     cached list --cache "$cache"
+    assert_success
     assert_output_is "0 image(s), 0B"
 }
 
 @test "prune removes the least recently used images until the cache fits" {
     cached prefetch --cache "$cache" "$PYXIS_TEST_IMAGE_URI"
+    assert_success
     local older=${output%% *}
     sleep 1
     cached prefetch --cache "$cache" "$PYXIS_TEST_ENV_URI"
+    assert_success
     cached prune --cache "$cache" --max 3M
     assert_success
     assert_output_is $'removed '"$older"$'\n1 image(s) removed'

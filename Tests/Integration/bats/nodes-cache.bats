@@ -24,19 +24,21 @@ step() {
     while [[ $# -gt 0 && $1 == *=* && $1 != -* ]]; do vars+=("$1"); shift; done
     usrun BASH_ENV="$enroot_calls" ENROOT_CALLS="$ctl/calls" "${vars[@]}" "$@"
 }
-imports() { grep -c ' import$' "$ctl/calls" 2>/dev/null || true; }
+# imports: how many imports $ctl/calls holds; nothing (and a message) when it is missing, so
+# compare with ==: an empty string is 0 to [[ -eq ]].
+imports() { grep -c ' import$' "$ctl/calls" || [[ $? -eq 1 ]]; }
 cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | sort; }
 
 @test "four nodes starting a new image at once import it once; the next step imports nothing on any node" {
     step -N4 --ntasks-per-node=2 --container-image="$PYXIS_TEST_IMAGE_URI" sh -c 'echo "$(hostname) $(cat /pyxis-image)"'
     assert_success
     [[ $(sort -u <<<"$output") == "$(printf 'node%s registry\n' 1 2 3 4)" ]] || { echo "$output" >&2; false; }
-    [[ $(imports) -eq 1 ]] || { sort "$ctl/calls" >&2; false; }
+    [[ $(imports) == 1 ]] || { sort "$ctl/calls" >&2; false; }
     [[ $(cache_files | wc -l) -eq 1 ]]
     : >"$ctl/calls"
     step -N4 --ntasks-per-node=2 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
     assert_success
-    [[ $(imports) -eq 0 ]] || { sort "$ctl/calls" >&2; false; }
+    [[ $(imports) == 0 ]] || { sort "$ctl/calls" >&2; false; }
     [[ $(sort "$ctl/calls") == "$(printf 'node%s start\n' 1 2 3 4)" ]] || { sort "$ctl/calls" >&2; false; }   # nothing but a start per node
     assert_nothing_left
 }
@@ -48,23 +50,25 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     : >"$ctl/calls"
     step -N4 --ntasks-per-node=1 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
     assert_success
-    [[ $(grep -cE ' (digest|import)$' "$ctl/calls") -eq 0 ]] || { sort "$ctl/calls" >&2; false; }
+    [[ $(grep -cE ' (digest|import)$' "$ctl/calls") == 0 ]] || { sort "$ctl/calls" >&2; false; }
     local digest; digest=sha256:$(basename "$(cache_files)" .sqsh); digest=${digest#sha256:sha256-}
     step --container-image="pyxis-test/busybox@sha256:$digest" cat /pyxis-image
     assert_success
     assert_output_is registry
-    [[ $(grep -cE ' (digest|import)$' "$ctl/calls") -eq 0 ]] || { sort "$ctl/calls" >&2; false; }
+    [[ $(grep -cE ' (digest|import)$' "$ctl/calls") == 0 ]] || { sort "$ctl/calls" >&2; false; }
 }
 
 @test "a hit asks the registry itself, with no enroot digest; what only enroot reads is left to it" {
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
     step -N4 --ntasks-per-node=1 --container-image="$PYXIS_TEST_IMAGE_URI" true
     assert_success
     run -1 grep ' digest$' "$ctl/calls"   # neither the miss nor the four hits (1: no line; a missing file is 2)
     step -v --container-image="someone@$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
+    assert_success
     assert_output_is registry
     assert_stderr_has "asking enroot for the digest of docker://someone@$PYXIS_TEST_IMAGE_URI"
-    [[ $(grep -c ' digest$' "$ctl/calls") -eq 1 && $(imports) -eq 1 ]] || { cat "$ctl/calls" >&2; false; }
+    [[ $(grep -c ' digest$' "$ctl/calls") == 1 && $(imports) == 1 ]] || { cat "$ctl/calls" >&2; false; }
 }
 
 @test "-v says hit or miss; pyxis's import lines appear only for an import" {
@@ -82,26 +86,28 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
     assert_success
     [[ $(stat -c '%a %U' "$cache") == "700 $PYXIS_TEST_USER" ]]
-    [[ $(stat -c '%a %U' $(cache_files)) == "600 $PYXIS_TEST_USER" ]]
+    [[ $(stat -c '%a %U' "$(cache_files)") == "600 $PYXIS_TEST_USER" ]]
 }
 
 @test "a named container is created from the cached file, which stays when the container is removed" {
     step -N2 --ntasks-per-node=1 --container-name=cached --container-image="$PYXIS_TEST_IMAGE_URI" true
     assert_success
-    [[ $(imports) -eq 1 ]]
+    [[ $(imports) == 1 ]]
     remove_containers pyxis_cached
     [[ $(cache_files | wc -l) -eq 1 ]]
 }
 
 @test "--container-save from a cached image saves what the step wrote; the cache file is unchanged" {
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
     local before; before=$(sha256sum "$(cache_files)")
     step --container-image="$PYXIS_TEST_IMAGE_URI" --container-writable --container-save="$user_home/saved-from-cache.sqsh" \
         sh -c 'echo saved >/saved-marker'
     assert_success
     step --container-image="$user_home/saved-from-cache.sqsh" cat /saved-marker /pyxis-image
+    assert_success
     assert_output_is $'saved\nregistry'
-    [[ $(imports) -eq 1 && $(sha256sum "$(cache_files)") == "$before" ]]
+    [[ $(imports) == 1 && $(sha256sum "$(cache_files)") == "$before" ]]
     rm -f "$user_home/saved-from-cache.sqsh"
 }
 
@@ -110,11 +116,11 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     bg_usrun killed ENROOT_GZIP_PROGRAM="$slow_gzip" SLOW_GZIP_SECONDS=60 SLOW_MARKER="$ctl/slow" -w node1 \
         --container-image="$PYXIS_TEST_IMAGE_URI" true
     wait_until 60 test -e "$ctl/slow" || { bg_err killed >&2; false; }
-    ls -a "$cache" | grep -q '\.lock$'
+    [[ -n $(find "$cache" -maxdepth 1 -name '*.lock') ]] || { ls -a "$cache" >&2; false; }
     scancel -u "$PYXIS_TEST_USER" -s KILL
     bg_wait
-    wait_until 30 no_processes
-    ls -a "$cache" | grep -q '\.lock$' || { ls -a "$cache" >&2; false; }   # the dead owner's lock stays
+    wait_until 30 no_processes || { user_processes >&2; false; }
+    [[ -n $(find "$cache" -maxdepth 1 -name '*.lock') ]] || { ls -a "$cache" >&2; false; }   # the dead owner's lock stays
     step -v -w node1 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
     assert_success
     assert_output_is registry
@@ -126,31 +132,35 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     local registry=docker://registry-1.docker.io/pyxis-test
     skopeo --insecure-policy copy --quiet "$registry/busybox:1" "docker://registry-1.docker.io/$moving"
     step --container-image="$moving" cat /pyxis-image
+    assert_success
     assert_output_is registry
     skopeo --insecure-policy copy --quiet "$registry/env:1" "docker://registry-1.docker.io/$moving"
     step --container-image="$moving" cat /pyxis-image
+    assert_success
     assert_output_is env
-    [[ $(imports) -eq 2 && $(cache_files | wc -l) -eq 2 ]]
+    [[ $(imports) == 2 && $(cache_files | wc -l) -eq 2 ]]
 }
 
 @test "image_cache_max: publishing a new image removes the least recently used beyond the limit" {
     plugstack image_cache="$cache_root/%u" image_cache_max=3M
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
     local first; first=$(cache_files)
     step --container-image="$PYXIS_TEST_ENV_URI" true
     assert_success
     [[ $(cache_files | wc -l) -eq 1 && $(cache_files) != "$first" ]] || { ls -la "$cache" >&2; false; }
-    [[ $(du -cb $(cache_files) | tail -n 1 | cut -f1) -le $((3 << 20)) ]]
+    [[ $(du -cb "$(cache_files)" | tail -n 1 | cut -f1) -le $((3 << 20)) ]]
 }
 
 @test "a truncated cache file is never used: the next step imports the image again" {
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
     truncate -s 4096 "$(cache_files)"
     step -v --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
     assert_success
     assert_output_is registry
     assert_stderr_has "is not a complete squashfs file; importing docker://$PYXIS_TEST_IMAGE_URI again"
-    [[ $(imports) -eq 2 ]]
+    [[ $(imports) == 2 ]]
 }
 
 # damage FILE: random bytes over the start of its inode table (superblock offset 64), so that
@@ -162,23 +172,25 @@ damage() {
 
 @test "a cache file damaged inside fails to start: it is removed and imported again once, with a message" {
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
     damage "$(cache_files)"
     step -N2 --ntasks-per-node=1 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
     assert_success
     assert_output_is "$(printf 'registry\nregistry')"
     assert_stderr_has "was damaged: removed it and imported docker image $PYXIS_TEST_IMAGE_URI again"
-    [[ $(imports) -eq 2 && $(cache_files | wc -l) -eq 1 ]]
+    [[ $(imports) == 2 && $(cache_files | wc -l) -eq 1 ]]
     unsquashfs -lls "$(cache_files)" >/dev/null
 }
 
 @test "a start failure that is not the cache file's stands: nothing is imported again" {
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
     runuser -u "$PYXIS_TEST_USER" -- mkdir -p "$user_hooks"
     printf '#!/bin/sh\necho "pyxis-test: this hook fails" >&2\nexit 1\n' >"$failing_hook"
     chmod 755 "$failing_hook"
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
     assert_failure_with "pyxis-test: this hook fails"
-    [[ $(imports) -eq 1 ]]
+    [[ $(imports) == 1 ]]
     [[ $stderr != *"was damaged"* ]] || { echo "$stderr" >&2; false; }
 }
 

@@ -19,7 +19,7 @@ all_options=(
 # lists_every_option COMMAND: COMMAND --help lists each option.
 lists_every_option() {
     local option missing=""
-    run as_user "$1" --help
+    run -0 as_user "$1" --help
     for option in "${all_options[@]}"; do
         grep -qE -- "--$option( |=|$)" <<<"$output" || missing+=" --$option"
     done
@@ -31,15 +31,15 @@ lists_every_option() {
 @test "salloc --help lists every option" { lists_every_option salloc; }
 
 @test "srun --help shows the [pyxis] prefix" {
-    run as_user srun --help
+    run -0 as_user srun --help
     grep -qF "[pyxis] the image to use" <<<"$output"
 }
 @test "sbatch --help shows the [pyxis] prefix" {
-    run as_user sbatch --help
+    run -0 as_user sbatch --help
     grep -qF "[pyxis] the image to use" <<<"$output"
 }
 @test "salloc --help shows the [pyxis] prefix" {
-    run as_user salloc --help
+    run -0 as_user salloc --help
     grep -qF "[pyxis] the image to use" <<<"$output"
 }
 
@@ -205,9 +205,11 @@ srun_rejects() {
 }
 @test "options without an image or a name: a warning about --container-mounts" {
     urun srun --container-mounts=/tmp --container-remap-root echo ran
+    assert_success
     assert_stderr_has "pyxis: ignoring --container-mounts because neither --container-image nor --container-name is set"
 }
 @test "options without an image or a name: a warning about --[no-]container-remap-root" {
     urun srun --container-mounts=/tmp --container-remap-root echo ran
+    assert_success
     assert_stderr_has "pyxis: ignoring --[no-]container-remap-root because neither --container-image nor --container-name is set"
 }

@@ -41,7 +41,7 @@ teardown() { sweep; }
 
 @test "while a step runs, the job's runtime directory is <runtime_path>/<uid>, 0700, the user's" {
     hold_container hold --container-image="$images/busybox.sqsh"
-    run stat -c '%a %u' "$user_runtime"
+    run -0 stat -c '%a %u' "$user_runtime"
     release_container
     assert_output_is "700 $user_uid"
 }
