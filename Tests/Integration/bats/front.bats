@@ -31,9 +31,10 @@ teardown() { sweep; reset_plugstack; }
 }
 
 # core_mapped [VAR=value...] -- [SRUN_ARGS...]: prints yes or no: whether the step's slurmstepd
-# mapped the Swift core (looked at while the step's task sleeps).
+# mapped the Swift core (looked at while the step's task sleeps); `unknown`, and why on stderr,
+# when it cannot tell (no task, a parent that is not slurmstepd, maps it cannot read).
 core_mapped() {
-    local env=() task="" i
+    local env=() task="" stepd="" found=0 i
     while [[ $1 != -- ]]; do env+=("$1"); shift; done
     shift
     as_user env "${env[@]}" srun "$@" sleep 2 >/dev/null 2>&1 3>&- &
@@ -43,8 +44,14 @@ core_mapped() {
         [[ -n $task ]] && break
         sleep 0.05
     done
-    if [[ -z $task ]]; then echo "no task"; wait "$srun_pid" || true; return; fi
-    grep -q spank_pyxis_core "/proc/$(awk '{print $4}' "/proc/$task/stat")/maps" && echo yes || echo no
+    if [[ -z $task ]]; then echo "no task" >&2; echo unknown; wait "$srun_pid" || true; return; fi
+    stepd=$(awk '{print $4}' "/proc/$task/stat")
+    if [[ $(readlink "/proc/$stepd/exe") != */slurmstepd ]]; then
+        echo "the task's parent $stepd is not slurmstepd" >&2; echo unknown
+    else
+        grep -q spank_pyxis_core "/proc/$stepd/maps" || found=$?
+        case $found in 0) echo yes ;; 1) echo no ;; *) echo unknown ;; esac
+    fi
     wait "$srun_pid" || true
 }
 

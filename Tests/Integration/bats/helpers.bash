@@ -41,25 +41,31 @@ fi
 : "${PYXIS_TEST_MISSING_URI:=pyxis-test/no-such-image:1}"
 : "${PYXIS_TEST_SQUASHFUSE:=auto}"
 
+# shellcheck disable=SC2034  # for the suites, as are images and host_only
 mode=$PYXIS_TEST_SQUASHFUSE
 user_home=$PYXIS_TEST_WORK/home
 user_uid=$(id -u "$PYXIS_TEST_USER")
 user_runtime=$PYXIS_RUNTIME_PATH/$user_uid
+# shellcheck disable=SC2034  # for the suites
 images=$PYXIS_TEST_IMAGES
+# shellcheck disable=SC2034  # for the suites
 host_only=$PYXIS_TEST_WORK/host-only   # exists on the host, in no image (fixtures.sh)
 ran_on_host=$user_home/ran-on-host     # a step that must not run creates it if it does
 # Steps that wait to be told to stop mount $ctl at /ctl (fresh_ctl makes it).
 ctl=$user_home/ctl
 # A step's command that holds its container until the test creates $ctl/stop (at most 120 s).
+# shellcheck disable=SC2016  # the container's shell expands it
 hold='for i in $(seq 600); do [ -e /ctl/stop ] && exit 0; sleep 0.2; done; exit 1'
 
 # plugstack [KEY=VALUE...]: the plugin's plugstack line with the suite's defaults and these
 # arguments (reset_plugstack puts the defaults back; a test that changes it does in teardown).
+# shellcheck disable=SC2120  # the suites pass the arguments
 plugstack() {
     local squashfuse=use_squashfuse=$PYXIS_TEST_SQUASHFUSE
     [[ " $* " != *" use_squashfuse="* ]] || squashfuse=
-    "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH" $squashfuse "$@"
+    "$cluster" plugstack "$PYXIS_PLUGIN" runtime_path="$PYXIS_RUNTIME_PATH" ${squashfuse:+"$squashfuse"} "$@"
 }
+# shellcheck disable=SC2119  # no arguments: the defaults
 reset_plugstack() { plugstack; }
 
 # usrun [VAR=value...] SRUN_ARGS...: srun as the test user from its home (at most 150 s), with
@@ -109,6 +115,7 @@ hold_container() {
         echo "the holding step did not start: $(bg_err "$tag")" >&2
         return 1
     fi
+    # shellcheck disable=SC2034  # for the test that called it
     held_ns=$(head -n 1 "$BATS_TEST_TMPDIR/$tag.out")
 }
 # release_container: tells the holding step to end and waits for it; fails unless it exited 0.
@@ -150,15 +157,19 @@ node_path() { local pid; pid=$("$cluster" pid "$1"); echo "${pid:+/proc/$pid/roo
 node_mounts() { local pid; pid=$("$cluster" pid "$1"); cat "/proc/${pid:-self}/mountinfo"; }
 
 # The test user's containers (pyxis_*), on every node ("NODE: NAME" lines when there are several).
+# Where `enroot list` fails, a line saying so and status 1: "no container" cannot pass then.
 user_containers() {
-    local node
+    local node list status=0
     if [[ ${#test_nodes[@]} -eq 1 ]]; then
-        as_user enroot list 2>/dev/null | grep '^pyxis_' || true
+        list=$(as_user enroot list 2>&1) || { echo "enroot list failed: $list"; return 1; }
+        grep '^pyxis_' <<<"$list" || true
         return 0
     fi
     for node in "${test_nodes[@]}"; do
-        as_user_on "$node" enroot list 2>/dev/null | grep '^pyxis_' | sed "s/^/$node: /" || true
+        list=$(as_user_on "$node" enroot list 2>&1) || { echo "$node: enroot list failed: $list"; status=1; continue; }
+        grep '^pyxis_' <<<"$list" | sed "s/^/$node: /" || true
     done
+    return "$status"
 }
 # The test user's live processes, "PID COMMAND": not zombies, exited processes whose parent had
 # ended before them and which init reaps a while later (up to 2 s here).
@@ -313,7 +324,7 @@ run_job() {
     job=$(awk '$1 == "job" {print $2}' "$script_output")
     [[ -n $job ]] || { cat "$script_output" >&2; false; }
 }
-job_containers_gone() { [[ $(user_containers) != *"pyxis_${job}_"* ]]; }
+job_containers_gone() { local list; list=$(user_containers) && [[ $list != *"pyxis_${job}_"* ]]; }
 
 # Counting enroot's commands, for real: enroot is a bash script, so with BASH_ENV=$enroot_calls
 # (make_call_counter writes it) each of its commands appends "NODE COMMAND" to $ENROOT_CALLS.
@@ -340,6 +351,7 @@ BASH
 # set, so that a multi-node test knows every node is there.
 slow_gzip=$PYXIS_TEST_WORK/slow-gzip
 slow_create=$PYXIS_TEST_WORK/slow-create.bash
+# shellcheck disable=SC2034  # for the suites
 slow_marker=$ctl/slow-phase
 make_slow_programs() {
     cat >"$slow_gzip" <<'PROGRAM'

@@ -46,6 +46,6 @@ teardown() { sweep; rm -rf "$saves"; rm -f "$readonly_dir"/*; }
     usrun --container-image="$images/busybox.sqsh" --container-save="$readonly_dir/x.sqsh" true
     [[ $status -ne 0 ]] || { echo "exited 0: $stderr" >&2; false; }
     grep -F "error: pyxis: " <<<"$stderr" | grep -qF "$readonly_dir/x.sqsh" || { echo "$stderr" >&2; false; }
-    [[ -z $(ls -A "$readonly_dir") ]]
+    [[ -d $readonly_dir && -z $(ls -A "$readonly_dir") ]] || { ls -la "$readonly_dir" >&2; false; }
     assert_nothing_left
 }
