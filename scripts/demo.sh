@@ -106,9 +106,12 @@ make_user_and_image() {
 
 run_steps() {
     say "Running container steps as $user"
+    # shellcheck disable=SC2016  # the container's shell expands it
     show srun --container-image="$image" sh -c '. /etc/os-release; echo "hello from $PRETTY_NAME, as $(id -un) on $(hostname)"'
+    # shellcheck disable=SC2016  # the container's shell expands it
     show srun -n2 --container-image="$image" sh -c 'echo "task $SLURM_PROCID of $SLURM_NTASKS, in a container of $(ls /bin | wc -l) BusyBox commands"'
     show srun --container-image="$image" --container-name=demo --container-writable sh -c 'date >/made-at; echo "container demo made"'
+    # shellcheck disable=SC2016  # the container's shell expands it
     show srun --container-name=demo sh -c 'echo "container demo reused, made at $(cat /made-at)"'
     show srun --container-image="$image" --container-mounts="$state/home:/data" sh -c 'touch /data/written-in-container && ls -l /data/written-in-container'
     show srun --container-image=/nonexistent/nosuch.sqsh true || true   # a mistake, for its message

@@ -155,6 +155,7 @@ start_node() { # I N
 
     # The holder: its namespaces are the node. `exec sleep` keeps them (and their mounts) until
     # `down` kills it; its stdout tells that the mounts are in place.
+    # shellcheck disable=SC2016  # the node's bash expands it
     nsenter --net="/run/netns/pyxis-$name" -- unshare --mount --uts --propagation private -- \
         bash -c '
             set -e

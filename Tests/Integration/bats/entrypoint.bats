@@ -5,6 +5,7 @@
 # use_squashfuse: 0 auto
 load helpers
 
+# shellcheck disable=SC2016  # the container's shell expands it
 ran='echo "${ENTRYPOINT_RAN-no}"'
 
 setup_file() { plugstack; }

@@ -8,6 +8,7 @@ setup_file() { plugstack; }
 teardown() { sweep; }
 
 host_env=(LANG=en_US.UTF-8 LC_ALL=C LANGUAGE=en FOO=from-host BAR=host-only)
+# shellcheck disable=SC2016  # the container's shell expands it
 show='echo "${LANG-unset} ${LC_ALL-unset} ${LANGUAGE-unset} ${FOO-unset} ${BAR-unset}"'
 
 @test "LANG, LC_ALL and LANGUAGE stay outside; other host variables come in" {
@@ -36,24 +37,28 @@ show='echo "${LANG-unset} ${LC_ALL-unset} ${LANGUAGE-unset} ${FOO-unset} ${BAR-u
 }
 
 @test "--container-env NAME with NAME unset on the host keeps the image's value" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun --container-image="$PYXIS_TEST_ENV_URI" --container-env=CUDA_VERSION sh -c 'echo "${CUDA_VERSION-unset}"'
     assert_success
     assert_output_is 11.8.0
 }
 
 @test "--container-env NAME with NAME set on the host takes the host's value" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun CUDA_VERSION=12.4 --container-image="$PYXIS_TEST_ENV_URI" --container-env=CUDA_VERSION sh -c 'echo "$CUDA_VERSION"'
     assert_success
     assert_output_is 12.4
 }
 
 @test "without --container-env the image's value wins over the host's" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun CUDA_VERSION=12.4 --container-image="$PYXIS_TEST_ENV_URI" sh -c 'echo "$CUDA_VERSION"'
     assert_success
     assert_output_is 11.8.0
 }
 
 @test "--container-env of an unset name on a squashfs file keeps the image's value too" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun --container-image="$images/env.sqsh" --container-env=FOO,CUDA_VERSION sh -c 'echo "$FOO $CUDA_VERSION"'
     assert_success
     assert_output_is "from-image 11.8.0"

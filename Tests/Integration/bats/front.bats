@@ -21,6 +21,7 @@ teardown() { sweep; reset_plugstack; }
 }
 
 @test "srun -n 2 runs both tasks" {
+    # shellcheck disable=SC2016  # the task's shell expands it
     urun srun -n 2 sh -c 'echo $SLURM_PROCID'
     assert_success
     [[ $(sort <<<"$output" | tr '\n' ' ') == "0 1 " ]] || { echo "$output" >&2; false; }

@@ -41,6 +41,7 @@ teardown() { sweep; rm -rf "$src"; }
 }
 
 @test "tmpfs:DST mounts a tmpfs, umount:DST unmounts DST" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun --container-image="$images/busybox.sqsh" --container-mounts=tmpfs:/scratch,umount:/sys sh -c \
         'grep -q " /scratch .* - tmpfs " /proc/self/mountinfo && touch /scratch/x && echo tmpfs
          [ -z "$(ls /sys)" ] && echo sys-unmounted'

@@ -22,6 +22,7 @@ containers_on() { as_user_on "$1" enroot list 2>/dev/null | grep "^pyxis_${job}_
     plugstack
     # srun in the container needs the cluster's configuration, munge's socket and the plugin the
     # plugstack names, as on a site that runs Slurm commands in containers.
+    # shellcheck disable=SC2016  # lines of the batch script
     write_script "#SBATCH -N2" "#SBATCH --output=$script_output" "#SBATCH --time=2" \
         "#SBATCH --container-image=$images/mpi.sqsh" \
         "#SBATCH --container-mounts=/etc/slurm,/run/munge,$PYXIS_TEST_PLUGIN_MOUNTS" \
@@ -36,6 +37,7 @@ containers_on() { as_user_on "$1" enroot list 2>/dev/null | grep "^pyxis_${job}_
 
 @test "container_scope=job: named containers on every node of the job, reused by its next step, removed by every node's epilog" {
     plugstack container_scope=job
+    # shellcheck disable=SC2016  # lines of the batch script
     write_script "#SBATCH -N4" "#SBATCH --output=$script_output" "#SBATCH --time=2" \
         'echo "job $SLURM_JOB_ID"' \
         "srun -N4 --ntasks-per-node=1 --container-name=scoped --container-image=$images/busybox.sqsh --container-writable sh -c 'hostname >/made-on'" \

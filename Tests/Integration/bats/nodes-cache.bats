@@ -30,6 +30,7 @@ imports() { grep -c ' import$' "$ctl/calls" || [[ $? -eq 1 ]]; }
 cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | sort; }
 
 @test "four nodes starting a new image at once import it once; the next step imports nothing on any node" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     step -N4 --ntasks-per-node=2 --container-image="$PYXIS_TEST_IMAGE_URI" sh -c 'echo "$(hostname) $(cat /pyxis-image)"'
     assert_success
     [[ $(sort -u <<<"$output") == "$(printf 'node%s registry\n' 1 2 3 4)" ]] || { echo "$output" >&2; false; }

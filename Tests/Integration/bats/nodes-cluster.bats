@@ -9,6 +9,7 @@ teardown() { sweep; }
 # What each node says about itself, as a step's task sees it: hostname, address, its /run, /tmp
 # and /dev/shm (device and inode numbers) and boot id.
 @test "each node has its own hostname, address, /run, /tmp, /dev/shm and boot id" {
+    # shellcheck disable=SC2016  # the task's shell expands it
     usrun -N4 --ntasks-per-node=1 sh -c \
         'echo "$(hostname) $(hostname -I | tr -d " ") $(stat -c %d:%i /run /tmp /dev/shm | tr "\n" " ")$(cat /proc/sys/kernel/random/boot_id)"'
     assert_success
@@ -35,6 +36,7 @@ teardown() { sweep; }
 }
 
 @test "the home directory is shared between nodes, /tmp is not" {
+    # shellcheck disable=SC2016  # the task's shell expands it
     usrun -N4 --ntasks-per-node=1 sh -c 'echo "$(hostname)" >"$HOME/shared-$(hostname)"; echo x >/tmp/only-here; ls /tmp/only-here'
     assert_success
     for node in node1 node2 node3 node4; do

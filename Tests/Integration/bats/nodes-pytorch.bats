@@ -5,6 +5,7 @@
 # nodes: 4
 load helpers
 
+# shellcheck disable=SC2016  # the container's shell expands it
 variables='echo "$(hostname) $SLURM_JOB_ID $SLURM_PROCID $SLURM_LOCALID $SLURM_NODEID $MASTER_ADDR $MASTER_PORT $WORLD_SIZE $RANK $LOCAL_RANK $LOCAL_WORLD_SIZE $NODE_RANK $GROUP_RANK $GROUP_WORLD_SIZE"'
 
 setup_file() { plugstack; enable_pyxis_hooks 50-slurm-pytorch.sh; }

@@ -6,6 +6,7 @@
 load helpers
 
 # What each task prints: its node, its rank, the image it sees and its container's mount namespace.
+# shellcheck disable=SC2016  # the container's shell expands it
 where='echo "$(hostname) $SLURM_PROCID $(cat /pyxis-image) $(readlink /proc/self/ns/mnt)"'
 setup_file() { plugstack; make_call_counter; }
 teardown() { sweep; reset_plugstack; }
@@ -70,6 +71,7 @@ check_tasks() {
     for node in node1 node2 node3 node4; do
         as_user_on "$node" enroot list | grep -qx pyxis_shared || { user_containers >&2; false; }
     done
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun -N4 --ntasks-per-node=1 --container-name=shared sh -c 'echo "$(hostname) $(cat /made-on)"'
     assert_success
     output=$(sort <<<"$output")

@@ -3,6 +3,7 @@
 # use_squashfuse: 0 auto
 load helpers
 
+# shellcheck disable=SC2016  # the container's shell expands it
 ranks='echo "$SLURM_PROCID ${RANK-unset} ${LOCAL_RANK-unset}"'
 
 setup_file() { plugstack; }

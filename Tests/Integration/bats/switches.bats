@@ -12,6 +12,7 @@ teardown() { sweep; }
 teardown_file() { rm -f "$user_home/home-marker"; }
 
 @test "--container-mount-home shows \$HOME inside" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun --container-image="$images/busybox.sqsh" --container-mount-home sh -c 'cat "$HOME/home-marker"'
     assert_success
     assert_output_is home-marker-content
@@ -44,6 +45,7 @@ teardown_file() { rm -f "$user_home/home-marker"; }
 }
 
 @test "an unprivileged task is in the container's user namespace, under a seccomp filter" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun --container-image="$images/busybox.sqsh" sh -c 'readlink /proc/self/ns/user; awk "/^Seccomp:/ {print \$2}" /proc/self/status'
     assert_success
     [[ $(head -n 1 <<<"$output") != "$(readlink /proc/self/ns/user)" ]] || { echo "$output" >&2; false; }
@@ -51,6 +53,7 @@ teardown_file() { rm -f "$user_home/home-marker"; }
 }
 
 @test "privileged (root with ENROOT_ALLOW_SUPERUSER=y): root, the host's user namespace, no filter" {
+    # shellcheck disable=SC2016  # the container's shell expands it
     run --separate-stderr env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root ENROOT_ALLOW_SUPERUSER=y \
         timeout -k 10 150 srun -t 2 --container-image="$images/busybox.sqsh" \
         sh -c 'id -u; readlink /proc/self/ns/user; awk "/^Seccomp:/ {print \$2}" /proc/self/status'

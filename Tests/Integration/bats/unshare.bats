@@ -7,6 +7,7 @@ setup_file() { plugstack; }
 teardown() { sweep; }
 
 # The step's namespaces of these kinds, one line per task: "net:[...] ipc:[...] uts:[...]".
+# shellcheck disable=SC2016  # the container's shell expands it
 show_namespaces='for n in net ipc uts; do printf "%s " "$(readlink /proc/self/ns/$n)"; done; echo'
 host_namespaces() { for n in net ipc uts; do printf "%s " "$(readlink /proc/self/ns/$n)"; done; echo; }
 

@@ -84,6 +84,7 @@ start() {
     # HOST_ETC / HOST_DEV: the start sees a faked /etc, or a /dev with every node a private /dev
     # binds in (see host_dev), in a private mount namespace; the host's own are left alone.
     [[ -n ${HOST_DEV-} ]] && command=(bash -c "$(declare -f host_dev); host_dev && exec \"\$@\"" _ "${command[@]}")
+    # shellcheck disable=SC2016  # the inner bash expands it
     [[ -n ${HOST_ETC-} ]] && command=(bash -c 'mount --bind "$1" /etc && shift && exec "$@"' _ "$HOST_ETC" "${command[@]}")
     [[ -n ${HOST_DEV-}${HOST_ETC-} ]] && command=(unshare -m --propagation private "${command[@]}")
     local rc=0

@@ -132,6 +132,7 @@ dir=$(fresh_dir) || bail "setup: work directory"
 as_user touch "$dir/f"
 as_user unshare --user --map-root-user chown 12345 "$dir/f" 2>/dev/null
 check "user namespace without filter: chown to an unmapped id fails" test $? -ne 0
+# shellcheck disable=SC2016  # the inner sh expands it
 out=$(as_user unshare --user --map-root-user "$px" --allow-new-privs -- \
     sh -c 'chown 12345:12345 "$1" && grep "^NoNewPrivs:" /proc/self/status' sh "$dir/f" 2>&1); rc=$?
 check "user namespace --allow-new-privs: filter installed, chown returns 0" test "$rc" -eq 0
