@@ -63,7 +63,9 @@ if [[ $up == 1 ]]; then
     "$cluster" up "$plugin" runtime_path="$runtime" >/dev/null
 else
     sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed)' || die "no idle cluster: run KEEP_CLUSTER=1 Tests/Integration/run.sh first, or pass --up"
-    [[ -f $plugin && -f $image ]] && command -v enroot >/dev/null || die "no fixture under $PYXIS_TEST_WORK: run KEEP_CLUSTER=1 Tests/Integration/run.sh first, or pass --up"
+    if [[ ! -f $plugin || ! -f $image ]] || ! command -v enroot >/dev/null; then
+        die "no fixture under $PYXIS_TEST_WORK: run KEEP_CLUSTER=1 Tests/Integration/run.sh first, or pass --up"
+    fi
     trap finish EXIT
 fi
 

@@ -25,6 +25,7 @@ bench_setup "$runs"
 declare -A med cpu
 # measure KEY SRUN_ARGS...: one warm-up step, then $runs timed ones; med[KEY] is the median of
 # their wall times, cpu[KEY] of the CPU time the machine spent during each.
+# shellcheck disable=SC2034  # table reads med and cpu through a nameref
 measure() {
     local key=$1 times=() cpus=() c0 i; shift
     timed_srun "$@" >/dev/null

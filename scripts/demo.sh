@@ -11,7 +11,6 @@
 # mirrors. enroot: the one installed, else ../shared/enroot/install.sh beside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$PWD
 
 user=pyxis-demo
 state=/var/lib/pyxis-demo

@@ -125,7 +125,7 @@ node_hosts_file() { # N
         line=${line%%#*}
         read -r addr names <<<"$line" || true
         [[ -n $addr && -n $names ]] || continue
-        names=$(tr ' \t' '\n\n' <<<"$names" | grep -vxE "localhost|ip6-[a-z]+|$head|node[0-9]+" | tr '\n' ' ' || true)
+        names=$(tr '[:blank:]' '\n' <<<"$names" | grep -vxE "localhost|ip6-[a-z]+|$head|node[0-9]+" | tr '\n' ' ' || true)
         [[ -n ${names// /} ]] || continue
         case $addr in
             127.*|::1) echo "$head_addr ${names% }" ;;
@@ -368,7 +368,7 @@ wait_for_idle_nodes() { # N
 # every descriptor above stderr goes, but bash's own 255 (the script it reads).
 close_inherited_fds() {
     local fd
-    for fd in /proc/$BASHPID/fd/*; do
+    for fd in "/proc/$BASHPID/fd/"*; do
         fd=${fd##*/}
         if [[ $fd -gt 2 && $fd -ne 255 ]]; then eval "exec $fd>&-" 2>/dev/null || true; fi
     done

@@ -107,6 +107,7 @@ up() {
             "stop that service and run again"
     fi
 
+    # shellcheck disable=SC2174  # only $state itself is private; its parents are as mkdir makes them
     mkdir -m 0700 -p "$state"
     : >"$record"
     rec dir "$state"

@@ -20,6 +20,7 @@ fi
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 
 make deb
+# shellcheck disable=SC2012  # the newest by time; make deb names them swift-pyxis_VERSION_ARCH.deb
 deb=$(ls -t .build/deb/swift-pyxis_*.deb | head -n 1)
 bats Tests/Package/deb.bats
 

@@ -44,7 +44,7 @@ esac
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 0755 "$root"
-make -s install DESTDIR="$root" PREFIX=/usr LIBDIR=/usr/lib/$multiarch SLURM_PLUGINDIR="$plugindir" \
+make -s install DESTDIR="$root" PREFIX=/usr LIBDIR="/usr/lib/$multiarch" SLURM_PLUGINDIR="$plugindir" \
     LIBEXECDIR=/usr/libexec >/dev/null
 
 # The plugstack line: a conffile with the site's settings, enabled by a link that `dpkg -r`

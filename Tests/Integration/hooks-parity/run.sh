@@ -29,7 +29,10 @@ for hook in 10-aptfix 10-cgroups 10-devices 10-localtime 10-shadow 98-nvidia 99-
         || die "no enroot $hook.sh script in $ENROOT_HOOKS_DIR (set ENROOT_HOOKS_DIR to enroot's conf/hooks)"
 done
 if [[ -z ${PARITY_IMAGES-} ]]; then
-    PARITY_IMAGES=$(ls -d /var/cache/pyxis-test/squashfs-*/ 2>/dev/null | while read -r d; do [[ -f $d/debian.sqsh && -f $d/busybox.sqsh ]] && echo "$d"; done | tail -n 1)
+    # The last fixture directory (by name) that holds both images.
+    for d in /var/cache/pyxis-test/squashfs-*/; do
+        if [[ -f $d/debian.sqsh && -f $d/busybox.sqsh ]]; then PARITY_IMAGES=$d; fi
+    done
 fi
 [[ -f ${PARITY_IMAGES:-}/debian.sqsh ]] || die "no debian.sqsh/busybox.sqsh (set PARITY_IMAGES)"
 
@@ -62,4 +65,5 @@ cp "$PYXIS_HOOKS_BIN"/pyxis-hook-* "$PARITY_WORK/libexec/"
 cp "$ENROOT_HOOKS_DIR/98-nvidia.sh" "$ENROOT_HOOKS_DIR/99-mellanox.sh" "$PARITY_WORK/libexec/enroot-hooks/"
 chmod -R a+rX "$PARITY_WORK/libexec"
 
-bats ${PARITY_BATS_OPTIONS-} "${suites[@]}"
+read -ra bats_options <<<"${PARITY_BATS_OPTIONS-}"   # words, e.g. "--filter shadow --tap"
+bats "${bats_options[@]}" "${suites[@]}"

@@ -120,7 +120,7 @@ done
 
 # --- no_new_privs -------------------------------------------------------------------------------
 out=$(as_user "$px" -- grep '^NoNewPrivs:' /proc/self/status 2>&1)
-check "unprivileged: no_new_privs set by default" test "$(echo $out)" = "NoNewPrivs: 1"
+check "unprivileged: no_new_privs set by default" test "${out//$'\t'/ }" = "NoNewPrivs: 1"
 out=$(as_user "$px" --allow-new-privs -- true 2>&1); rc=$?
 check "unprivileged --allow-new-privs: exit 1" test "$rc" -eq 1
 check "unprivileged --allow-new-privs: says CAP_SYS_ADMIN is needed" grep -q "EACCES\|CAP_SYS_ADMIN" <<<"$out"
@@ -136,7 +136,7 @@ check "user namespace without filter: chown to an unmapped id fails" test $? -ne
 out=$(as_user unshare --user --map-root-user "$px" --allow-new-privs -- \
     sh -c 'chown 12345:12345 "$1" && grep "^NoNewPrivs:" /proc/self/status' sh "$dir/f" 2>&1); rc=$?
 check "user namespace --allow-new-privs: filter installed, chown returns 0" test "$rc" -eq 0
-check "user namespace --allow-new-privs: no_new_privs left unset" test "$(echo $out)" = "NoNewPrivs: 0"
+check "user namespace --allow-new-privs: no_new_privs left unset" test "${out//$'\t'/ }" = "NoNewPrivs: 0"
 check "user namespace --allow-new-privs: owner unchanged" test "$(stat -c %U "$dir/f")" = "$user"
 
 # What dpkg does when unpacking: restore files' owners, here ids the namespace does not map.
