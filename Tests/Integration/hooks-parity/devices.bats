@@ -5,6 +5,7 @@ load helpers
 
 # This VM lacks /dev/log and /dev/mqueue at times, which a private /dev binds in: the starts
 # see a /dev that has them (host_dev).
+# shellcheck disable=SC2034  # read by start in helpers.bash
 HOST_DEV=1
 
 # What a container sees of /dev: names, types and modes, link targets; the /dev mounts.
@@ -48,6 +49,7 @@ devices_alike() {
 }
 
 @test "10-devices: a terminal on stdin is bound as /dev/console" {
+    # shellcheck disable=SC2034  # read by start in helpers.bash
     WITH_TTY=1
     devices_alike ENROOT_UNSHARE_IPC=y --
     grep -q '^/dev/console .* devpts ' "$work/ours.view"

@@ -13,6 +13,7 @@ view() {
 }
 
 @test "all seven: Debian image, remapped root, private IPC, inside a Slurm step" {
+    # shellcheck disable=SC2034  # read by start in helpers.bash
     HOST_DEV=1
     rootfs c debian
     both all c ENROOT_UNSHARE_IPC=y SLURM_STEP_ID=0 -- -r "${view_command[@]}"
