@@ -1,6 +1,7 @@
 # pyxis-doctor: each test breaks one check in a node of its own (a directory read with --root)
 # and reads the doctor's line about it. Needs no cluster: runs alone with plain `bats`, as root
-# (the user trial changes identity; /dev/fuse is made with mknod):
+# (the user trial changes identity; /dev/fuse is made with mknod), with a C compiler ($CC, else
+# cc: the node's spank_pyxis.so is a real ELF file that defines plugin_version, as the front does):
 #
 #   bats Tests/Integration/bats/doctor.bats
 #
@@ -13,11 +14,13 @@ if [[ -z ${PYXIS_DOCTOR:-} ]]; then
     [[ -x ${PYXIS_TEST_PREFIX:-/nonexistent}/sbin/pyxis-doctor ]] && PYXIS_DOCTOR=$PYXIS_TEST_PREFIX/sbin/pyxis-doctor
 fi
 
-# The Slurm version this build was made for, as `slurmd -V` prints it.
-built_slurm() {
-    local number
-    number=$(sed -n 's/^#define SLURM_VERSION_NUMBER 0x\([0-9a-f]*\)$/\1/p' /usr/include/slurm/slurm_version.h)
-    printf 'slurm %d.%02d.%d\n' $((16#${number:0:2})) $((16#${number:2:2})) $((16#${number:4:2}))
+# fake_plugin NUMBER [DEFINITIONS]: the node's spank_pyxis.so, a shared object whose
+# plugin_version is NUMBER (0x160508: built for Slurm 22.05.8), as SPANK_PLUGIN defines it; the
+# doctor reads it from the file. `-` for NUMBER: no plugin_version, only DEFINITIONS.
+fake_plugin() {
+    local number=$1 source=${2:-}
+    [[ $number == - ]] || source+="const unsigned int plugin_version = $number;"
+    printf '%s\n' "$source" | "${CC:-cc}" -shared -fPIC -x c - -o "$node$plugin"
 }
 
 # executable PATH [LINE...]: a script in the node.
@@ -41,12 +44,14 @@ setup() {
     mkdir -p "$node/etc/slurm/plugstack.conf.d" "$node/usr/lib/slurm/pyxis" "$node/etc/enroot/hooks.d" \
         "$node/usr/share/pyxis/hooks.d" "$node/dev" "$node/var/cache/pyxis"
     echo "include /etc/slurm/plugstack.conf.d/*.conf" > "$node/etc/slurm/plugstack.conf"
-    plugstack_line required $plugin image_cache=/var/cache/pyxis/%u
-    touch "$node$plugin" "$node/usr/lib/slurm/pyxis/spank_pyxis_core.so"
+    plugstack_line required "$plugin" image_cache=/var/cache/pyxis/%u
+    fake_plugin 0x160508
+    touch "$node/usr/lib/slurm/pyxis/spank_pyxis_core.so"
     executable /usr/lib/slurm/pyxis/pyxis-image-cache
     install -d -m 0755 "$node/run/pyxis"
     chmod 1777 "$node/var/cache/pyxis"
-    executable /bin/slurmd "echo '$(built_slurm)'"
+    executable /bin/slurmd "echo 'slurm 22.05.8'"
+    # shellcheck disable=SC2016  # lines of the stand-in enroot script
     executable /bin/enroot 'config::init "/etc/enroot/enroot.conf"' 'export ENROOT_VERSION="4.1.2"' \
         'config::export ENROOT_NATIVE_OVERLAYFS true' 'config::export ENROOT_LOGIN_SHELL true' \
         '[ "$1" != --net ] || export ENROOT_UNSHARE_NET=y'
@@ -65,11 +70,16 @@ doctor() { run "$PYXIS_DOCTOR" --root "$node" --path /bin "$@"; }
 # line CHECK: the doctor's line about CHECK.
 line() { printf '%s\n' "${lines[@]}" | grep -E "^(ok  |warn|FAIL) $1: " || true; }
 
-# expect VERDICT CHECK TEXT: that line has the verdict and contains TEXT.
+# expect VERDICT CHECK TEXT: that line has the verdict and contains TEXT, and the doctor ran to its
+# summary line with an exit status that goes with it: 1 after a FAIL, else 0 or 1 (another check
+# may fail), never a crash or a usage error.
 expect() {
     local found
     found=$(line "$2")
     [[ $found == "$1 $2: "*"$3"* ]] || { echo "expected '$1 $2: ...$3...', got: $found" >&2; echo "$output" >&2; false; }
+    if ! grep -qE '^[0-9]+ checks: [0-9]+ ok, ' <<<"$output" || [[ $status -ne 1 && ($1 == FAIL || $status -ne 0) ]]; then
+        echo "exit status $status after '$found':" >&2; echo "$output" >&2; false
+    fi
 }
 
 @test "pyxis-doctor: a healthy node passes every check, exit 0" {
@@ -83,7 +93,29 @@ expect() {
     executable /bin/slurmd "echo 'slurm 99.01.0'"
     doctor
     [[ $status -eq 1 ]]
-    expect FAIL slurm "/bin/slurmd is 99.01.0: Slurm refuses the plugin (\"Incompatible Slurm plugin version\")"
+    expect FAIL slurm "$plugin: pyxis was built for Slurm 22.05.8, /bin/slurmd is 99.01.0: Slurm refuses the plugin (\"Incompatible Slurm plugin version\")"
+}
+
+@test "slurm: the release is the installed plugin's plugin_version, not the doctor's" {
+    fake_plugin 0x1a0503
+    executable /bin/slurmd "echo 'slurm 26.05.1'"
+    doctor
+    [[ $status -eq 0 ]] || { echo "$output" >&2; false; }
+    expect "ok  " slurm "$plugin: pyxis was built for Slurm 26.05.3, /bin/slurmd is 26.05.1 (same 26.05 series: Slurm loads it)"
+    executable /bin/slurmd "echo 'slurm-wlm 22.05.8'"
+    doctor
+    expect FAIL slurm "pyxis was built for Slurm 26.05.3, /bin/slurmd is 22.05.8: Slurm refuses the plugin"
+}
+
+@test "slurm: a plugin file without plugin_version fails, naming the file" {
+    fake_plugin - "int slurm_spank_init(void) { return 0; }"
+    doctor
+    [[ $status -eq 1 ]]
+    expect FAIL slurm "cannot tell which Slurm pyxis was built for: $plugin has no plugin_version symbol"
+    : >"$node$plugin"
+    doctor
+    expect FAIL slurm "cannot tell which Slurm pyxis was built for: $plugin is empty, not an ELF shared object"
+    [[ $(line slurm) == *"fix: reinstall pyxis built for Slurm 22.05"* ]]
 }
 
 @test "slurm: no slurmd or srun in PATH fails" {
@@ -100,7 +132,7 @@ expect() {
 }
 
 @test "plugstack: an argument pyxis rejects fails with the plugin's own message" {
-    plugstack_line required $plugin container_scope=node
+    plugstack_line required "$plugin" container_scope=node
     doctor
     expect FAIL plugstack "/etc/slurm/plugstack.conf.d/pyxis.conf:1: container_scope: invalid value: node (expected job or global)"
 }
@@ -118,7 +150,7 @@ expect() {
 }
 
 @test "plugstack: an optional line warns; exit 0, or 1 with --strict" {
-    plugstack_line optional $plugin
+    plugstack_line optional "$plugin"
     doctor
     [[ $status -eq 0 ]]
     expect warn plugstack "as \`optional\`: if pyxis fails, Slurm runs the step on the host instead"
@@ -152,7 +184,7 @@ expect() {
 }
 
 @test "runtime_path: the plugstack's runtime_path is the one checked" {
-    plugstack_line required $plugin runtime_path=/var/run/px
+    plugstack_line required "$plugin" runtime_path=/var/run/px
     doctor
     expect FAIL runtime_path "/var/run/px does not exist"
 }
@@ -234,7 +266,7 @@ expect() {
     touch "$node/dev/fuse"
     doctor
     expect warn fuse "use_squashfuse=auto takes the slower enroot create path: /dev/fuse is not a character device"
-    plugstack_line required $plugin use_squashfuse=1
+    plugstack_line required "$plugin" use_squashfuse=1
     doctor
     expect FAIL fuse "use_squashfuse=1 starts every temporary container from its squashfs file, which fails here"
 }
@@ -247,6 +279,7 @@ expect() {
 
 @test "fuse: no squashfuse, or no fuse-overlayfs without native overlayfs, warns" {
     rm "$node/bin/squashfuse"
+    # shellcheck disable=SC2016  # lines of the stand-in enroot script
     executable /bin/enroot 'export ENROOT_VERSION="4.1.2"' '[ "$1" != --net ] || export ENROOT_UNSHARE_NET=y'
     doctor
     expect warn fuse "squashfuse is not installed; fuse-overlayfs is not installed and ENROOT_NATIVE_OVERLAYFS is off"
@@ -254,7 +287,7 @@ expect() {
 
 @test "fuse: use_squashfuse=0 passes without FUSE" {
     rm "$node/dev/fuse" "$node/bin/squashfuse"
-    plugstack_line required $plugin use_squashfuse=0
+    plugstack_line required "$plugin" use_squashfuse=0
     doctor
     expect "ok  " fuse "use_squashfuse=0"
 }
@@ -308,7 +341,7 @@ expect() {
 }
 
 @test "image_cache: unset passes" {
-    plugstack_line required $plugin
+    plugstack_line required "$plugin"
     doctor
     expect "ok  " image_cache "image_cache is not set"
 }

@@ -41,6 +41,7 @@ with_shell() { usermod --shell "$1" "$PYXIS_TEST_USER"; }
 
 @test "a login shell the node and the image lack is not refused: enroot starts the command with /bin/sh" {
     with_shell /usr/local/bin/pyxis-no-such-shell
+    # shellcheck disable=SC2016  # the container's shell expands it
     usrun --container-image="$images/debian.sqsh" sh -c 'cat /pyxis-image; getent passwd "$(id -u)" | cut -d: -f7'
     assert_success
     assert_output_is $'debian\n/bin/sh'
