@@ -56,6 +56,6 @@ view() {
     on_both c "rm -f etc/localtime && ln -s $work/victim-dir etc/localtime"
     start ours 10-localtime c
     [[ $(cat "$work/ours.rc") == 0 ]]
-    [[ -z $(ls -A "$work/victim-dir") ]]
+    [[ -d $work/victim-dir && -z $(ls -A "$work/victim-dir") ]]   # still there, still empty
     [[ $(readlink "$work/data/c-ours/etc/localtime") == "$(readlink /etc/localtime)" ]]
 }
