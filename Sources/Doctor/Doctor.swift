@@ -1,7 +1,7 @@
 import PyxisCore
 
 /// Runs every check in order, feeding the later ones what the earlier found (the plugstack's
-/// settings, enroot's configuration directory).
+/// plugin file and settings, enroot's configuration directory).
 public struct Doctor {
     public struct Settings: Equatable, Sendable {
         /// slurm.conf, and the plugstack file when given (else slurm.conf's PlugStackConfig).
@@ -10,15 +10,12 @@ public struct Doctor {
         /// slurmstepd's PATH: where the plugin finds enroot and the FUSE tools.
         public var searchPath: String
         public var enrootConfigDirectory: String?
-        /// The Slurm version the plugin was built against (SLURM_VERSION_NUMBER).
-        public var builtSlurmVersion: UInt32
 
-        public init(slurmConf: String, plugstack: String? = nil, searchPath: String, enrootConfigDirectory: String? = nil, builtSlurmVersion: UInt32) {
+        public init(slurmConf: String, plugstack: String? = nil, searchPath: String, enrootConfigDirectory: String? = nil) {
             self.slurmConf = slurmConf
             self.plugstack = plugstack
             self.searchPath = searchPath
             self.enrootConfigDirectory = enrootConfigDirectory
-            self.builtSlurmVersion = builtSlurmVersion
         }
     }
 
@@ -40,7 +37,7 @@ public struct Doctor {
         let enroot = EnrootCheck.gather(node, searchPath: settings.searchPath, configDirectory: settings.enrootConfigDirectory)
         let trial = node.trial(as: user, fuseDevice: FuseCheck.device)
         return [
-            SlurmVersionCheck.verdict(SlurmVersionCheck.gather(node, built: settings.builtSlurmVersion, searchPath: settings.searchPath)),
+            SlurmVersionCheck.verdict(SlurmVersionCheck.gather(node, plugin: plugstack.pyxisPlugin, searchPath: settings.searchPath)),
             PlugstackCheck.verdict(plugstack),
             RuntimePathCheck.verdict(RuntimePathCheck.gather(node, path: config.runtimePath)),
             EnrootCheck.verdict(enroot),

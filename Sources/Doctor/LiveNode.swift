@@ -24,6 +24,10 @@ public struct LiveNode: NodeProbe {
         Executables.readText(local(path))
     }
 
+    public func readBytes(_ path: String) -> [UInt8]? {
+        FileReading.contents(of: local(path))
+    }
+
     public func info(_ path: String) -> FileInfo? {
         var status = stat()
         guard lstat(local(path), &status) == 0 else { return nil }

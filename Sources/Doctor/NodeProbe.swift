@@ -4,6 +4,8 @@
 public protocol NodeProbe {
     /// The text of a file, following symbolic links (nil when missing or unreadable).
     func readText(_ path: String) -> String?
+    /// The bytes of a file (at most 16 MiB), following symbolic links (nil when missing or unreadable).
+    func readBytes(_ path: String) -> [UInt8]?
     /// What is at `path`, without following a final symbolic link (lstat).
     func info(_ path: String) -> FileInfo?
     /// The target of the symbolic link at `path`, as written.

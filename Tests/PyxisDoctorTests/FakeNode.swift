@@ -1,9 +1,10 @@
 @testable import PyxisDoctor
 
-/// A node made of a table of paths: files with text, directories, links; commands' outputs.
+/// A node made of a table of paths: files with text or bytes, directories, links; commands' outputs.
 final class FakeNode: NodeProbe {
     enum Entry {
         case file(String, mode: UInt32 = 0o644, uid: UInt32 = 0)
+        case bytes([UInt8])
         case directory(mode: UInt32 = 0o755, uid: UInt32 = 0, gid: UInt32 = 0)
         case link(String)
         case device
@@ -24,9 +25,20 @@ final class FakeNode: NodeProbe {
         return text
     }
 
+    func readBytes(_ path: String) -> [UInt8]? {
+        let target = resolve(path)
+        guard target.exists else { return nil }
+        switch entries[target.path] {
+        case .file(let text, _, _): return Array(text.utf8)
+        case .bytes(let bytes): return bytes
+        default: return nil
+        }
+    }
+
     func info(_ path: String) -> FileInfo? {
         switch entries[path] {
         case .file(_, let mode, let uid): FileInfo(.regular, uid: uid, mode: mode)
+        case .bytes: FileInfo(.regular, mode: 0o755)
         case .directory(let mode, let uid, let gid): FileInfo(.directory, uid: uid, gid: gid, mode: mode)
         case .link: FileInfo(.symlink, mode: 0o777)
         case .device: FileInfo(.characterDevice, mode: 0o666)

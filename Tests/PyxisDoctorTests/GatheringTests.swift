@@ -60,7 +60,7 @@ import Testing
         let node = FakeNode([
             "/etc/slurm/plugstack.conf": .file("include /etc/slurm/plugstack.conf.d/*.conf\n"),
             "/etc/slurm/plugstack.conf.d/pyxis.conf": .file("required /usr/lib/slurm-wlm/spank_pyxis.so\n"),
-            "/usr/lib/slurm-wlm/spank_pyxis.so": .file(""),
+            "/usr/lib/slurm-wlm/spank_pyxis.so": .bytes(ELFImage.plugin(version: 0x160508).bytes),
             "/usr/lib/slurm-wlm/pyxis/spank_pyxis_core.so": .file(""),
             "/run/pyxis": .directory(),
             "/usr/sbin/slurmd": .file("", mode: 0o755),
@@ -73,8 +73,7 @@ import Testing
     }
 
     func run(_ node: FakeNode) -> [CheckResult] {
-        Doctor(node: node, settings: .init(slurmConf: "/etc/slurm/slurm.conf", searchPath: "/usr/sbin:/usr/bin", builtSlurmVersion: 0x160508),
-               user: alice).run()
+        Doctor(node: node, settings: .init(slurmConf: "/etc/slurm/slurm.conf", searchPath: "/usr/sbin:/usr/bin"), user: alice).run()
     }
 
     @Test func aHealthyNodePassesEveryCheck() {
@@ -83,6 +82,20 @@ import Testing
         #expect(results.filter { $0.verdict != .ok }.map(\.line) == [])
         #expect(results.exitStatus(strict: true) == 0)
         #expect(results.summary == "10 checks: 10 ok, 0 warnings, 0 failed")
+    }
+
+    @Test func theSlurmReleaseIsReadFromThePluginTheLineLoads() {
+        let node = Self.healthyNode()
+        node.entries["/usr/lib/slurm-wlm/spank_pyxis.so"] = .link("/opt/pyxis/spank_pyxis.so")
+        node.entries["/opt/pyxis/spank_pyxis.so"] = .bytes(ELFImage.plugin(version: 0x1a0503).bytes)
+        node.outputs["/usr/sbin/slurmd"] = "slurm 26.05.1\n"
+        #expect(run(node)[0] == .ok("slurm", "/usr/lib/slurm-wlm/spank_pyxis.so: pyxis was built for Slurm 26.05.3, /usr/sbin/slurmd is 26.05.1 (same 26.05 series: Slurm loads it)"))
+        node.outputs["/usr/sbin/slurmd"] = "slurm-wlm 22.05.8\n"
+        #expect(run(node)[0].finding.hasSuffix("/usr/sbin/slurmd is 22.05.8: Slurm refuses the plugin (\"Incompatible Slurm plugin version\")"))
+        node.entries["/opt/pyxis/spank_pyxis.so"] = .file("")
+        let empty = run(node)[0]
+        #expect(empty.verdict == .failure)
+        #expect(empty.finding.hasPrefix("cannot tell which Slurm pyxis was built for: /usr/lib/slurm-wlm/spank_pyxis.so is empty, not an ELF shared object"))
     }
 
     @Test func theLinesSettingsReachTheLaterChecks() {

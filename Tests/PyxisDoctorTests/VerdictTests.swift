@@ -17,22 +17,43 @@ import Testing
         #expect(SlurmVersionCheck.parse(output) == nil)
     }
 
+    let plugin = "/usr/lib/slurm/spank_pyxis.so"
+
+    func facts(_ built: Result<UInt32, ELFSymbol.Problem>?, output: String? = nil) -> SlurmVersionCheck.Facts {
+        .init(plugin: built == nil ? nil : plugin, built: built, command: output == nil ? nil : "/usr/sbin/slurmd", output: output)
+    }
+
     @Test func sameSeriesPasses() {
-        let result = SlurmVersionCheck.verdict(.init(built: 0x160508, command: "/usr/sbin/slurmd", output: "slurm-wlm 22.05.9"))
-        #expect(result.verdict == .ok)
-        #expect(result.finding.contains("same 22.05 series"))
+        let result = SlurmVersionCheck.verdict(facts(.success(0x160508), output: "slurm-wlm 22.05.9"))
+        #expect(result == .ok("slurm", "/usr/lib/slurm/spank_pyxis.so: pyxis was built for Slurm 22.05.8, /usr/sbin/slurmd is 22.05.9 (same 22.05 series: Slurm loads it)"))
+        #expect(SlurmVersionCheck.verdict(facts(.success(0x1a0503), output: "slurm 26.05.3")).finding.hasSuffix("Slurm 26.05.3, /usr/sbin/slurmd is 26.05.3"))
     }
 
     @Test func anotherSeriesFailsAsSlurmWould() {
-        let result = SlurmVersionCheck.verdict(.init(built: 0x160508, command: "/usr/sbin/slurmd", output: "slurm 23.02.1"))
+        let result = SlurmVersionCheck.verdict(facts(.success(0x160508), output: "slurm 23.02.1"))
         #expect(result.verdict == .failure)
-        #expect(result.finding == "pyxis was built for Slurm 22.05.8, /usr/sbin/slurmd is 23.02.1: Slurm refuses the plugin (\"Incompatible Slurm plugin version\")")
+        #expect(result.finding == "/usr/lib/slurm/spank_pyxis.so: pyxis was built for Slurm 22.05.8, /usr/sbin/slurmd is 23.02.1: Slurm refuses the plugin (\"Incompatible Slurm plugin version\")")
         #expect(result.fix?.contains("23.02") == true)
+        #expect(SlurmVersionCheck.verdict(facts(.success(0x1a0503), output: "slurm 25.11.7")).finding.contains("built for Slurm 26.05.3, /usr/sbin/slurmd is 25.11.7: Slurm refuses"))
     }
 
     @Test func noSlurmFails() {
-        #expect(SlurmVersionCheck.verdict(.init(built: 0x160508)).finding.contains("neither slurmd nor srun"))
-        #expect(SlurmVersionCheck.verdict(.init(built: 0x160508, command: "/bin/slurmd", output: "oops")).verdict == .failure)
+        #expect(SlurmVersionCheck.verdict(facts(.success(0x160508))).finding == "neither slurmd nor srun is in PATH (pyxis was built for Slurm 22.05.8)")
+        #expect(SlurmVersionCheck.verdict(facts(.success(0x160508))).fix?.hasPrefix("install Slurm 22.05 ") == true)
+        #expect(SlurmVersionCheck.verdict(facts(.success(0x160508), output: "oops")).verdict == .failure)
+    }
+
+    @Test func aPluginWithoutAReadableReleaseFailsNamingTheFile() {
+        let result = SlurmVersionCheck.verdict(facts(.failure(.init("has no plugin_version symbol")), output: "slurm 24.11.7"))
+        #expect(result.verdict == .failure)
+        #expect(result.finding == "cannot tell which Slurm pyxis was built for: /usr/lib/slurm/spank_pyxis.so has no plugin_version symbol (Slurm reads its plugin_version symbol and refuses the plugin without one); /usr/sbin/slurmd is 24.11.7")
+        #expect(result.fix?.contains("Slurm 24.11") == true)
+    }
+
+    @Test func noPluginFailsPointingAtThePlugstackCheck() {
+        let result = SlurmVersionCheck.verdict(facts(nil, output: "slurm 24.11.7"))
+        #expect(result.verdict == .failure)
+        #expect(result.finding.hasPrefix("cannot tell which Slurm pyxis was built for: no plugin file to read (see the plugstack check)"))
     }
 }
 

@@ -6,14 +6,11 @@
 #include <grp.h>
 #include <linux/seccomp.h>
 #include <sched.h>
-#include <slurm/slurm_version.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-uint32_t cdoctor_built_slurm_version(void) { return SLURM_VERSION_NUMBER; }
 
 /* Writes TEXT to PATH in one write(2), as the id maps must be written (async-signal-safe). */
 static int write_file(const char *path, const char *text) {

@@ -3,7 +3,6 @@
 // user for yourself. Exit status 0: no check failed (warnings allowed unless --strict); 1: a
 // check failed; 64: bad usage.
 import ArgumentParser
-import CDoctor
 import PyxisDoctor
 import PyxisSystem
 #if canImport(Glibc)
@@ -54,8 +53,7 @@ struct PyxisDoctorCommand: ParsableCommand {
         let node = LiveNode(root: root)
         let settings = Doctor.Settings(
             slurmConf: slurmConf ?? getenv("SLURM_CONF").map { String(cString: $0) } ?? "/etc/slurm/slurm.conf",
-            plugstack: plugstack, searchPath: path, enrootConfigDirectory: enrootConfigDir,
-            builtSlurmVersion: cdoctor_built_slurm_version())
+            plugstack: plugstack, searchPath: path, enrootConfigDirectory: enrootConfigDir)
         let results = Doctor(node: node, settings: settings, user: try checkedUser()).run()
         for result in results { print(result.line) }
         print(results.summary)

@@ -1,18 +1,14 @@
-// CDoctor: what pyxis-doctor asks the kernel and the Slurm headers, in C.
+// CDoctor: what pyxis-doctor asks the kernel, in C.
 //
-// Why this shim exists: the Slurm version is a macro of <slurm/slurm_version.h> (the header the
-// plugin's front is compiled against in the same build), and the user trial forks a child that
-// changes identity and namespaces: after fork only async-signal-safe calls, as in CSystem.
-// Every exported name is prefixed `cdoctor_`.
+// Why this shim exists: the user trial forks a child that changes identity and namespaces: after
+// fork only async-signal-safe calls, as in CSystem. It includes no Slurm header: the Slurm
+// release pyxis was built for is read from the installed plugin (SlurmVersionCheck), so one
+// doctor serves every release. Every exported name is prefixed `cdoctor_`.
 #ifndef CDOCTOR_H
 #define CDOCTOR_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include <sys/types.h>
-
-/// SLURM_VERSION_NUMBER of the Slurm this build was compiled against (0xMMmmuu).
-uint32_t cdoctor_built_slurm_version(void);
 
 /// What the user trial found. Each errno is 0 when that step worked.
 struct cdoctor_trial {
