@@ -1,6 +1,11 @@
 # swift-pyxis: build, install and test.
 #
 #   make                      build everything in release mode (static Swift stdlib, stripped)
+#   make SLURM_PREFIX=DIR     the same, with the plugin's front built for the Slurm release whose
+#                             headers are in DIR/include/slurm (default: Debian's, /usr/include)
+#   make check-slurm-headers  compile the C that includes Slurm's headers against 22.05 (Debian's)
+#                             and the headers of 23.11, 24.11, 25.11 and 26.05 (seconds; needs `make`'s
+#                             generated pyxis_options.h and ../shared/slurm's tarballs)
 #   make install              install under $(PREFIX) (default /usr/local), honouring DESTDIR
 #   make uninstall            remove what `make install` put there
 #   make deb                  a Debian package of what `make install` installs, for the Slurm
@@ -48,6 +53,26 @@ FRONT_CFLAGS ?= -O2 -fPIC -shared -Wall -Wextra -Werror
 FRONT_LDFLAGS ?= -Wl,--version-script=Sources/PyxisFront/exports.map -Wl,-z,nodelete -Wl,-z,now -ldl
 GENERATED := .build/generated
 
+# Slurm releases. Slurm loads a SPANK plugin only if its plugin_version (the SLURM_VERSION_NUMBER
+# of the headers it was compiled with) has Slurm's major.minor, so the C front, spank_pyxis.so, is
+# built per release: against SLURM_PREFIX/include/slurm, an installed Slurm (/opt/slurm/26.05.3)
+# or the headers alone (scripts/slurm-headers.sh 26.05.3 .build/slurm-headers/26.05.3, then
+# SLURM_PREFIX=.build/slurm-headers/26.05.3). That is all that differs between releases: the
+# Swift core's shim (CSpank) includes spank.h for declarations that are the same from 22.05 to
+# 26.05 (struct spank_option, the spank_item and ESPANK_* values, the spank_* and slurm_*
+# functions; the releases only add spank_prepend_task_argv in 23.11 and
+# slurm_spank_init_failure_mode in 25.11, which pyxis does not use), so the core, the hooks and
+# the commands are built once for every release; pyxis-doctor reads the release from the installed
+# spank_pyxis.so. `make check-slurm-headers` compiles the front and the shim against all five.
+SLURM_PREFIX ?= /usr
+SLURM_INCLUDE ?= $(SLURM_PREFIX)/include
+SLURM_CPPFLAGS := $(if $(filter /usr/include /usr/include/,$(SLURM_INCLUDE)),,-I$(SLURM_INCLUDE))
+# The core is compiled against the system's spank.h (libslurm-dev), or SLURM_PREFIX's without one.
+ifeq ($(wildcard /usr/include/slurm/spank.h),)
+SWIFT_BUILD_FLAGS += -Xcc -I$(abspath $(SLURM_INCLUDE))
+endif
+SLURM_CHECK_RELEASES ?= system 23.11.11 24.11.7 25.11.7 26.05.3
+
 RELEASE_DIR := .build/release
 STAGE := .build/stage
 HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home \
@@ -61,11 +86,16 @@ EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 # Commands for administrators, installed in SBINDIR.
 ADMIN_COMMANDS := pyxis-doctor
 
-.PHONY: all build install uninstall deb test lint unit-test integration-test package-test test-enroot-release bench demo demo-down clean
+.PHONY: all build check-slurm-headers install uninstall deb test lint unit-test integration-test package-test test-enroot-release bench demo demo-down clean
 
 all: build
 
 build: $(STDCXX_DIR)/libstdc++.so
+	@# SLURM_PREFIX=.build/slurm-headers/VERSION: made from the release's tarball if need be.
+	@test -f $(SLURM_INCLUDE)/slurm/spank.h || case "$(SLURM_PREFIX)" in \
+		.build/slurm-headers/*) bash scripts/slurm-headers.sh $(notdir $(patsubst %/,%,$(SLURM_PREFIX))) $(SLURM_PREFIX) ;; \
+		*) echo "make: no $(SLURM_INCLUDE)/slurm/spank.h: SLURM_PREFIX names a directory with include/slurm (scripts/slurm-headers.sh VERSION DIR makes one)" >&2; exit 1 ;; \
+	esac
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product spank_pyxis_core
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product pyxis-option-table
 	@for exe in $(EXECUTABLES) $(ADMIN_COMMANDS); do $(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$exe || exit 1; done
@@ -76,7 +106,7 @@ build: $(STDCXX_DIR)/libstdc++.so
 	done
 	@mkdir -p $(STAGE)/pyxis $(GENERATED)
 	$(RELEASE_DIR)/pyxis-option-table > $(GENERATED)/pyxis_options.h
-	$(CC) $(FRONT_CFLAGS) -I$(GENERATED) -o $(STAGE)/spank_pyxis.so Sources/PyxisFront/front.c $(FRONT_LDFLAGS)
+	$(CC) $(FRONT_CFLAGS) -I$(GENERATED) $(SLURM_CPPFLAGS) -o $(STAGE)/spank_pyxis.so Sources/PyxisFront/front.c $(FRONT_LDFLAGS)
 	$(STRIP) --strip-unneeded $(STAGE)/spank_pyxis.so
 	$(STRIP) --strip-unneeded -o $(STAGE)/pyxis/spank_pyxis_core.so $(RELEASE_DIR)/libspank_pyxis_core.so
 	@for exe in $(EXECUTABLES) $(ADMIN_COMMANDS); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
@@ -84,6 +114,11 @@ build: $(STDCXX_DIR)/libstdc++.so
 	@# SwiftPM links with RUNPATH=$$ORIGIN: the loader would look for libc in our install
 	@# directories first (a hazard for a plugin loaded by root, and wasted syscalls).
 	cd $(STAGE) && $(PATCHELF) --remove-rpath pyxis/spank_pyxis_core.so $(EXECUTABLES) $(ADMIN_COMMANDS)
+
+# One line per release (`system` is /usr/include); scripts/slurm-check-headers.sh says what it compiles.
+check-slurm-headers:
+	@CC="$(CC)" CFLAGS="$(filter-out -shared,$(FRONT_CFLAGS))" PYXIS_GENERATED=$(GENERATED) \
+		SLURM_HEADERS_DIR=.build/slurm-headers bash scripts/slurm-check-headers.sh $(SLURM_CHECK_RELEASES)
 
 $(STDCXX_DIR)/libstdc++.so:
 	@mkdir -p $(STDCXX_DIR)
