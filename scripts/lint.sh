@@ -2,8 +2,9 @@
 # Runs shellcheck (Debian's, 0.9 or later) on every shell script and bats file that git tracks:
 # *.sh, *.bash, *.bats, and any other file whose first line is an sh, bash or bats shebang
 # (.ci/run, bench/hooks, scripts/fuzz-hostlist, ...). Symlinks are skipped (hooks.d's point
-# at installed binaries). Repository-wide settings are in .shellcheckrc; every other exception is
-# a `# shellcheck disable=SCxxxx  # reason` on its line.
+# at installed binaries). Settings: .shellcheckrc, and the bats suites' directories' own (the
+# suites' variables come through bats's load); every other exception is a
+# `# shellcheck disable=SCxxxx  # reason` on its line.
 #
 # Prints each finding (file:line:col: severity: message [SCxxxx]), then a tally by code, and
 # exits 1 if there is any finding at any severity, 2 if shellcheck could not run.
