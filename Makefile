@@ -177,6 +177,8 @@ SUBMAKE := $(MAKE) --no-print-directory
 test:
 	$(TIMED) lint $(SUBMAKE) lint
 	$(TIMED) build $(SUBMAKE) build
+	@if [ -d ../shared/slurm ]; then $(TIMED) slurm-headers $(SUBMAKE) check-slurm-headers; \
+	else echo "make test: no check against other Slurm releases' headers (it needs their tarballs in ../shared/slurm)"; fi
 	$(TIMED) unit-test $(SUBMAKE) unit-test
 	$(TIMED) integration-test $(SUBMAKE) integration-test
 	$(TIMED) package-test $(SUBMAKE) package-test

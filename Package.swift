@@ -117,8 +117,8 @@ let package = Package(
         ),
 
         // pyxis-doctor (README "pyxis-doctor"): is this node ready for pyxis? Each check's verdict
-        // is a pure function of facts gathered through NodeProbe; CDoctor holds the Slurm
-        // version of this build and the trial that forks a child as the user.
+        // is a pure function of facts gathered through NodeProbe; CDoctor holds the trial that
+        // forks a child as the user.
         .target(name: "CDoctor", path: "Sources/Doctor/CDoctor"),
         .target(name: "PyxisDoctor", dependencies: ["PyxisCore", "EnvRemap", "PyxisSystem", "CDoctor"], path: "Sources/Doctor",
                 exclude: ["CDoctor", "Command"], swiftSettings: noRegexEngine),

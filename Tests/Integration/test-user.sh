@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The one place that makes the unprivileged user the suites, the seccomp runner and the benchmarks
 # run as. Sourced; needs root.
 #
@@ -44,7 +45,7 @@ ensure_test_user() {
     chown "$name:" "$home"
     chmod 0755 "$home"
     for file in /etc/subuid /etc/subgid; do
-        [[ -f $file ]] && grep -q "^\($name\|$uid\):" "$file" || continue
+        if [[ ! -f $file ]] || ! grep -q "^\($name\|$uid\):" "$file"; then continue; fi
         test_user_log "removing $name's subordinate ranges from $file"
         sed -i "/^\($name\|$uid\):/d" "$file"
     done
