@@ -177,6 +177,8 @@ public enum OptionResolver {
             }, config: config)
         }
 
+        try checkNoSlurmContainer(options, environment: environment)
+
         var warnings: [String] = []
         if !options.isActive {
             for option in commandLine.given where option != .image && option != .name {
@@ -187,6 +189,19 @@ public enum OptionResolver {
             }
         }
         return Resolution(options: options, warnings: warnings)
+    }
+
+    /// Slurm's own OCI container support (`srun --container=BUNDLE`, `--container-id`, from 21.08
+    /// and 23.11) reaches the plugin as `SLURM_CONTAINER`/`SLURM_CONTAINER_ID`, which srun sets
+    /// from those options (or inherits from a job that used them). A step runs in one container:
+    /// asking for both would leave one of them silently unused.
+    static func checkNoSlurmContainer(_ options: ContainerOptions, environment: (String) -> String?) throws(PyxisError) {
+        guard options.isActive else { return }
+        for (variable, flag) in [("SLURM_CONTAINER", "--container"), ("SLURM_CONTAINER_ID", "--container-id")] {
+            guard let value = environment(variable), !value.isEmpty else { continue }
+            let ours = options.image != nil ? "--container-image" : "--container-name"
+            throw PyxisError("\(ours) cannot be combined with Slurm's own \(flag) (\(variable)=\(quoted(value))): a step runs in one container, pyxis's or Slurm's OCI one; drop one of them")
+        }
     }
 
     /// `--container-writable`/`--container-readonly`, then `PYXIS_CONTAINER_WRITABLE` and

@@ -176,3 +176,24 @@ extension ContainerName {
         self = parsed
     }
 }
+
+/// Slurm's own OCI container options beside ours: one container per step.
+@Suite struct SlurmContainerConflictTests {
+    @Test func slurmsContainerWithOursIsAnError() {
+        #expect(throws: PyxisError("--container-image cannot be combined with Slurm's own --container (SLURM_CONTAINER='/bundles/b'): a step runs in one container, pyxis's or Slurm's OCI one; drop one of them")) {
+            try resolve([(.image, "ubuntu")], environment: ["SLURM_CONTAINER": "/bundles/b"])
+        }
+        #expect(throws: PyxisError("--container-name cannot be combined with Slurm's own --container-id (SLURM_CONTAINER_ID='c1'): a step runs in one container, pyxis's or Slurm's OCI one; drop one of them")) {
+            try resolve([(.name, "build")], environment: ["SLURM_CONTAINER_ID": "c1"])
+        }
+    }
+
+    @Test func slurmsContainerAloneIsNotOurs() throws {
+        let resolution = try resolve([], environment: ["SLURM_CONTAINER": "/bundles/b"])
+        #expect(!resolution.options.isActive)
+    }
+
+    @Test func anEmptyVariableIsNoContainer() throws {
+        #expect(try resolve([(.image, "ubuntu")], environment: ["SLURM_CONTAINER": ""]).options.isActive)
+    }
+}

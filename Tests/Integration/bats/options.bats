@@ -213,3 +213,18 @@ srun_rejects() {
     assert_success
     assert_stderr_has "pyxis: ignoring --[no-]container-remap-root because neither --container-image nor --container-name is set"
 }
+
+@test "Slurm's own --container with --container-image: one pyxis: line naming both, nothing runs" {
+    local bundle=$user_home/oci-bundle
+    usrun --container="$bundle" --container-image="$images/busybox.sqsh" touch "$ran_on_host"
+    assert_failure_with "pyxis: --container-image cannot be combined with Slurm's own --container (SLURM_CONTAINER='$bundle')"
+    assert_ran_nothing
+    assert_nothing_left
+}
+
+@test "SLURM_CONTAINER inherited from the job's environment with --container-name: the same" {
+    usrun SLURM_CONTAINER=/oci/bundle --container-name=oci-conflict touch "$ran_on_host"
+    assert_failure_with "pyxis: --container-name cannot be combined with Slurm's own --container (SLURM_CONTAINER='/oci/bundle')"
+    assert_ran_nothing
+    assert_nothing_left
+}
