@@ -14,6 +14,7 @@
 #   make lint                 shellcheck on every shell script and bats file
 #   make test-enroot-release  the integration suites against enroot 4.1.2 instead of its main
 #                             branch (reinstalls enroot from ../shared/enroot twice; root)
+#   make test-slurm SLURM=V   the suites on upstream Slurm V (built from ../shared/slurm; root)
 #   make bench                the benchmarks under bench/
 #   make demo                 on a fresh Debian 12 machine (root): install what is needed, build,
 #                             install, start a one-node cluster, run container steps as a user
@@ -86,7 +87,7 @@ EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 # Commands for administrators, installed in SBINDIR.
 ADMIN_COMMANDS := pyxis-doctor
 
-.PHONY: all build check-slurm-headers install uninstall deb test lint unit-test integration-test package-test test-enroot-release bench demo demo-down clean
+.PHONY: all build front test-slurm check-slurm-headers install uninstall deb test lint unit-test integration-test package-test test-enroot-release bench demo demo-down clean
 
 all: build
 
@@ -106,14 +107,31 @@ build: $(STDCXX_DIR)/libstdc++.so
 	done
 	@mkdir -p $(STAGE)/pyxis $(GENERATED)
 	$(RELEASE_DIR)/pyxis-option-table > $(GENERATED)/pyxis_options.h
-	$(CC) $(FRONT_CFLAGS) -I$(GENERATED) $(SLURM_CPPFLAGS) -o $(STAGE)/spank_pyxis.so Sources/PyxisFront/front.c $(FRONT_LDFLAGS)
-	$(STRIP) --strip-unneeded $(STAGE)/spank_pyxis.so
+	@$(SUBMAKE) front
 	$(STRIP) --strip-unneeded -o $(STAGE)/pyxis/spank_pyxis_core.so $(RELEASE_DIR)/libspank_pyxis_core.so
 	@for exe in $(EXECUTABLES) $(ADMIN_COMMANDS); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
 	@for hook in $(HOOKS); do $(STRIP) -o $(STAGE)/$$hook $(HOOK_SCRATCH)/release/$$hook || exit 1; done
 	@# SwiftPM links with RUNPATH=$$ORIGIN: the loader would look for libc in our install
 	@# directories first (a hazard for a plugin loaded by root, and wasted syscalls).
 	cd $(STAGE) && $(PATCHELF) --remove-rpath pyxis/spank_pyxis_core.so $(EXECUTABLES) $(ADMIN_COMMANDS)
+
+# The front alone, for SLURM_PREFIX's release (after a `make build`: it needs the generated table).
+front:
+	$(CC) $(FRONT_CFLAGS) -I$(GENERATED) $(SLURM_CPPFLAGS) -o $(STAGE)/spank_pyxis.so Sources/PyxisFront/front.c $(FRONT_LDFLAGS)
+	$(STRIP) --strip-unneeded $(STAGE)/spank_pyxis.so
+
+# make test-slurm SLURM=26.05.3: that release built under /opt/slurm/$(SLURM) (../shared/slurm;
+# kept when there), the front built for it, the suites (SUITES=..., default all) run on its
+# daemons and clients, then the front for Debian's Slurm again. PYXIS_TEST_MAX_NODES and
+# PYXIS_TEST_SQUASHFUSE narrow the run as for Tests/Integration/run.sh.
+SLURM ?= 26.05.3
+SUITES ?=
+test-slurm:
+	@test -f $(GENERATED)/pyxis_options.h || $(SUBMAKE) build
+	bash ../shared/slurm/install.sh $(SLURM)
+	$(SUBMAKE) front SLURM_PREFIX=/opt/slurm/$(SLURM)
+	SLURM_PREFIX=/opt/slurm/$(SLURM) bash Tests/Integration/run.sh $(SUITES); status=$$?; \
+		$(SUBMAKE) front; exit $$status
 
 # One line per release (`system` is /usr/include); scripts/slurm-check-headers.sh says what it compiles.
 check-slurm-headers:
@@ -181,6 +199,10 @@ test:
 	else echo "make test: no check against other Slurm releases' headers (it needs their tarballs in ../shared/slurm)"; fi
 	$(TIMED) unit-test $(SUBMAKE) unit-test
 	$(TIMED) integration-test $(SUBMAKE) integration-test
+	@# Slurm 26.05, the newest release, from ../shared/slurm: the one-node suites, one start mode.
+	@if [ -f ../shared/slurm/install.sh ]; then \
+		PYXIS_TEST_MAX_NODES=1 PYXIS_TEST_SQUASHFUSE=auto $(TIMED) slurm-26.05 $(SUBMAKE) test-slurm SLURM=26.05.3; \
+	else echo "make test: no pass on Slurm 26.05 (it needs ../shared/slurm/install.sh)"; fi
 	$(TIMED) package-test $(SUBMAKE) package-test
 
 # shellcheck on every shell script and bats file (scripts/lint.sh).

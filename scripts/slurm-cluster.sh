@@ -31,8 +31,12 @@
 #   has them too, plus the head's, and the names the head resolves to its loopback (such as the
 #   test registry's) resolve to the head's address.
 #
+# SLURM_PREFIX=/opt/slurm/26.05.3 runs that Slurm's daemons and clients (its sbin and bin first in
+# PATH; ../shared/slurm/install.sh builds one) instead of Debian's; slurmctld's saved state is
+# dropped when the release changes (a release cannot read a newer one's state).
 # Idempotent: `up` on a running cluster takes it down and starts it with the new configuration.
-# Needs root, iproute2, util-linux (unshare, nsenter) and Debian's slurmd, slurmctld and munge.
+# Needs root, iproute2, util-linux (unshare, nsenter), munge and Debian's slurmd and slurmctld
+# (or SLURM_PREFIX's).
 # Writes /etc/slurm/slurm.conf (an existing foreign one is kept aside and put back by `down`).
 set -euo pipefail
 
@@ -51,6 +55,12 @@ max_nodes=64
 
 log() { echo "slurm-cluster: $*" >&2; }
 die() { log "$*"; exit 1; }
+
+if [[ -n ${SLURM_PREFIX:-} && $SLURM_PREFIX != /usr ]]; then
+    [[ -x $SLURM_PREFIX/sbin/slurmctld && -x $SLURM_PREFIX/sbin/slurmd && -x $SLURM_PREFIX/bin/srun ]] ||
+        die "SLURM_PREFIX=$SLURM_PREFIX has no sbin/slurmctld, sbin/slurmd and bin/srun (../shared/slurm/install.sh VERSION builds one)"
+    PATH=$SLURM_PREFIX/bin:$SLURM_PREFIX/sbin:$PATH
+fi
 
 # plugstack.conf belongs to Debian's slurm-wlm-basic-plugins (its `include` of
 # plugstack.conf.d, where a package puts its line): `up` keeps it aside, `down` puts it back.
@@ -391,6 +401,13 @@ up() {
         if [ -f "$file" ] && ! grep -qF "$marker" "$file"; then mv "$file" "$file.pyxis-backup"; fi
     done
     start_munge
+    # Another release's saved state: slurmctld would refuse it or misread it.
+    local release
+    release=$(slurmctld -V)
+    if [[ $(cat "$state/slurm-release" 2>/dev/null) != "$release" ]]; then
+        find /var/spool/slurmctld -mindepth 1 -delete
+        echo "$release" >"$state/slurm-release"
+    fi
     write_conf "$n" >"$conf"
     chmod 644 "$conf"
     write_plugstack "$@"

@@ -25,7 +25,7 @@ as_user_in() {
 test_user_words() {
     local -n words=$1
     # shellcheck disable=SC2034  # a nameref: this sets the caller's array
-    words=(runuser -u "$PYXIS_TEST_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$PYXIS_TEST_WORK/home"
+    words=(runuser -u "$PYXIS_TEST_USER" -- env -i PATH=${SLURM_PREFIX:+$SLURM_PREFIX/bin:}/usr/local/bin:/usr/bin:/bin HOME="$PYXIS_TEST_WORK/home"
            USER="$PYXIS_TEST_USER" LOGNAME="$PYXIS_TEST_USER" ${SLURM_CONF:+SLURM_CONF=$SLURM_CONF})
 }
 

@@ -15,6 +15,8 @@
 # KEEP_CLUSTER=1, for running bats files by hand (bats/helpers.bash), and for bench/lifecycle.sh.
 # ENROOT=/path/to/enroot tests another enroot than the first in PATH (see fixtures.sh).
 # PYXIS_TEST_MAX_NODES=1 runs only the one-node suites.
+# SLURM_PREFIX=/opt/slurm/26.05.3 runs that Slurm's daemons and clients (scripts/slurm-cluster.sh),
+# for the user and root alike; the plugin must have been built for it (make test-slurm does both).
 # PYXIS_TEST_INSTALLED=1 PYXIS_PLUGIN=/usr/lib/.../spank_pyxis.so tests the installed package
 # (Tests/Package/ci.sh) instead of a staging `make install`.
 set -euo pipefail
@@ -28,6 +30,11 @@ source "$here/test-user.sh"
 if [[ $(id -u) -ne 0 ]]; then
     echo "run.sh: needs root (it starts slurmctld/slurmd and runs tests as $PYXIS_TEST_USER)" >&2
     exit 2
+fi
+
+if [[ -n ${SLURM_PREFIX:-} && $SLURM_PREFIX != /usr ]]; then
+    export SLURM_PREFIX PATH=$SLURM_PREFIX/bin:$SLURM_PREFIX/sbin:$PATH
+    echo "# Slurm from $SLURM_PREFIX: $(srun -V)"
 fi
 
 suites=()
