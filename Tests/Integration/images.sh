@@ -61,7 +61,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${PYXIS_TEST_USER:=pyxistest}"
 : "${PYXIS_TEST_CACHE:=/var/cache/pyxis-test}"
 : "${ENROOT:=$(command -v enroot || true)}"
-registry=registry-1.docker.io
+registry="registry-1.docker.io"   # quoted: unquoted, shellcheck reads registry-1 as arithmetic (SC2100)
 path_env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # name:tag  /pyxis-image  umoci config options
 images=(
@@ -85,6 +85,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f s", b - a}'; }
 
 debian_mirror() {
     local mirror=${PYXIS_TEST_DEBIAN_MIRROR:-}
+    # shellcheck disable=SC2016  # apt-get's own $(FIELD) format, not the shell's
     [[ -n $mirror ]] || mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' 2>/dev/null |
         awk '$2 == "bookworm" {print $1; exit}')
     echo "${mirror:-http://deb.debian.org/debian/}"
@@ -106,7 +107,9 @@ in_registry() {
 # busybox-static rootfs: /bin/busybox with its applet links, passwd, group, the usual directories.
 busybox_rootfs() {
     local root=$1 busybox=/bin/busybox applet
-    [[ -x $busybox ]] && ! ldd "$busybox" >/dev/null 2>&1 || die "a static /bin/busybox is needed (apt-get install busybox-static)"
+    if [[ ! -x $busybox ]] || ldd "$busybox" >/dev/null 2>&1; then
+        die "a static /bin/busybox is needed (apt-get install busybox-static)"
+    fi
     mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc,proc,sys,dev,root,home,var/tmp,tmp}
     chmod 1777 "$root/tmp" "$root/var/tmp"
     chmod 0700 "$root/root"
@@ -143,7 +146,7 @@ debian_tarball() {
         # downloaded packages, no logs, no device nodes (enroot makes /dev).
         echo "deb ${mirror%/} bookworm main" >"$dir/etc/apt/sources.list"
         rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb \
-            "$dir"/var/cache/apt/archives/partial/* "$dir"/var/log/*.log "$dir"/var/log/apt/* "$dir"/dev/* \
+            "$dir"/var/cache/apt/archives/partial/* "$dir"/var/log/*.log "$dir"/var/log/apt/* "${dir:?}"/dev/* \
             "$dir"/var/cache/debconf/*-old "$dir"/var/lib/dpkg/*-old
         if [[ $which == mpi ]]; then
             # Only run, never installed into by the tests: as small as it goes without breaking a
@@ -164,12 +167,13 @@ debian_tarball() {
 
 # Builds every image as an OCI layout and pushes it.
 build_and_push() {
-    local oci=$work/oci entry ref marker config name top policy t0
+    local oci=$work/oci entry ref marker config name top t0
     t0=$(now)
     command -v umoci >/dev/null || die "umoci is missing (apt-get install umoci)"
     command -v skopeo >/dev/null || die "skopeo is missing (apt-get install skopeo)"
-    command -v mpicc.openmpi >/dev/null && command -v mpicc.mpich >/dev/null ||
+    if ! command -v mpicc.openmpi >/dev/null || ! command -v mpicc.mpich >/dev/null; then
         die "mpicc.openmpi or mpicc.mpich is missing (apt-get install --no-install-recommends libopenmpi-dev libmpich-dev)"
+    fi
     busybox_rootfs "$work/busybox"
     tar --numeric-owner --owner=0 --group=0 -C "$work/busybox" -cf "$work/busybox.tar" .
     gzip -dc "$(debian_tarball debian)" >"$work/debian.tar"
