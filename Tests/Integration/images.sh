@@ -7,6 +7,7 @@
 #                         into $PYXIS_TEST_IMAGES
 #   images.sh storage     print the registry storage directory for this version of the images
 #                         (a cache: fixtures.sh starts the registry on it)
+#   images.sh prepare     only make the cached debootstrap tarballs (no registry needed)
 #
 # Registry images (Docker Hub names; enroot sends them to registry-1.docker.io = 127.0.0.1):
 #   pyxis-test/busybox:1     busybox-static rootfs, /pyxis-image = registry
@@ -28,9 +29,19 @@
 #                            speaks PMI to Slurm's pmi2 plugin),
 #                            /usr/local/bin/rendezvous.py (mpi/rendezvous.py, a TCPStore-like
 #                            rendezvous), /pyxis-image = mpi, Cmd /bin/bash
+#   pyxis-test/torch:1       the mpi image's packages plus Debian's PyTorch (python3-torch 1.13.1,
+#                            CPU, with gloo) and python3-mpi4py, PYTORCH_VERSION=1.13.1 in its Env
+#                            (so pyxis-hook-pytorch sets the ranks' variables); without what no
+#                            test runs: docs, man pages, locales, PyTorch's C++ test programs
+#                            (libtorch-test) and Mesa's OpenGL drivers with the LLVM only they
+#                            load (libtorch links OpenCV, which links Qt and OpenGL, but never
+#                            draws). /usr/local/bin/torch_allreduce.py (mpi/torch_allreduce.py:
+#                            init_process_group("gloo") from the hook's variables and an
+#                            all_reduce) and mpi4py_allreduce.py (mpi/mpi4py_allreduce.py),
+#                            /pyxis-image = torch, Cmd /bin/bash. About 1.2 GB unpacked.
 # The busybox-based ones share their base layer and add a small one of their own, as real images
 # do. Squashfs files in $PYXIS_TEST_IMAGES (root's, mode 0644): busybox.sqsh, pytorch.sqsh,
-# entry.sqsh, env.sqsh (each with /pyxis-image = its own name), debian.sqsh, mpi.sqsh, made by
+# entry.sqsh, env.sqsh (each with /pyxis-image = its own name), debian.sqsh, mpi.sqsh, torch.sqsh, made by
 # `enroot import -o FILE docker://...` as an unprivileged user (so /etc/rc, /etc/environment and
 # /etc/rc.local are exactly enroot's), and corrupt.sqsh (random bytes). Also $PYXIS_TEST_DEBS
 # ($PYXIS_TEST_WORK/debs): the .deb files of `file` and what it needs beyond minbase, downloaded
@@ -38,8 +49,9 @@
 # with --no-download: apt 2.6 then fails with "Pathname to install is not absolute").
 #
 # Caches, in $PYXIS_TEST_CACHE (default /var/cache/pyxis-test; delete it to start over):
-#   debian-$debian_key-*.tar.gz   the debootstrap results, per mirror (bump debian_key or
-#   debian-$mpi_key-*.tar.gz      mpi_key to bootstrap that one again)
+#   debian-$debian_key-*.tar.gz   the debootstrap results, per mirror (bump debian_key, mpi_key
+#   debian-$mpi_key-*.tar.gz      or torch_key to bootstrap that one again; `images.sh prepare`
+#   debian-$torch_key-*.tar.gz    makes them without a registry)
 #   registry-KEY/                 the registry's storage, KEY a hash of this script, mpi/ and the
 #                                 mirror: a second run pushes nothing
 #   debs-KEY/                     the .deb files
@@ -54,6 +66,10 @@ debian_key=bookworm-minbase-1
 mpi_key=bookworm-mpi-2
 # What debootstrap adds to minbase for pyxis-test/mpi (with their Depends, not Recommends).
 mpi_packages=openmpi-bin,libopenmpi3,libmpich12,python3-minimal,slurm-client
+torch_key=bookworm-torch-1
+# What pyxis-test/torch adds to those: Debian 12's PyTorch 1.13.1 (CPU only, with gloo) and mpi4py.
+torch_packages=$mpi_packages,python3-torch,python3-mpi4py
+torch_version=1.13.1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${PYXIS_TEST_WORK:=/var/lib/pyxis-it}"
 : "${PYXIS_TEST_IMAGES:=$PYXIS_TEST_WORK/images}"
@@ -72,11 +88,12 @@ images=(
     "env:1|env|--config.cmd=/bin/sh --config.env=FOO=from-image --config.env=LANG=C.UTF-8 --config.env=CUDA_VERSION=11.8.0"
     "debian:12|debian|--config.cmd=/bin/bash"
     "mpi:1|mpi|--config.cmd=/bin/bash"
+    "torch:1|torch|--config.cmd=/bin/bash --config.env=PYTORCH_VERSION=$torch_version"
 )
 # `file` and the packages it needs that Debian 12 minbase does not have.
 debs=(file libmagic1 libmagic-mgc)
 # squashfs file  image it is imported from
-squashfs=(busybox=busybox:sqsh pytorch=pytorch:1 entry=entry:1 env=env:1 debian=debian:12 mpi=mpi:1)
+squashfs=(busybox=busybox:sqsh pytorch=pytorch:1 entry=entry:1 env=env:1 debian=debian:12 mpi=mpi:1 torch=torch:1)
 
 log() { echo "images: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -91,8 +108,10 @@ debian_mirror() {
     echo "${mirror:-http://deb.debian.org/debian/}"
 }
 
-# What the registry's content depends on: this script, the mpi image's sources and the Debian mirror.
-script_key=$( { cat "$here/images.sh" "$here/mpi/allreduce.c" "$here/mpi/rendezvous.py"; debian_mirror; } |
+# What the registry's content depends on: this script, the mpi and torch images' sources and the
+# Debian mirror.
+script_key=$( { cat "$here/images.sh" "$here/mpi/allreduce.c" "$here/mpi/rendezvous.py" \
+    "$here/mpi/torch_allreduce.py" "$here/mpi/mpi4py_allreduce.py"; debian_mirror; } |
     sha256sum | cut -c1-16)
 storage_dir=$PYXIS_TEST_CACHE/registry-$script_key
 
@@ -126,13 +145,14 @@ debian_tarball_path() {
     echo "$PYXIS_TEST_CACHE/debian-$1-$(printf '%s' "$(debian_mirror)" | sha256sum | cut -c1-8).tar.gz"
 }
 
-# The cached debootstrap tarball (made when missing) of `debian` (minbase) or `mpi` (minbase and
-# $mpi_packages); prints its path.
+# The cached debootstrap tarball (made when missing) of `debian` (minbase), `mpi` (minbase and
+# $mpi_packages) or `torch` (minbase and $torch_packages); prints its path.
 debian_tarball() {
     local which=$1 key include=() mirror tarball dir t0
     case $which in
         debian) key=$debian_key ;;
         mpi) key=$mpi_key include=("--include=$mpi_packages") ;;
+        torch) key=$torch_key include=("--include=$torch_packages") ;;
     esac
     mirror=$(debian_mirror)
     tarball=$(debian_tarball_path "$key")
@@ -142,13 +162,25 @@ debian_tarball() {
         dir=$work/$which
         debootstrap --variant=minbase "${include[@]}" bookworm "$dir" "$mirror" >"$work/debootstrap.log" 2>&1 ||
             { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap ${include[*]} from $mirror failed"; }
+        if [[ $which == torch ]]; then
+            # Run only by Python, which never loads these (about 240 MB): PyTorch's C++ test
+            # programs, and Mesa's DRI drivers with LLVM and Z3, which only those drivers link
+            # (libtorch pulls in OpenGL through OpenCV and Qt; nothing here opens a display).
+            rm -rf "$dir"/usr/lib/libtorch-test "$dir"/usr/lib/x86_64-linux-gnu/dri \
+                "$dir"/usr/lib/x86_64-linux-gnu/libLLVM-15.so* "$dir"/usr/lib/x86_64-linux-gnu/libz3.so*
+            # What the tests use still loads: PyTorch with gloo, and mpi4py (not mpi4py.MPI,
+            # which starts MPI). Before /dev is emptied: PyTorch reads /dev/urandom when it loads.
+            chroot "$dir" env -i PATH=/usr/bin:/bin PYTHONDONTWRITEBYTECODE=1 python3 -c \
+                'import torch.distributed as d, mpi4py; assert d.is_gloo_available()' >"$work/check.log" 2>&1 ||
+                { cat "$work/check.log" >&2; die "PyTorch or mpi4py does not load in the torch image"; }
+        fi
         # Like Docker's Debian images: the host's mirror in sources.list, no package lists, no
         # downloaded packages, no logs, no device nodes (enroot makes /dev).
         echo "deb ${mirror%/} bookworm main" >"$dir/etc/apt/sources.list"
         rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb \
             "$dir"/var/cache/apt/archives/partial/* "$dir"/var/log/*.log "$dir"/var/log/apt/* "${dir:?}"/dev/* \
             "$dir"/var/cache/debconf/*-old "$dir"/var/lib/dpkg/*-old
-        if [[ $which == mpi ]]; then
+        if [[ $which == mpi || $which == torch ]]; then
             # Only run, never installed into by the tests: as small as it goes without breaking a
             # package (docs, man pages and translations are about a fifth of it). No munge key:
             # munge's postinst made a random one, and srun in the container reaches the host's
@@ -178,6 +210,7 @@ build_and_push() {
     tar --numeric-owner --owner=0 --group=0 -C "$work/busybox" -cf "$work/busybox.tar" .
     gzip -dc "$(debian_tarball debian)" >"$work/debian.tar"
     gzip -dc "$(debian_tarball mpi)" >"$work/mpi.tar"
+    gzip -dc "$(debian_tarball torch)" >"$work/torch.tar"
     umoci init --layout "$oci"
     umoci new --image "$oci:busybox-base"
     umoci raw add-layer --image "$oci:busybox-base" --history.created_by="pyxis-test busybox-static rootfs" "$work/busybox.tar"
@@ -186,7 +219,10 @@ build_and_push() {
     umoci new --image "$oci:mpi-base"
     umoci raw add-layer --image "$oci:mpi-base" \
         --history.created_by="debootstrap --variant=minbase --include=$mpi_packages bookworm" "$work/mpi.tar"
-    rm -f "$work/busybox.tar" "$work/debian.tar" "$work/mpi.tar"
+    umoci new --image "$oci:torch-base"
+    umoci raw add-layer --image "$oci:torch-base" \
+        --history.created_by="debootstrap --variant=minbase --include=$torch_packages bookworm" "$work/torch.tar"
+    rm -f "$work/busybox.tar" "$work/debian.tar" "$work/mpi.tar" "$work/torch.tar"
     cat >"$work/policy.json" <<'EOF'
 {"default": [{"type": "insecureAcceptAnything"}]}
 EOF
@@ -215,9 +251,13 @@ EOF
                 { cat "$work/mpicc.log" >&2; die "mpicc.mpich $here/mpi/allreduce.c failed"; }
             install -m 0755 "$here/mpi/rendezvous.py" "$top/usr/local/bin/rendezvous.py"
         fi
+        if [[ $name == torch ]]; then
+            mkdir -p "$top/usr/local/bin"
+            install -m 0755 "$here/mpi/torch_allreduce.py" "$here/mpi/mpi4py_allreduce.py" "$top/usr/local/bin/"
+        fi
         tar --numeric-owner --owner=0 --group=0 -C "$top" -cf "$top.tar" .
         local base=busybox-base
-        [[ $name == debian || $name == mpi ]] && base=$name-base
+        [[ $name == debian || $name == mpi || $name == torch ]] && base=$name-base
         umoci raw add-layer --image "$oci:$base" --tag "${ref/:/-}" --history.created_by="pyxis-test $ref" "$top.tar"
         # shellcheck disable=SC2086 # the options are words
         umoci config --image "$oci:${ref/:/-}" --config.env="$path_env" $config
@@ -287,7 +327,7 @@ build() {
     # Older keys go (squashfs files of this key made by other enroot builds stay), and debootstrap
     # tarballs of other keys or mirrors, except a storage that a running registry still serves.
     [[ -d $PYXIS_TEST_CACHE/debs-$script_key ]] || download_debs "$PYXIS_TEST_CACHE/debs-$script_key"
-    tarballs=" $(debian_tarball_path "$debian_key") $(debian_tarball_path "$mpi_key") "
+    tarballs=" $(debian_tarball_path "$debian_key") $(debian_tarball_path "$mpi_key") $(debian_tarball_path "$torch_key") "
     for old in "$PYXIS_TEST_CACHE"/registry-* "$PYXIS_TEST_CACHE"/squashfs-* "$PYXIS_TEST_CACHE"/debs-* \
         "$PYXIS_TEST_CACHE"/debian-*.tar.gz; do
         [[ ! -e $old || $old == "$storage_dir" || $old == "$PYXIS_TEST_CACHE/squashfs-$script_key-"* ||
@@ -308,8 +348,19 @@ build() {
     chmod 644 "$PYXIS_TEST_DEBS"/*.deb
 }
 
+# The debootstrap tarballs alone, into the cache (before a run, or while the registry is busy).
+prepare() {
+    local which
+    [[ $(id -u) -eq 0 ]] || die "run as root"
+    mkdir -p "$PYXIS_TEST_CACHE"
+    work=$(mktemp -d /var/tmp/pyxis-test-images.XXXXXX)
+    trap 'rm -rf "$work"' EXIT
+    for which in debian mpi torch; do debian_tarball "$which" >/dev/null; done
+}
+
 case "${1:-}" in
     build) build ;;
     storage) echo "$storage_dir" ;;
-    *) log "usage: $0 build|storage"; exit 2 ;;
+    prepare) prepare ;;
+    *) log "usage: $0 build|storage|prepare"; exit 2 ;;
 esac
