@@ -57,3 +57,24 @@ check_variables() {
         { printf 'stdout: %s\nstderr: %s\n' "$output" "$stderr" >&2; false; }
     assert_nothing_left
 }
+
+# Real PyTorch (Debian's 1.13, CPU) in the pyxis-test/torch image, whose PYTORCH_VERSION makes the
+# hook set the variables: init_process_group("gloo") with env:// (PyTorch's own TCPStore, served
+# by rank 0 at MASTER_ADDR:MASTER_PORT) and an all_reduce of the ranks (mpi/torch_allreduce.py).
+# No GLOO_SOCKET_IFNAME, as users run it: gloo binds to the address the hostname resolves to, and
+# in the container (which has the node's hostname and network) nodeN resolves through the node's
+# /etc/hosts, which enroot binds in, to the node's own 10.213.57.N on eth0. Were it to resolve to
+# no local address, gloo would fall back to 127.0.0.1 and the ranks on other nodes could not
+# connect (as with GLOO_SOCKET_IFNAME=lo: "connect [127.0.0.1]:PORT: Connection refused");
+# GLOO_SOCKET_IFNAME=eth0 works here too.
+@test "srun -N4 -n8: PyTorch's gloo init_process_group and all_reduce across the nodes, from the hook's variables" {
+    usrun -N4 -n8 --ntasks-per-node=2 --container-image="$images/torch.sqsh" torch_allreduce.py 8
+    assert_success
+    local expected="" rank
+    for ((rank = 0; rank < 8; rank++)); do
+        expected+="rank $rank of 8 on node$((rank / 2 + 1)) sum 28"$'\n'
+    done
+    output=$(sort -k2,2n <<<"$output")
+    assert_output_is "${expected%$'\n'}"
+    assert_nothing_left
+}
