@@ -3,6 +3,7 @@
 # Debian's MPICH for PMI2 (Debian builds Open MPI without PMI-2). PMIx needs pyxis-hook-pmi
 # (linked into enroot's hooks as a site does): it makes the PMIx server's directory visible in
 # the container; PMI2 needs only the PMI_* variables and the PMI_FD socket that tasks inherit.
+# mpi4py (mpi/mpi4py_allreduce.py, in the pyxis-test/torch image) does the same from Python.
 # nodes: 4
 load helpers
 
@@ -10,12 +11,13 @@ setup_file() { plugstack; enable_pyxis_hooks 50-slurm-pmi.sh; }
 teardown_file() { disable_pyxis_hooks; }
 teardown() { sweep; }
 
-# allreduce NODES MPI PROGRAM [ARGS...]: srun --mpi=MPI of PROGRAM on NODES nodes, 2 ranks each;
-# every rank reports the right sum in a world of all of them, from the node Slurm placed it on.
+# allreduce NODES MPI PROGRAM [ARGS...]: srun --mpi=MPI of PROGRAM on NODES nodes, 2 ranks each,
+# in the image $allreduce_image (default mpi.sqsh); every rank reports the right sum in a world of
+# all of them, from the node Slurm placed it on.
 allreduce() {
     local nodes=$1 mpi=$2 program=$3 ranks=$(($1 * 2)) expected="" rank
     shift 3
-    usrun --mpi="$mpi" -N"$nodes" -n"$ranks" --ntasks-per-node=2 --container-image="$images/mpi.sqsh" \
+    usrun --mpi="$mpi" -N"$nodes" -n"$ranks" --ntasks-per-node=2 --container-image="$images/${allreduce_image:-mpi.sqsh}" \
         "$program" "$ranks" "$@"
     assert_success
     for ((rank = 0; rank < ranks; rank++)); do
@@ -28,6 +30,9 @@ allreduce() {
 
 @test "srun --mpi=pmix, 2 nodes, 4 ranks: an Open MPI allreduce in containers" { allreduce 2 pmix mpi-allreduce; }
 @test "srun --mpi=pmix, 4 nodes, 8 ranks: an Open MPI allreduce in containers" { allreduce 4 pmix mpi-allreduce; }
+@test "srun --mpi=pmix, 4 nodes, 8 ranks: an mpi4py allreduce (Python, Open MPI) in containers" {
+    allreduce_image=torch.sqsh allreduce 4 pmix mpi4py_allreduce.py
+}
 # --no-finalize: Debian's MPICH can deadlock in MPI_Finalize across nodes (mpi/allreduce.c).
 @test "srun --mpi=pmi2, 2 nodes, 4 ranks: an MPICH allreduce in containers" { allreduce 2 pmi2 mpi-allreduce-mpich --no-finalize; }
 @test "srun --mpi=pmi2, 4 nodes, 8 ranks: an MPICH allreduce in containers" { allreduce 4 pmi2 mpi-allreduce-mpich --no-finalize; }
