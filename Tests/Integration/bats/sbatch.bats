@@ -22,6 +22,27 @@ teardown() { sweep; reset_plugstack; rm -f "$script" "$script_output"; }
     assert_nothing_left
 }
 
+# sbatch hands its SPANK options to the job in the job's environment (SLURM_SPANK_*); --export
+# decides what of the environment the job gets, and Slurm keeps those variables whatever it says.
+@test "sbatch --export=NONE: #SBATCH --container-image still runs the batch script in the container" {
+    write_script "#SBATCH --container-image=$images/busybox.sqsh" "#SBATCH --export=NONE" \
+        "#SBATCH --output=$script_output" "cat /pyxis-image"
+    usbatch "$script"
+    assert_success
+    [[ $(cat "$script_output") == busybox ]] || { cat "$script_output" >&2; false; }
+    assert_nothing_left
+}
+
+@test "sbatch --export=VAR: #SBATCH --container-image still runs the batch script in the container, with VAR" {
+    # shellcheck disable=SC2016  # the batch script's shell expands it
+    write_script "#SBATCH --container-image=$images/busybox.sqsh" "#SBATCH --export=PYXIS_TEST_VAR" \
+        "#SBATCH --output=$script_output" 'echo "$(cat /pyxis-image) $PYXIS_TEST_VAR"'
+    run --separate-stderr as_user PYXIS_TEST_VAR=exported timeout -k 10 180 sbatch --wait "$script"
+    assert_success
+    [[ $(cat "$script_output") == "busybox exported" ]] || { cat "$script_output" >&2; false; }
+    assert_nothing_left
+}
+
 @test "sbatch accepts #SBATCH --container-image; the batch step fails when the image is missing, with the reason in the job's output, running nothing on the host" {
     write_script "#SBATCH --container-image=pyxis-test/missing:1" "#SBATCH --output=$script_output" "touch $ran_on_host"
     usbatch "$script"

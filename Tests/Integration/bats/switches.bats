@@ -54,7 +54,7 @@ teardown_file() { rm -f "$user_home/home-marker"; }
 
 @test "privileged (root with ENROOT_ALLOW_SUPERUSER=y): root, the host's user namespace, no filter" {
     # shellcheck disable=SC2016  # the container's shell expands it
-    run --separate-stderr env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root ENROOT_ALLOW_SUPERUSER=y \
+    run --separate-stderr env -i PATH=${SLURM_PREFIX:+$SLURM_PREFIX/bin:}/usr/local/bin:/usr/bin:/bin HOME=/root ENROOT_ALLOW_SUPERUSER=y \
         timeout -k 10 150 srun -t 2 --container-image="$images/busybox.sqsh" \
         sh -c 'id -u; readlink /proc/self/ns/user; awk "/^Seccomp:/ {print \$2}" /proc/self/status'
     assert_success
