@@ -95,6 +95,11 @@ public final class Plugin {
                 for warning in resolution.warnings {
                     host.log(.info, warning)
                 }
+                if resolution.options.isActive, host.isBatchSubmission, let release = host.slurmRelease,
+                   let problem = BatchExport.problem(export: host.processEnvironment("SLURM_EXPORT_ENV"), release: release) {
+                    host.log(.error, problem)
+                    return -1
+                }
                 self.resolution = resolution
                 return 0
             } catch {

@@ -35,6 +35,15 @@ public protocol SpankHost: AnyObject {
     func processEnvironment(_ name: String) -> String?
     /// Prints a message; the host adds the `pyxis: ` prefix.
     func log(_ level: LogLevel, _ message: String)
+    /// The running Slurm's release (`S_SLURM_VERSION`), nil when Slurm does not say.
+    var slurmRelease: BatchExport.Release? { get }
+    /// Whether this process is `sbatch` (the allocator context is sbatch or salloc).
+    var isBatchSubmission: Bool { get }
+}
+
+extension SpankHost {
+    public var slurmRelease: BatchExport.Release? { nil }
+    public var isBatchSubmission: Bool { false }
 }
 
 /// What `stat` (following symlinks, as a bind mount would) says of a path.

@@ -37,6 +37,12 @@ final class SlurmHost: SpankHost {
         getenv(name).map { String(cString: $0) }
     }
 
+    var slurmRelease: BatchExport.Release? {
+        cspank_slurm_version(handle).flatMap { BatchExport.Release(String(cString: $0)) }
+    }
+
+    var isBatchSubmission: Bool { String(cString: cspank_program()) == "sbatch" }
+
     /// In slurmstepd, `srun -v` (SRUN_DEBUG ≥ 4 in the job's environment): verbose messages
     /// go to the user too.
     var userIsVerbose = false

@@ -214,3 +214,71 @@ final class FakeNode: NodeSystem {
         #expect(host.messages.isEmpty)
     }
 }
+
+/// sbatch --export that would drop the container options on the running release.
+@Suite struct BatchExportTests {
+    let old = BatchExport.Release(major: 22, minor: 5), mid = BatchExport.Release(major: 23, minor: 11),
+        new = BatchExport.Release(major: 26, minor: 5)
+
+    @Test func releasesParse() {
+        #expect(BatchExport.Release("22.05.8") == old)
+        #expect(BatchExport.Release("23.11.4-1") == mid)
+        #expect(BatchExport.Release("26.05") == new)
+        #expect(BatchExport.Release("x") == nil)
+    }
+
+    @Test func allKeepsTheOptionsEverywhere() {
+        for export in [nil, "", "ALL", "all", "ALL,FOO", "ALL,FOO=bar"] {
+            #expect(BatchExport.problem(export: export, release: old) == nil)
+        }
+    }
+
+    @Test func noneIsRefusedBefore2311() {
+        #expect(BatchExport.problem(export: "NONE", release: old)
+            == "sbatch --export=NONE: Slurm 22.05 does not pass the container options to a batch job that does not export the whole environment (fixed in 23.11), so its script would run outside the container; submit with --export=ALL instead")
+        #expect(BatchExport.problem(export: "nil", release: old) != nil)
+        #expect(BatchExport.problem(export: "NONE", release: mid) == nil)
+    }
+
+    @Test func aListIsRefusedBefore2405() {
+        #expect(BatchExport.problem(export: "FOO,BAR=1", release: mid)
+            == "sbatch --export=FOO,BAR=1: Slurm 23.11 does not pass the container options to a batch job that does not export the whole environment (fixed in 24.05), so its script would run outside the container; submit with --export=ALL,FOO,BAR=1 instead")
+        #expect(BatchExport.problem(export: "FOO", release: new) == nil)
+    }
+
+    @Test func sbatchFailsBeforeSubmitting() throws {
+        let host = BatchHost(.allocator)
+        host.process = ["PYXIS_CONTAINER_IMAGE": "ubuntu", "SLURM_EXPORT_ENV": "NONE"]
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
+        #expect(plugin.postOptions() == -1)
+        #expect(host.errors.first?.hasPrefix("sbatch --export=NONE: Slurm 22.05") == true)
+    }
+
+    @Test func sallocAndJobsWithoutContainersAreLeftAlone() throws {
+        let salloc = BatchHost(.allocator, batch: false)
+        salloc.process = ["PYXIS_CONTAINER_IMAGE": "ubuntu", "SLURM_EXPORT_ENV": "NONE"]
+        #expect(try #require(Plugin.initialize(arguments: [], host: salloc, system: FakeNode())).postOptions() == 0)
+        let plain = BatchHost(.allocator)
+        plain.process = ["SLURM_EXPORT_ENV": "NONE"]
+        #expect(try #require(Plugin.initialize(arguments: [], host: plain, system: FakeNode())).postOptions() == 0)
+    }
+}
+
+/// sbatch (or salloc) on Slurm 22.05.
+final class BatchHost: SpankHost {
+    let context: SpankContext
+    let isBatchSubmission: Bool
+    var process: [String: String] = [:]
+    var messages: [(LogLevel, String)] = []
+    var slurmRelease: BatchExport.Release? { BatchExport.Release("22.05.8") }
+
+    init(_ context: SpankContext, batch: Bool = true) {
+        self.context = context
+        self.isBatchSubmission = batch
+    }
+    func registerOption(_ option: OptionID) throws(PyxisError) {}
+    func jobEnvironment(_ name: String) -> String? { nil }
+    func processEnvironment(_ name: String) -> String? { process[name] }
+    func log(_ level: LogLevel, _ message: String) { messages.append((level, message)) }
+    var errors: [String] { messages.filter { $0.0 == .error }.map(\.1) }
+}

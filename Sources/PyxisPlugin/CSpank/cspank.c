@@ -1,4 +1,5 @@
 /* Typed wrappers around Slurm's SPANK API for the Swift core. */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include "cspank.h"
 
 #include <errno.h>
@@ -75,6 +76,19 @@ int cspank_get_argv(void *spank, int *argc, char ***argv)
 int cspank_get_env(void *spank, char ***env)
 {
     return spank_get_item(spank, S_JOB_ENV, env) == ESPANK_SUCCESS ? 0 : -1;
+}
+
+const char *cspank_slurm_version(void *spank)
+{
+    char *version = NULL;
+    if (spank_get_item(spank, S_SLURM_VERSION, &version) != ESPANK_SUCCESS)
+        return NULL;
+    return version;
+}
+
+const char *cspank_program(void)
+{
+    return program_invocation_short_name;
 }
 
 int cspank_get_job(void *spank, cspank_job *job)

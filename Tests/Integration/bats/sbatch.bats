@@ -22,24 +22,41 @@ teardown() { sweep; reset_plugstack; rm -f "$script" "$script_output"; }
     assert_nothing_left
 }
 
-# sbatch hands its SPANK options to the job in the job's environment (SLURM_SPANK_*); --export
-# decides what of the environment the job gets, and Slurm keeps those variables whatever it says.
-@test "sbatch --export=NONE: #SBATCH --container-image still runs the batch script in the container" {
+# sbatch hands its SPANK options to the job in the job's environment (SLURM_SPANK_*). Slurm
+# before 23.11 leaves them out with --export=NONE, before 24.05 with --export=VAR,..., and the
+# script would run on the host: sbatch refuses such a job there; later releases run it.
+# release_at_least MAJOR.MINOR: the Slurm these tests run on is that release or newer.
+release_at_least() {
+    local running; running=$(sbatch -V | awk '{print $NF}')
+    [[ $(printf '%s\n%s\n' "$1" "${running%.*}" | sort -V | head -n 1) == "$1" ]]
+}
+
+@test "sbatch --export=NONE with #SBATCH --container-image: the script runs in the container, or sbatch refuses where Slurm would drop the options" {
     write_script "#SBATCH --container-image=$images/busybox.sqsh" "#SBATCH --export=NONE" \
-        "#SBATCH --output=$script_output" "cat /pyxis-image"
+        "#SBATCH --output=$script_output" "cat /pyxis-image" "test -e /pyxis-image || touch $ran_on_host"
     usbatch "$script"
-    assert_success
-    [[ $(cat "$script_output") == busybox ]] || { cat "$script_output" >&2; false; }
+    if release_at_least 23.11; then
+        assert_success
+        [[ $(cat "$script_output") == busybox ]] || { cat "$script_output" >&2; false; }
+    else
+        assert_failure_with "pyxis: sbatch --export=NONE: Slurm $(sbatch -V | awk '{print $NF}' | cut -d. -f1-2) does not pass the container options"
+        assert_ran_nothing
+    fi
     assert_nothing_left
 }
 
-@test "sbatch --export=VAR: #SBATCH --container-image still runs the batch script in the container, with VAR" {
+@test "sbatch --export=VAR with #SBATCH --container-image: the script runs in the container with VAR, or sbatch refuses where Slurm would drop the options" {
     # shellcheck disable=SC2016  # the batch script's shell expands it
     write_script "#SBATCH --container-image=$images/busybox.sqsh" "#SBATCH --export=PYXIS_TEST_VAR" \
-        "#SBATCH --output=$script_output" 'echo "$(cat /pyxis-image) $PYXIS_TEST_VAR"'
+        "#SBATCH --output=$script_output" 'echo "$(cat /pyxis-image) $PYXIS_TEST_VAR"' "test -e /pyxis-image || touch $ran_on_host"
     run --separate-stderr as_user PYXIS_TEST_VAR=exported timeout -k 10 180 sbatch --wait "$script"
-    assert_success
-    [[ $(cat "$script_output") == "busybox exported" ]] || { cat "$script_output" >&2; false; }
+    if release_at_least 24.05; then
+        assert_success
+        [[ $(cat "$script_output") == "busybox exported" ]] || { cat "$script_output" >&2; false; }
+    else
+        assert_failure_with "pyxis: sbatch --export=PYXIS_TEST_VAR: Slurm" "submit with --export=ALL,PYXIS_TEST_VAR instead"
+        assert_ran_nothing
+    fi
     assert_nothing_left
 }
 

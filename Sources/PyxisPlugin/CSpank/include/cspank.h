@@ -41,6 +41,11 @@ typedef struct {
 } cspank_job;
 int cspank_get_job(void *spank, cspank_job *job);
 
+/* S_SLURM_VERSION ("22.05.8"), a string that belongs to Slurm; NULL when unavailable. */
+const char *cspank_slurm_version(void *spank);
+/* The running program's name (program_invocation_short_name: "sbatch", "salloc", ...). */
+const char *cspank_program(void);
+
 /* spank_setenv (overwriting) / spank_unsetenv in the job's environment. 0 on success. */
 int cspank_setenv(void *spank, const char *name, const char *value);
 int cspank_unsetenv(void *spank, const char *name);
