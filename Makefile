@@ -183,10 +183,13 @@ uninstall:
 	-rmdir $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
 
 # The package installs what `make install` installs with Debian's directories (PREFIX=/usr,
-# Slurm's plugin directory), plus the plugstack line as a conffile; DEB_SLURM_PIN=series lets
-# it follow Slurm within its major.minor release instead of one exact version.
+# Slurm's plugin directory), plus the plugstack line as a conffile, and depends on the Slurm
+# release the built plugin is for: Debian's slurm-wlm-basic-plugins when the build used Debian's
+# headers, SchedMD's slurm-smd for any other SLURM_PREFIX (DEB_SLURM_FLAVOUR=debian|smd says
+# which); DEB_SLURM_PIN=series lets it follow Slurm within its major.minor release instead of
+# one exact version (scripts/deb/build.sh).
 deb: build
-	bash scripts/deb/build.sh
+	SLURM_INCLUDE="$(SLURM_INCLUDE)" bash scripts/deb/build.sh
 
 # Each stage's time goes to $(PYXIS_STAGE_TIMES) when it names a file (scripts/timed.sh), for
 # .ci/run's table; a stage that fails stops the run.

@@ -1,51 +1,91 @@
 #!/usr/bin/env bash
 # make deb: a Debian package of everything `make install` installs, with Debian's directories,
-# for the Slurm whose headers the build used. Needs `make` first (the Makefile's deb target runs
-# it) and dpkg-dev; runs as any user (dpkg-deb --root-owner-group: no fakeroot), without
-# debhelper or network.
+# for the Slurm release the plugin was built for: the plugin_version of the built
+# spank_pyxis.so (the SLURM_VERSION_NUMBER of the headers its front was compiled with, read
+# from the file: scripts/deb/common.sh), so the package states what the binary is. Slurm loads
+# a SPANK plugin only in the major.minor release it was built for. Needs `make` first (the
+# Makefile's deb target runs it) and dpkg-dev; runs as any user (dpkg-deb --root-owner-group: no
+# fakeroot), without debhelper or network.
 #
-#   DEB_SLURM_PIN=exact   (default) Depends: slurm-wlm-basic-plugins (= the installed version):
-#                         no Slurm upgrade, not even a Debian point release, without a rebuild
-#   DEB_SLURM_PIN=series  Depends: slurm-wlm-basic-plugins (>= 22.05), (<< 22.06~): what Slurm
-#                         itself accepts (SPANK plugins must match major.minor)
+# Two flavours, for the two ways Slurm comes packaged for Debian and Ubuntu:
+#   DEB_SLURM_FLAVOUR=debian  Debian's own Slurm (slurm-wlm). Plugin directory
+#                         /usr/lib/MULTIARCH/slurm-wlm; Depends on slurm-wlm-basic-plugins,
+#                         which must be installed here at the release the plugin was built for
+#                         (the build used its libslurm-dev headers). The default when the build
+#                         used Debian's headers (/usr/include; make passes SLURM_INCLUDE).
+#   DEB_SLURM_FLAVOUR=smd     SchedMD's packages (slurm-smd, slurm-smd-slurmd, ..., built from the
+#                         debian/ directory of Slurm's own tarball). Plugin directory
+#                         /usr/lib/MULTIARCH/slurm; Depends on slurm-smd; no Slurm need be
+#                         installed here. The default for any other headers
+#                         (make SLURM_PREFIX=/opt/slurm/26.05.3, or .build/slurm-headers/26.05.3).
+#   DEB_SLURM_PIN=exact   (default) debian: slurm-wlm-basic-plugins (= the installed version): no
+#                         Slurm upgrade, not even a Debian point release, without a rebuild.
+#                         smd: slurm-smd (>= 26.05.3), slurm-smd (<< 26.05.4~): that release,
+#                         any packaging of it (the build machine has no slurm-smd to read a
+#                         revision from)
+#   DEB_SLURM_PIN=series  slurm-wlm-basic-plugins or slurm-smd (>= 26.05), (<< 26.06~): what
+#                         Slurm itself accepts
 #   DEB_OUT=DIR           where the .deb goes (default .build/deb)
+#   DEB_STAGE=DIR         the built tree to package (default .build/stage; the tests package a
+#                         copy whose front was compiled against other headers)
 #
-# Why slurm-wlm-basic-plugins: it ships libslurmfull.so, the library srun, slurmd and
-# slurmstepd are linked with and whose spank_* functions the plugin calls, and Slurm's plugin
-# directory; Debian's slurmd and slurm-client depend on its exact version, so pinning it pins
-# the Slurm that loads the plugin. libslurm38 (the public API) is not what the plugin uses.
+# Why those packages: each ships libslurmfull.so, the library srun, slurmd and slurmstepd are
+# linked with and whose spank_* functions the plugin calls, and Slurm's plugin directory; the
+# daemons and commands (Debian's slurmd and slurm-client, SchedMD's slurm-smd-slurmd and
+# slurm-smd-client) depend on its exact version, so pinning it pins the Slurm that loads the
+# plugin. libslurm38 (the public API) is not what the plugin uses. SchedMD's packages ship no
+# /etc/slurm/plugstack.conf: a site adds `include /etc/slurm/plugstack.conf.d/*.conf` to its own.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=scripts/deb
 
+# shellcheck source=common.sh
+source $here/common.sh
+
 pin=${DEB_SLURM_PIN:-exact}
 out=${DEB_OUT:-.build/deb}
+stage=${DEB_STAGE:-.build/stage}
+include=${SLURM_INCLUDE:-/usr/include}
+if [[ ${include%/} == /usr/include ]]; then flavour=${DEB_SLURM_FLAVOUR:-debian}; else flavour=${DEB_SLURM_FLAVOUR:-smd}; fi
 arch=$(dpkg --print-architecture)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-plugindir=/usr/lib/$multiarch/slurm-wlm
 upstream=$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' Sources/PyxisPlugin/Slurmstepd.swift)
 version=$upstream-$(sed -n "1s/^swift-pyxis ($upstream-\([^)]*\)).*/\1/p" $here/changelog)
 [[ $version != "$upstream-" ]] || { echo "make deb: $here/changelog has no entry for $upstream" >&2; exit 1; }
 
-# The Slurm the build used (its headers) must be the installed one the package will depend on.
-header=$(sed -n 's/^#define SLURM_VERSION_NUMBER 0x\([0-9a-f]*\)$/\1/p' /usr/include/slurm/slurm_version.h)
-built=$((16#${header:0:2})).$(printf %02d $((16#${header:2:2}))).$((16#${header:4:2}))
-slurm=$(dpkg-query -W -f='${Version}' slurm-wlm-basic-plugins 2>/dev/null) ||
-    { echo "make deb: slurm-wlm-basic-plugins is not installed (the package depends on the Slurm it was built for)" >&2; exit 1; }
-[[ ${slurm%%-*} == "$built" ]] ||
-    { echo "make deb: the Slurm headers are $built but slurm-wlm-basic-plugins is $slurm; install matching libslurm-dev" >&2; exit 1; }
+# The Slurm the plugin was built for, as the binary says.
+built=$(slurm_release "$stage/spank_pyxis.so") || { echo "make deb: cannot tell which Slurm the plugin is for" >&2; exit 1; }
 series=${built%.*}
+next=$(next_series "$series")
+case $flavour in
+    debian)
+        package="slurm-wlm-basic-plugins"
+        plugindir=/usr/lib/$multiarch/slurm-wlm
+        # The package depends on the installed Slurm, which must be the one the plugin is for.
+        slurm=$(dpkg-query -W -f='${Version}' $package 2>/dev/null) ||
+            { echo "make deb: $package is not installed (the package depends on the Slurm it was built for; DEB_SLURM_FLAVOUR=smd for SchedMD's slurm-smd)" >&2; exit 1; }
+        [[ ${slurm%%-*} == "$built" ]] ||
+            { echo "make deb: the plugin is built for Slurm $built but $package is $slurm; build against its headers (libslurm-dev) or set DEB_SLURM_FLAVOUR=smd for SchedMD's slurm-smd" >&2; exit 1; }
+        exact="$package (= $slurm)"
+        ;;
+    smd)
+        package="slurm-smd"
+        plugindir=/usr/lib/$multiarch/slurm
+        exact="$package (>= $built), $package (<< $series.$((${built##*.} + 1))~)"
+        ;;
+    *) echo "make deb: DEB_SLURM_FLAVOUR=$flavour: expected debian or smd" >&2; exit 2 ;;
+esac
 case $pin in
-    exact) depends="slurm-wlm-basic-plugins (= $slurm)" ;;
-    series) depends="slurm-wlm-basic-plugins (>= $series), slurm-wlm-basic-plugins (<< ${series%.*}.$(printf %02d $((10#${series#*.} + 1)))~)" ;;
+    exact) depends=$exact ;;
+    series) depends="$package (>= $series), $package (<< $next~)" ;;
     *) echo "make deb: DEB_SLURM_PIN=$pin: expected exact or series" >&2; exit 2 ;;
 esac
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 0755 "$root"
-make -s install DESTDIR="$root" PREFIX=/usr LIBDIR="/usr/lib/$multiarch" SLURM_PLUGINDIR="$plugindir" \
-    LIBEXECDIR=/usr/libexec >/dev/null
+make -s install STAGE="$stage" DESTDIR="$root" PREFIX=/usr LIBDIR="/usr/lib/$multiarch" \
+    SLURM_PLUGINDIR="$plugindir" LIBEXECDIR=/usr/libexec >/dev/null
 
 # The plugstack line: a conffile with the site's settings, enabled by a link that `dpkg -r`
 # removes (a conffile stays after -r, and a `required` line naming a removed plugin would stop
@@ -56,25 +96,10 @@ chmod 0644 "$root/etc/pyxis/plugstack.conf"
 ln -s /etc/pyxis/plugstack.conf "$root/etc/slurm/plugstack.conf.d/pyxis.conf"
 
 # Links within one top-level directory are relative (Debian policy 10.5, what dh_link does).
-top() { local path=${1#/}; echo "${path%%/*}"; }
-while IFS= read -r link; do
-    target=$(readlink "$link") path=/${link#"$root"/}
-    if [[ $target == /* && $(top "$target") == "$(top "$path")" ]]; then
-        ln -sfn "$(realpath -m --relative-to="$(dirname "$path")" "$target")" "$link"
-    fi
-done < <(find "$root" -type l)
+relative_links "$root"
 
 # Manual pages of the commands on PATH, from their own --help (swift-argument-parser's tool).
-swift build -c debug --product generate-manual 2>&1 | grep -v "^\[" >&2 || true
-install -d -m 0755 "$root/usr/share/man/man1" "$root/usr/share/man/man8"
-manuals=$(mktemp -d)
-changed=$(date -u -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)" +%F)
-.build/debug/generate-manual "$root/usr/sbin/pyxis-doctor" --section 8 --date "$changed" -o "$manuals"
-.build/debug/generate-manual "$root/usr/libexec/pyxis/pyxis-image-cache" --section 1 --date "$changed" -o "$manuals"
-gzip -9n < "$manuals/pyxis-doctor.8" > "$root/usr/share/man/man8/pyxis-doctor.8.gz"
-gzip -9n < "$manuals/pyxis-image-cache.1" > "$root/usr/share/man/man1/pyxis-image-cache.1.gz"
-chmod 0644 "$root/usr/share/man/"*/*.gz
-rm -rf "$manuals"
+install_manuals "$root"
 
 doc=$root/usr/share/doc/swift-pyxis
 install -d -m 0755 "$doc" "$root/usr/share/lintian/overrides"
