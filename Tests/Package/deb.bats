@@ -5,6 +5,10 @@
 #   bats Tests/Package/deb.bats            (PYXIS_DEB=path tests another package)
 #
 # Tests/Package/ci.sh installs the package on the real system and runs the integration suites.
+# The last tests build packages for Slurm 26.05 from a copy of the built tree
+# (other-release.bash; they need that release's tarball).
+
+load other-release
 
 repo=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 # shellcheck disable=SC2012  # the newest by time; make deb names them swift-pyxis_VERSION_ARCH.deb
@@ -105,4 +109,28 @@ paths_in() { (cd "$1" && find . -path ./var -prune -o \( -type f -o -type l \) -
     [[ $output == *"ok   plugstack: /etc/slurm/plugstack.conf.d/pyxis.conf:9 loads $plugindir/spank_pyxis.so with pyxis's defaults"* ]] ||
         { echo "$output" >&2; false; }
     [[ $output == *"ok   hooks: enabled in /etc/enroot/hooks.d: 50-slurm-pmi.sh"* ]] || { echo "$output" >&2; false; }
+}
+
+@test "make deb SLURM_PREFIX=.build/slurm-headers/26.05.3: for SchedMD's slurm-smd 26.05.3, read from the plugin" {
+    local other depends line
+    stage_for_release 26.05.3 "$root/stage"
+    [[ $(plugin_version "$root/stage/spank_pyxis.so") == 0x1a0503 ]]
+    # As make deb runs it after make SLURM_PREFIX=.build/slurm-headers/26.05.3: the flavour is smd.
+    SLURM_INCLUDE=$repo/.build/slurm-headers/26.05.3/include DEB_STAGE=$root/stage DEB_OUT=$root/out \
+        bash "$repo/scripts/deb/build.sh" >/dev/null 2>&1 || { echo "make deb failed" >&2; false; }
+    other=$(echo "$root"/out/swift-pyxis_*.deb)
+    depends=$(dpkg-deb -f "$other" Depends)
+    [[ $depends == *"slurm-smd (>= 26.05.3), slurm-smd (<< 26.05.4~)" && $depends != *slurm-wlm* ]] ||
+        { echo "Depends: $depends" >&2; false; }
+    dpkg-deb -c "$other" | grep -q " ./usr/lib/$multiarch/slurm/spank_pyxis.so$"
+    line=$(dpkg-deb --fsys-tarfile "$other" | tar -xO ./etc/pyxis/plugstack.conf | grep -v '^#')
+    [[ $line == "required /usr/lib/$multiarch/slurm/spank_pyxis.so" ]] || { echo "the line: $line" >&2; false; }
+    dpkg-deb -f "$other" Description | grep -q "for Slurm 26.05 only"
+}
+
+@test "make deb: DEB_SLURM_FLAVOUR=debian refuses a plugin built for another Slurm than the installed one" {
+    stage_for_release 26.05.3 "$root/stage"
+    run env DEB_SLURM_FLAVOUR=debian DEB_STAGE="$root/stage" DEB_OUT="$root/out" bash "$repo/scripts/deb/build.sh"
+    [[ $status -eq 1 && $output == *"built for Slurm 26.05.3 but slurm-wlm-basic-plugins is"* && ! -e $root/out ]] ||
+        { echo "make deb exited $status: $output" >&2; false; }
 }
