@@ -191,6 +191,13 @@ uninstall:
 deb: build
 	SLURM_INCLUDE="$(SLURM_INCLUDE)" bash scripts/deb/build.sh
 
+# The same as an RPM for Fedora, EL and SUSE (/usr/lib64/slurm; Requires: slurm of the plugin's
+# release, RPM_SLURM_PIN=exact|series), built with rpmbuild (Debian: apt-get install rpm) into
+# .build/rpm (scripts/rpm/build.sh, scripts/rpm/README).
+.PHONY: rpm
+rpm: build
+	bash scripts/rpm/build.sh
+
 # Each stage's time goes to $(PYXIS_STAGE_TIMES) when it names a file (scripts/timed.sh), for
 # .ci/run's table; a stage that fails stops the run.
 TIMED := bash scripts/timed.sh
