@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The package in CI: build it (make deb), check it in an empty root (deb.bats), install it on
+# The package in CI: build it (make deb), check it in an empty root (deb.bats), the same for
+# the RPM (scripts/rpm/build.sh, rpm.bats; when rpm and rpmlint are installed), install the deb on
 # this machine with dpkg -i, enable its hooks in place of enroot's standard ones, run
 # pyxis-doctor and the integration suites against what it installed, then put enroot's hooks
 # back, dpkg --purge it and check that nothing it installed is left. Prints the package size and
@@ -23,6 +24,15 @@ make deb
 # shellcheck disable=SC2012  # the newest by time; make deb names them swift-pyxis_VERSION_ARCH.deb
 deb=$(ls -t .build/deb/swift-pyxis_*.deb | head -n 1)
 bats Tests/Package/deb.bats
+
+# The RPM of the same build (what make rpm runs, without building again), checked in an empty
+# root with its own rpm database (rpm.bats): nothing is installed on this machine.
+if command -v rpmbuild >/dev/null && command -v rpmlint >/dev/null; then
+    bash scripts/rpm/build.sh
+    bats Tests/Package/rpm.bats
+else
+    echo "ci.sh: no rpm pass (it needs Debian's rpm and rpmlint packages)"
+fi
 
 started=$(date +%s%N)
 dpkg -i "$deb"
