@@ -32,8 +32,8 @@
 #   test registry's) resolve to the head's address.
 #
 # SLURM_PREFIX=/opt/slurm/26.05.3 runs that Slurm's daemons and clients (its sbin and bin first in
-# PATH; ../shared/slurm/install.sh builds one) instead of Debian's; slurmctld's saved state is
-# dropped when the release changes (a release cannot read a newer one's state).
+# PATH; ../shared/slurm/install.sh builds one) instead of Debian's; the daemons' saved state is
+# dropped when the release changes (a release misreads another one's state).
 # Idempotent: `up` on a running cluster takes it down and starts it with the new configuration.
 # Needs root, iproute2, util-linux (unshare, nsenter), munge and Debian's slurmd and slurmctld
 # (or SLURM_PREFIX's).
@@ -401,11 +401,12 @@ up() {
         if [ -f "$file" ] && ! grep -qF "$marker" "$file"; then mv "$file" "$file.pyxis-backup"; fi
     done
     start_munge
-    # Another release's saved state: slurmctld would refuse it or misread it.
+    # Another release's saved state (slurmctld's, and slurmd's cred_state, which 26.05's slurmd
+    # misreads and spins on): dropped when the release changes.
     local release
     release=$(slurmctld -V)
     if [[ $(cat "$state/slurm-release" 2>/dev/null) != "$release" ]]; then
-        find /var/spool/slurmctld -mindepth 1 -delete
+        find /var/spool/slurmctld /var/spool/slurmd -mindepth 1 -delete
         echo "$release" >"$state/slurm-release"
     fi
     write_conf "$n" >"$conf"

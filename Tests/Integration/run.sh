@@ -34,7 +34,7 @@ fi
 
 if [[ -n ${SLURM_PREFIX:-} && $SLURM_PREFIX != /usr ]]; then
     export SLURM_PREFIX PATH=$SLURM_PREFIX/bin:$SLURM_PREFIX/sbin:$PATH
-    echo "# Slurm from $SLURM_PREFIX: $(srun -V)"
+    echo "# Slurm from $SLURM_PREFIX: $("$SLURM_PREFIX/sbin/slurmctld" -V)"
 fi
 
 suites=()
