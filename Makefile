@@ -10,6 +10,7 @@
 #   make uninstall            remove what `make install` put there
 #   make deb                  a Debian package of what `make install` installs, for the Slurm
 #                             it was built against (scripts/deb/build.sh; .build/deb/*.deb)
+#   make rpm                  an RPM of the same, for Fedora/EL/SUSE (scripts/rpm/build.sh; .build/rpm/*.rpm)
 #   make test                 shellcheck, unit tests, then integration tests on a one-node Slurm (root)
 #   make lint                 shellcheck on every shell script and bats file
 #   make test-enroot-release  the integration suites against enroot 4.1.2 instead of its main
