@@ -6,7 +6,8 @@
 #   scripts/forget-test-runs.sh            the test user and its home, /var/lib/pyxis-*,
 #                                          /var/cache/pyxis-test, /opt/pyxis-test, enroot
 #                                          (installed from ../shared/enroot) and its data,
-#                                          munge's key, Slurm's state and logs
+#                                          munge's key, Slurm's state and logs, and the upstream
+#                                          Slurm releases under /opt/slurm
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 source "$repo/Tests/Integration/lib.sh"
@@ -31,6 +32,9 @@ rm -rf /var/lib/pyxis-* /var/cache/pyxis-test /opt/pyxis-test /run/pyxis /tmp/en
 # enroot: its files as ../shared/enroot/install.sh lays them out, and users' data.
 rm -rf /usr/bin/enroot* /usr/lib/enroot /usr/libexec/enroot /etc/enroot /usr/share/enroot /usr/local/bin/enroot \
     /root/.local/share/enroot /root/.cache/enroot /run/enroot
+# Upstream Slurm releases built by ../shared/slurm/install.sh (each marked by .built).
+for built in /opt/slurm/*/.built; do [[ -f $built ]] && rm -rf "$(dirname "$built")"; done
+rmdir /opt/slurm 2>/dev/null
 rm -f /usr/local/share/ca-certificates/pyxis-test-registry.crt && update-ca-certificates --fresh >/dev/null 2>&1
 sed -i '/# pyxis-test/d' /etc/hosts
 rm -rf /etc/munge/munge.key /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
