@@ -9,6 +9,7 @@
 # (other-release.bash; they need that release's tarball).
 
 load other-release
+load installed-root
 
 repo=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 # shellcheck disable=SC2012  # the newest by time; make deb names them swift-pyxis_VERSION_ARCH.deb
@@ -100,15 +101,7 @@ paths_in() { (cd "$1" && find . -path ./var -prune -o \( -type f -o -type l \) -
 
 @test "the installed pyxis-doctor finds the installed plugin through Debian's plugstack include" {
     in_root -i "$deb"
-    mkdir -p "$root/etc/enroot/hooks.d" "$root/run/pyxis"
-    echo "include /etc/slurm/plugstack.conf.d/*.conf" > "$root/etc/slurm/plugstack.conf"
-    ln -s /usr/share/pyxis/hooks.d/50-slurm-pmi.sh "$root/etc/enroot/hooks.d/"
-    run "$root/usr/sbin/pyxis-doctor" --root "$root"
-    # 1: checks failed (the empty root has no slurmd, no enroot), not a crash or bad usage (64).
-    [[ $status -eq 1 ]] || { echo "pyxis-doctor exited $status: $output" >&2; false; }
-    [[ $output == *"ok   plugstack: /etc/slurm/plugstack.conf.d/pyxis.conf:9 loads $plugindir/spank_pyxis.so with pyxis's defaults"* ]] ||
-        { echo "$output" >&2; false; }
-    [[ $output == *"ok   hooks: enabled in /etc/enroot/hooks.d: 50-slurm-pmi.sh"* ]] || { echo "$output" >&2; false; }
+    assert_doctor_finds_plugin "$root" "$plugindir"
 }
 
 @test "make deb SLURM_PREFIX=.build/slurm-headers/26.05.3: for SchedMD's slurm-smd 26.05.3, read from the plugin" {

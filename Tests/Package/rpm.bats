@@ -10,6 +10,7 @@
 # for Slurm 26.05 from a copy of the built tree (other-release.bash; needs that release's tarball).
 
 load other-release
+load installed-root
 
 repo=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 # shellcheck disable=SC2012  # the newest by time; make rpm names them swift-pyxis-VERSION-RELEASE.ARCH.rpm
@@ -137,15 +138,7 @@ paths_in() { (cd "$1" && find . -path ./var/lib/rpm -prune -o \( -type f -o -typ
 @test "the installed pyxis-doctor finds the installed plugin through the plugstack include" {
     empty_root
     in_root --nodeps -i "$rpm"
-    mkdir -p "$root/etc/enroot/hooks.d" "$root/run/pyxis"
-    echo "include /etc/slurm/plugstack.conf.d/*.conf" > "$root/etc/slurm/plugstack.conf"
-    ln -s /usr/share/pyxis/hooks.d/50-slurm-pmi.sh "$root/etc/enroot/hooks.d/"
-    run "$root/usr/sbin/pyxis-doctor" --root "$root"
-    # 1: checks failed (the empty root has no slurmd, no enroot), not a crash or bad usage (64).
-    [[ $status -eq 1 ]] || { echo "pyxis-doctor exited $status: $output" >&2; false; }
-    [[ $output == *"ok   plugstack: /etc/slurm/plugstack.conf.d/pyxis.conf:9 loads $plugindir/spank_pyxis.so with pyxis's defaults"* ]] ||
-        { echo "$output" >&2; false; }
-    [[ $output == *"ok   hooks: enabled in /etc/enroot/hooks.d: 50-slurm-pmi.sh"* ]] || { echo "$output" >&2; false; }
+    assert_doctor_finds_plugin "$root" "$plugindir"
 }
 
 @test "make rpm for Slurm 26.05 (make SLURM_PREFIX=.build/slurm-headers/26.05.3): Requires slurm 26.05, from the plugin" {
