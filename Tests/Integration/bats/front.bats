@@ -47,7 +47,8 @@ core_mapped() {
     done
     if [[ -z $task ]]; then echo "no task" >&2; echo unknown; wait "$srun_pid" || true; return; fi
     stepd=$(awk '{print $4}' "/proc/$task/stat")
-    if [[ $(readlink "/proc/$stepd/exe") != */slurmstepd ]]; then
+    # Debian's slurmstepd is /usr/sbin/slurmstepd-wlm (through alternatives); upstream's slurmstepd.
+    if [[ $(readlink "/proc/$stepd/exe") != */slurmstepd && $(readlink "/proc/$stepd/exe") != */slurmstepd-wlm ]]; then
         echo "the task's parent $stepd is not slurmstepd" >&2; echo unknown
     else
         grep -q spank_pyxis_core "/proc/$stepd/maps" || found=$?
