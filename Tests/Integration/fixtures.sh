@@ -184,17 +184,20 @@ fixture_check_machine() {
     done
     # enroot's own hooks, unless the package pass swapped ours in on purpose
     # (scripts/use-pyxis-hooks.sh, which keeps enroot's aside in /var/lib/pyxis-enroot-hooks-aside).
-    if [[ ${PYXIS_TEST_INSTALLED:-0} != 1 && -d /var/lib/pyxis-enroot-hooks-aside ]]; then
-        fixture_log "enroot's standard hooks are swapped for ours (/var/lib/pyxis-enroot-hooks-aside exists, left by" \
-            "a package pass or benchmark that stopped half-way): run scripts/use-pyxis-hooks.sh off, then run again"
-        return 1
+    if [[ -d /var/lib/pyxis-enroot-hooks-aside ]]; then
+        if [[ ${PYXIS_TEST_INSTALLED:-0} != 1 ]]; then
+            fixture_log "enroot's standard hooks are swapped for ours (/var/lib/pyxis-enroot-hooks-aside exists, left by" \
+                "a package pass or benchmark that stopped half-way): run scripts/use-pyxis-hooks.sh off, then run again"
+            return 1
+        fi
+    else
+        for link in "$sysconf"/hooks.d/*; do
+            [[ -L $link && $(readlink -- "$link") == */pyxis-hook-* ]] || continue
+            fixture_log "$link links to a pyxis hook ($(readlink -- "$link")), left by an earlier run or a site:" \
+                "the suites enable the hooks they test themselves; remove it and run again"
+            return 1
+        done
     fi
-    for link in "$sysconf"/hooks.d/*; do
-        [[ -L $link && $(readlink -- "$link") == */pyxis-hook-* ]] || continue
-        fixture_log "$link links to a pyxis hook ($(readlink -- "$link")), left by an earlier run or a site:" \
-            "the suites enable the hooks they test themselves; remove it and run again"
-        return 1
-    done
     # The test user's own hook links (helpers.bash enable_pyxis_hooks) that a stopped run left.
     find "$PYXIS_TEST_WORK/home/.config/enroot/hooks.d" -maxdepth 1 -type l -lname '*/pyxis/hooks.d/*' -delete 2>/dev/null || true
     mounts=$(awk -v work="$PYXIS_TEST_WORK" 'index($5, work) == 1 {print $5}' /proc/self/mountinfo)
