@@ -169,11 +169,12 @@ struct ContainerSetup {
     /// otherwise every start fails with enroot's log and "This account is not available".
     private func checkLoginShell(of installation: InstalledEnroot) throws(LifecycleError) {
         let uid = context.step.uid
-        guard let shell = tools.node.loginShell(uid: uid),
-              let problem = LoginShell.problem(user: tools.node.userName(uid: uid) ?? String(uid), shell: shell),
+        guard let shell = tools.node.loginShell(uid: uid), LoginShell.refusesCommands(shell),
               installation.isEnabled("ENROOT_LOGIN_SHELL", option: nil, job: host.jobEnvironment) else { return }
+        let name = tools.node.userName(uid: uid) ?? String(uid)
+        guard let problem = LoginShell.problem(user: name, shell: shell) else { return }
         var error = LifecycleError(problem + "; nothing was started")
-        error.hint = LoginShell.fix(user: tools.node.userName(uid: uid) ?? String(uid))
+        error.hint = LoginShell.fix(user: name)
         throw error
     }
 
