@@ -3,6 +3,8 @@
 # an empty plugstack, interleaved so that drift on the machine hits both alike.
 #
 #   bench/srun-overhead.sh [RUNS]      (root; default 40 runs of each; run `make` first)
+#   SLURM_PREFIX=/opt/slurm/26.05.3 bench/srun-overhead.sh
+#                                      the same on that release (the front is built for it)
 #
 # Brings up the one-node cluster of scripts/slurm-cluster.sh if none is running (and stops
 # it again afterwards). Prints the medians, their ratio and the plugin's size.
@@ -15,7 +17,12 @@ plugin=$plugin_dir/spank_pyxis.so
 
 [[ -f $repo/.build/stage/spank_pyxis.so ]] || { echo "bench: run make first" >&2; exit 1; }
 mkdir -p "$plugin_dir"
-install -m 0755 "$repo/.build/stage/spank_pyxis.so" "$plugin"
+if [[ -n ${SLURM_PREFIX:-} && $SLURM_PREFIX != /usr ]]; then
+    export SLURM_PREFIX PATH=$SLURM_PREFIX/bin:$SLURM_PREFIX/sbin:$PATH
+    make -s -C "$repo" front SLURM_PREFIX="$SLURM_PREFIX" STAGE="$plugin_dir" >/dev/null
+else
+    install -m 0755 "$repo/.build/stage/spank_pyxis.so" "$plugin"
+fi
 install -D -m 0755 "$repo/.build/stage/pyxis/spank_pyxis_core.so" "$plugin_dir/pyxis/spank_pyxis_core.so"
 
 started=0
@@ -46,7 +53,7 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 m_with=$(median "${with[@]}")
 m_without=$(median "${without[@]}")
-printf 'srun -n 1 true, %d interleaved runs each (microseconds)\n' "$runs"
+printf 'srun -n 1 true on %s, %d interleaved runs each (microseconds)\n' "$(srun -V)" "$runs"
 printf '  empty plugstack : median %8.0f us\n' "$m_without"
 printf '  with the plugin : median %8.0f us\n' "$m_with"
 awk -v a="$m_with" -v b="$m_without" 'BEGIN { printf "  ratio           : %.3f (target <= 1.03)\n", a / b }'

@@ -2,8 +2,10 @@
 # A Slurm cluster on this one machine for swift-pyxis's integration tests, benchmarks and hand
 # testing: one slurmctld and N slurmd.
 #
-#   scripts/slurm-cluster.sh up [--nodes N] PLUGIN_SO [PLUGSTACK_ARGS...]
-#                                           start munge, slurmctld and N slurmd (default N = 1)
+#   scripts/slurm-cluster.sh up [--nodes N] [--contain-spank] PLUGIN_SO [PLUGSTACK_ARGS...]
+#                                           start munge, slurmctld and N slurmd (default N = 1);
+#                                           --contain-spank: Slurm 24.05+'s job namespaces
+#                                           (job_container/tmpfs) with SlurmdParameters=contain_spank
 #   scripts/slurm-cluster.sh plugstack [PLUGIN_SO [ARGS...]]
 #                                           rewrite the plugstack line (no PLUGIN_SO: empty)
 #   scripts/slurm-cluster.sh nodes          the node names, one per line
@@ -18,11 +20,13 @@
 #   - a network namespace with its own address, 10.213.57.I/24 by default (PYXIS_CLUSTER_NET
 #     sets the first three numbers), joined through a veth pair to a bridge, pyxis-br0, that
 #     holds the head's address .254, where slurmctld and the users' srun/sbatch run;
-#   - a mount and UTS namespace: hostname nodeI; its own /run (a tmpfs holding a bind of the
-#     head's /run/munge), /dev/shm (a tmpfs), /tmp, /var/spool/slurmd, /etc/hosts, /etc/hostname
-#     and kernel boot id (bound from $state/nodes/nodeI: libraries such as UCX take processes
-#     with the same boot id for processes of one machine, and reach for their memory).
-#     Everything else (/home, /usr, /etc, the project) is shared, as on a cluster with a shared
+#   - a mount and UTS namespace: hostname nodeI; its own /run (a tmpfs), /dev/shm (a tmpfs),
+#     /tmp, /var/spool/slurmd, /etc/hosts, /etc/hostname and kernel boot id (bound from
+#     $state/nodes/nodeI: libraries such as UCX take processes with the same boot id for
+#     processes of one machine, and reach for their memory);
+#   - its own munged (same key, socket in its /run): one daemon refuses to decode a credential
+#     twice, and from 26.05 every slurmd checks the signature of the launch request that the
+#     nodes forward to each other. Everything else (/home, /usr, /etc, the project) is shared, as on a cluster with a shared
 #     home and the same installation on every node;
 #   - enroot's data and cache paths under the node's /tmp, its runtime path under the node's
 #     /run (an enroot.conf.d drop-in for the whole cluster, as a site would write:
@@ -43,6 +47,7 @@ set -euo pipefail
 conf_dir=/etc/slurm
 conf=$conf_dir/slurm.conf
 plugstack=$conf_dir/plugstack.conf
+job_container_conf=$conf_dir/job_container.conf
 state=/var/lib/pyxis-test-cluster
 marker="# written by swift-pyxis scripts/slurm-cluster.sh"
 host_marker="# pyxis-test-cluster"
@@ -172,8 +177,8 @@ start_node() { # I N
             dir=$1
             mount -n -t tmpfs -o mode=0755,nosuid,nodev,size=256m "pyxis-$2-run" "$dir/run"
             mkdir -p "$dir/run/munge" "$dir/run/lock"
+            chown munge:munge "$dir/run/munge"
             mkdir -m 1777 "$dir/run/enroot"
-            mount -n --bind /run/munge "$dir/run/munge"
             mount -n --move "$dir/run" /run
             mount -n --bind "$dir/tmp" /tmp
             mount -n -t tmpfs -o mode=1777,nosuid,nodev "pyxis-$2-shm" /dev/shm
@@ -182,6 +187,8 @@ start_node() { # I N
             mount -n --bind "$dir/hostname" /etc/hostname
             mount -n --bind "$dir/boot_id" /proc/sys/kernel/random/boot_id
             hostname "$2"
+            runuser -u munge -- /usr/sbin/munged --seed-file=/run/munge/munged.seed \
+                --log-file="/var/log/munge/munged-$2.log"
             echo ready
             exec sleep infinity' holder "$dir" "$name" >"$dir/holder.out" 2>&1 </dev/null &
     pid=$!
@@ -226,10 +233,13 @@ down() {
     stop_daemon "$state/slurmd.pid"
     stop_daemon "$state/slurmctld.pid"
     stop_daemon "$state/munged.pid"
-    if [ -f "$conf" ] && grep -qF "$marker" "$conf"; then
-        rm -f "$conf"
-        [ -f "$conf.pyxis-backup" ] && mv "$conf.pyxis-backup" "$conf"
-    fi
+    local file
+    for file in "$conf" "$job_container_conf"; do
+        if [ -f "$file" ] && grep -qF "$marker" "$file"; then
+            rm -f "$file"
+            if [ -f "$file.pyxis-backup" ]; then mv "$file.pyxis-backup" "$file"; fi
+        fi
+    done
     if [ -f "$plugstack" ] && grep -qF "$marker" "$plugstack"; then
         rm -f "$plugstack"
         [ -f "$plugstack.pyxis-backup" ] && mv "$plugstack.pyxis-backup" "$plugstack"
@@ -237,10 +247,16 @@ down() {
     return 0
 }
 
+# Where the running release keeps its plugins.
+slurm_plugin_dir() {
+    if [[ -n ${SLURM_PREFIX:-} && $SLURM_PREFIX != /usr ]]; then echo "$SLURM_PREFIX/lib/slurm"
+    else echo "/usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/slurm-wlm"; fi
+}
+
 # slurm.conf for N nodes. One node keeps to loopback and this host's name; several have the
 # addresses start_node gives them, and their daemons' files are under their own /run and spool.
-write_conf() { # N
-    local n=$1 i
+write_conf() { # N CONTAIN_SPANK
+    local n=$1 contain_spank=$2 i
     cat <<CONF
 $marker
 ClusterName=pyxis
@@ -255,13 +271,21 @@ TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
-SlurmdParameters=config_overrides
+SlurmdParameters=config_overrides${contain_spank:+,contain_spank}
 ReturnToService=2
 MpiDefault=none
 KillWait=5
 PlugStackConfig=$plugstack
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
+    # Each job's own /tmp and /dev/shm (made by the job's extern step: PrologFlags=Contain);
+    # contain_spank runs user_init, task_post_fork and task_exit in that namespace. 25.11
+    # renamed the plugin type (namespace/tmpfs).
+    if [[ -n $contain_spank ]]; then
+        echo "PrologFlags=Contain"
+        if [[ -e $(slurm_plugin_dir)/namespace_tmpfs.so ]]; then echo "NamespaceType=namespace/tmpfs"
+        else echo "JobContainerType=job_container/tmpfs"; fi
+    fi
     if [[ $n -eq 1 ]]; then
         cat <<CONF
 SlurmctldHost=$head(127.0.0.1)
@@ -385,11 +409,12 @@ close_inherited_fds() {
 }
 
 up() {
-    local n=1
+    local n=1 contain_spank=""
     if [[ ${1:-} == --nodes ]]; then n=${2:-}; shift 2 || true; fi
     if [[ ${1:-} == --nodes=* ]]; then n=${1#--nodes=}; shift; fi
+    if [[ ${1:-} == --contain-spank ]]; then contain_spank=1; shift; fi
     [[ $n =~ ^[1-9][0-9]*$ && $n -le $max_nodes ]] || die "--nodes: '$n' is not a number of nodes from 1 to $max_nodes"
-    [ $# -ge 1 ] || die "usage: $0 up [--nodes N] PLUGIN_SO [ARGS...]"
+    [ $# -ge 1 ] || die "usage: $0 up [--nodes N] [--contain-spank] PLUGIN_SO [ARGS...]"
     close_inherited_fds
     down
     check_no_foreign_daemons
@@ -397,7 +422,7 @@ up() {
     trap 'if [[ ${cluster_up:-0} != 1 ]]; then log "up failed: taking down what it started"; down; fi' EXIT
     mkdir -p "$conf_dir" "$state" /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
     local file
-    for file in "$conf" "$plugstack"; do
+    for file in "$conf" "$plugstack" "$job_container_conf"; do
         if [ -f "$file" ] && ! grep -qF "$marker" "$file"; then mv "$file" "$file.pyxis-backup"; fi
     done
     start_munge
@@ -409,8 +434,13 @@ up() {
         find /var/spool/slurmctld /var/spool/slurmd -mindepth 1 -delete
         echo "$release" >"$state/slurm-release"
     fi
-    write_conf "$n" >"$conf"
+    write_conf "$n" "$contain_spank" >"$conf"
     chmod 644 "$conf"
+    if [[ -n $contain_spank ]]; then
+        mkdir -p "$state/job-containers"
+        printf '%s\nAutoBasePath=true\nBasePath=%s\n' "$marker" "$state/job-containers" >"$job_container_conf"
+        chmod 644 "$job_container_conf"
+    fi
     write_plugstack "$@"
 
     slurmctld -i
@@ -420,7 +450,7 @@ up() {
 }
 
 usage() {
-    log "usage: $0 up [--nodes N] PLUGIN_SO [ARGS...] | plugstack [PLUGIN_SO [ARGS...]] | nodes | exec NODE CMD... | pid NODE | down"
+    log "usage: $0 up [--nodes N] [--contain-spank] PLUGIN_SO [ARGS...] | plugstack [PLUGIN_SO [ARGS...]] | nodes | exec NODE CMD... | pid NODE | down"
     exit 2
 }
 

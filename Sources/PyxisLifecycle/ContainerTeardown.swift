@@ -4,6 +4,10 @@ import PyxisSystem
 /// The end of the step on a node, in slurmstepd once the node's last task has ended (or the
 /// step was cancelled): end the container process this step started, export for
 /// `--container-save`, and undo what the set-up record says it made.
+///
+/// The last task_exit runs it while slurmstepd may still signal everything the step runs (a
+/// cancel, the time limit); `enroot remove` killed there leaves the record saying so, and
+/// slurmstepd's exit, which Slurm calls only once the step's processes are gone, resumes.
 struct ContainerTeardown {
     let context: StepContext
     let tools: StepTools
@@ -11,8 +15,13 @@ struct ContainerTeardown {
 
     private var host: StepHost { context.host }
 
-    func run() {
+    /// The first pass (`resuming` false) does everything; a resumed one only what a signal
+    /// interrupted. True when nothing is left to resume.
+    func run(resuming: Bool = false) -> Bool {
         let record = rendezvous.record
+        if resuming {
+            return removeContainer(record, resuming: true)
+        }
         if record.ownsProcess, rendezvous.pid > 0 {
             let start = MonotonicClock.milliseconds()
             tools.node.end(pid: rendezvous.pid)
@@ -30,15 +39,26 @@ struct ContainerTeardown {
             rendezvous.record.squashfsImported = false
         }
         Self.releaseImporter(context, tools, rendezvous)
-        // A temporary container, or a named one whose creation did not complete.
-        if record.creating || record.created, context.options.name == nil || !record.created {
-            host.log(.verbose, "removing container filesystem: \(context.containerName)")
-            do {
-                try tools.enroot.remove([context.containerName])
-            } catch {
-                LifecycleError("failed to remove container filesystem: \(context.containerName)", error).report(to: host)
+        return removeContainer(record, resuming: false)
+    }
+
+    /// A temporary container, or a named one whose creation did not complete. False when a
+    /// signal stopped `enroot remove`: slurmstepd's exit tries again.
+    private func removeContainer(_ record: SetupRecord, resuming: Bool) -> Bool {
+        guard record.creating || record.created, context.options.name == nil || !record.created else { return true }
+        host.log(.verbose, "removing container filesystem: \(context.containerName)")
+        do {
+            try tools.enroot.remove([context.containerName])
+        } catch {
+            if error.signal != nil, !resuming {
+                host.log(.verbose, "removing container filesystem: \(context.containerName): \(error.ending); trying again once the step's processes are gone")
+                return false
             }
+            LifecycleError("failed to remove container filesystem: \(context.containerName)", error).report(to: host)
         }
+        rendezvous.record.creating = false
+        rendezvous.record.created = false
+        return true
     }
 
     /// `IMPORTER release`, once for the step's `get` (see `SetupRecord.importerPending`).

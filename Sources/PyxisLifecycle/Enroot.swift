@@ -8,11 +8,14 @@ public struct CommandFailure: Error, Equatable, Sendable {
     public var log: [String]
     /// The exit status, when the command exited non-zero.
     public var status: Int32?
+    /// The signal, when the command was killed (slurmstepd signals what it runs on a cancel).
+    public var signal: Int32?
 
-    public init(ending: String, log: [String] = [], status: Int32? = nil) {
+    public init(ending: String, log: [String] = [], status: Int32? = nil, signal: Int32? = nil) {
         self.ending = ending
         self.log = log
         self.status = status
+        self.signal = signal
     }
 }
 

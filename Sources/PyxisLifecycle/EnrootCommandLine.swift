@@ -44,7 +44,7 @@ public final class UserCommands {
         case .exited(let code):
             throw CommandFailure(ending: "\(phase.replacingDashes) exited with status \(code)", log: result.logLines, status: code)
         case .signaled(let signal):
-            throw CommandFailure(ending: "\(phase.replacingDashes) was killed by signal \(signal)", log: result.logLines)
+            throw CommandFailure(ending: "\(phase.replacingDashes) was killed by signal \(signal)", log: result.logLines, signal: signal)
         }
     }
 }

@@ -12,7 +12,8 @@ public final class StepLifecycle {
     /// with slurmstepd's.
     let makeTools: () throws(LifecycleError) -> StepTools
     private var exitedTasks = 0
-    private var finished = false
+    private var teardown = TeardownProgress.pending
+    private enum TeardownProgress { case pending, interrupted, done }
 
     public init(context: StepContext, rendezvous: TaskRendezvous, makeTools: @escaping () throws(LifecycleError) -> StepTools) {
         self.context = context
@@ -117,17 +118,20 @@ public final class StepLifecycle {
         if exitedTasks >= context.step.localTaskCount { finish() }
     }
 
-    /// Export, end the container process, remove what set-up made. Runs once.
+    /// Export, end the container process, remove what set-up made: once, and once more for
+    /// what a signal interrupted (see `ContainerTeardown`).
     public func finish() {
-        guard !finished, !context.options.dryRun else { return }
-        finished = true
+        guard teardown != .done, !context.options.dryRun else { return }
         let tools: StepTools
         do {
             tools = try makeTools()
         } catch {
+            teardown = .done
             error.report(to: context.host)
             return
         }
-        ContainerTeardown(context: context, tools: tools, rendezvous: rendezvous).run()
+        let resuming = teardown == .interrupted
+        let complete = ContainerTeardown(context: context, tools: tools, rendezvous: rendezvous).run(resuming: resuming)
+        teardown = complete || resuming ? .done : .interrupted
     }
 }

@@ -47,12 +47,19 @@ final class SlurmHost: SpankHost {
     /// go to the user too.
     var userIsVerbose = false
 
+    /// The node a slurmstepd runs for: Slurm's name for it, or the host's.
+    private lazy var nodeName: String? = jobEnvironment("SLURMD_NODENAME") ?? {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return nil }
+        return String(cString: name).split(separator: ".").first.map(String.init)
+    }()
+
     func log(_ level: LogLevel, _ message: String) {
         // slurm_info/slurm_verbose in slurmstepd only reach slurmd's log; slurm_spank_log
         // reaches the user's srun.
         let remote = cspank_context() == 2
         switch level {
-        case .error: cspank_error(message)
+        case .error: cspank_error(remote ? StepdErrorLine.text(message, node: nodeName, release: slurmRelease) : message)
         case .info: remote ? cspank_log(message) : cspank_info(message)
         case .verbose: remote && userIsVerbose ? cspank_log(message) : cspank_verbose(message)
         }

@@ -22,6 +22,18 @@ struct PMIRemapTests {
             options: "x-create=dir,bind,rw,nosuid,noexec,nodev,private,nofail")])
     }
 
+    /// Slurm names its PMIx plugin after the PMIx major release it was built with (22.05 to 26.05:
+    /// `pmix_v3` to `pmix_v6`); `--mpi=pmix` picks that one, and steps see either name.
+    @Test(arguments: ["pmix", "pmix_v3", "pmix_v4", "pmix_v5", "pmix_v6"])
+    func everyPMIxPluginName(type: String) throws {
+        var pairs = Self.pmix.variables.map { ($0.name, $0.value) }
+        pairs[2] = ("SLURM_MPI_TYPE", type)
+        let plan = try PMIRemap.plan(process: Environment(pairs), container: Environment())
+        #expect(plan.variables.contains(Variable("SLURM_MPI_TYPE", type)))
+        #expect(plan.variables.contains(Variable("PMIX_NAMESPACE", "slurm.pmix.42.0")))
+        #expect(plan.mounts.map(\.target) == ["/var/spool/slurmd/pmix.42.0"])
+    }
+
     @Test func mcaMappingsYieldToExistingValues() throws {
         let container = Environment([("PMIX_MCA_psec", "native")])
         var pairs = Self.pmix.variables.map { ($0.name, $0.value) }

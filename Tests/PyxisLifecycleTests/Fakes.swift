@@ -31,11 +31,16 @@ final class FakeEnroot: Enroot {
     var startFailure: StartFailure?
     /// How many calls `failing` and `startFailure` fail (nil: every one).
     var failuresLeft: Int?
+    /// `failing` is killed by this signal instead of exiting 1.
+    var killedBy: Int32?
     var nextPID: Int32 = 4242
 
     private func record(_ call: String) throws(CommandFailure) {
         calls.append(call)
         if let failing, call.hasPrefix(failing), consumeFailure() {
+            if let killedBy {
+                throw CommandFailure(ending: "\(failing) was killed by signal \(killedBy)", signal: killedBy)
+            }
             throw CommandFailure(ending: "\(failing) exited with status 1", log: ["[ERROR] \(failing) failed"])
         }
     }

@@ -78,6 +78,44 @@ import Testing
         #expect(h.importer.calls.count == 2)
     }
 
+    /// A cancel while the last task_exit tears down: slurmstepd kills `enroot remove`; its exit,
+    /// once the step's processes are gone, removes the container, and says nothing went wrong.
+    @Test func removeKilledBySignalIsResumedAtSlurmstepdsExit() throws {
+        let h = try Harness(["--container-image=/images/u.sqsh", "--container-writable"], plugstack: ["use_squashfuse=0"])
+        h.enroot.failing = "remove"
+        h.enroot.killedBy = 15
+        h.enroot.failuresLeft = 1
+        #expect(h.runStep() == [0])
+        #expect(h.enroot.calls.filter { $0.hasPrefix("remove") }.count == 1)
+        #expect(h.host.errors.isEmpty)
+        h.lifecycle.finish()
+        #expect(h.enroot.calls.filter { $0.hasPrefix("remove") } == ["remove pyxis_42.3", "remove pyxis_42.3"])
+        #expect(h.enroot.containers["pyxis_42.3"] == nil)
+        #expect(h.host.errors.isEmpty)
+        h.lifecycle.finish()   // nothing more
+        #expect(h.enroot.calls.filter { $0.hasPrefix("remove") }.count == 2)
+    }
+
+    @Test func removeKilledTwiceIsReportedOnce() throws {
+        let h = try Harness(["--container-image=/images/u.sqsh", "--container-writable"], plugstack: ["use_squashfuse=0"])
+        h.enroot.failing = "remove"
+        h.enroot.killedBy = 9
+        h.runStep()
+        h.lifecycle.finish()
+        h.lifecycle.finish()
+        #expect(h.enroot.calls.filter { $0.hasPrefix("remove") }.count == 2)
+        #expect(h.host.errors == ["failed to remove container filesystem: pyxis_42.3 (remove was killed by signal 9)"])
+    }
+
+    @Test func removeThatExitsNonZeroIsNotRetried() throws {
+        let h = try Harness(["--container-image=/images/u.sqsh", "--container-writable"], plugstack: ["use_squashfuse=0"])
+        h.enroot.failing = "remove"
+        h.runStep()
+        h.lifecycle.finish()
+        #expect(h.enroot.calls.filter { $0.hasPrefix("remove") }.count == 1)
+        #expect(h.host.errors.first == "failed to remove container filesystem: pyxis_42.3 (remove exited with status 1)")
+    }
+
     @Test func importerFailureIsReleasedOnceAndReported() throws {
         let h = try Harness(["--container-image=ubuntu"], plugstack: ["importer=/opt/importer"])
         h.importer.failGet = true

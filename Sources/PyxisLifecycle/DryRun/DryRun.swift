@@ -30,7 +30,7 @@ struct DryRun {
         if failure == nil {
             rendezvous.state = .ready
             rendezvous.started = context.step.localTaskCount
-            ContainerTeardown(context: rehearsed, tools: stand, rendezvous: rendezvous).run()
+            _ = ContainerTeardown(context: rehearsed, tools: stand, rendezvous: rendezvous).run()
         }
 
         var lines = ["dry run\(node.map { " on \($0)" } ?? ""): nothing was started (--container-dry-run)"]

@@ -66,3 +66,18 @@ job_running() { [[ -n $(squeue -h -u "$PYXIS_TEST_USER" -n "$1" -t R -o %i 2>/de
     [[ $((SECONDS - t0)) -lt 15 ]] || { echo "it took $((SECONDS - t0)) s" >&2; false; }
     assert_nothing_left 15
 }
+
+removing() { pgrep -u "$PYXIS_TEST_USER" -f 'rm .*pyxis_' >/dev/null || pgrep -u "$PYXIS_TEST_USER" -f 'enroot.* remove ' >/dev/null; }
+
+# The last task_exit tears down while slurmstepd still signals what the step runs; a cancel then
+# kills `enroot remove` half-way. slurmstepd's exit, once the step's processes are gone, removes
+# what is left (ContainerTeardown).
+@test "scancel while the teardown removes the container: it is removed all the same; nothing left" {
+    # shellcheck disable=SC2016  # the container's shell expands it
+    bg_usrun remove -J pyxis-it-remove --container-image="$images/busybox.sqsh" --container-writable \
+        sh -c 'mkdir /many && cd /many && seq 1 150000 | xargs touch'
+    wait_until 120 removing || { echo "no enroot remove seen: $(bg_err remove)" >&2; false; }
+    scancel -u "$PYXIS_TEST_USER" -n pyxis-it-remove
+    bg_wait
+    assert_nothing_left 60
+}

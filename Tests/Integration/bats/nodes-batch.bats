@@ -21,14 +21,19 @@ containers_on() { as_user_on "$1" enroot list 2>/dev/null | grep "^pyxis_${job}_
 @test "sbatch -N2 --container-image: the batch script runs in a container on node1, and its srun spans both nodes" {
     plugstack
     # srun in the container needs the cluster's configuration, munge's socket and the plugin the
-    # plugstack names, as on a site that runs Slurm commands in containers.
+    # plugstack names, as on a site that runs Slurm commands in containers; and the cluster's own
+    # srun when that is not the image's (Debian's 22.05): an upstream release's whole prefix.
+    local mounts=/etc/slurm,/run/munge,$PYXIS_TEST_PLUGIN_MOUNTS srun=srun
+    if [[ -n ${SLURM_PREFIX:-} && $SLURM_PREFIX != /usr ]]; then
+        mounts+=,$SLURM_PREFIX srun=$SLURM_PREFIX/bin/srun
+    fi
     # shellcheck disable=SC2016  # lines of the batch script
     write_script "#SBATCH -N2" "#SBATCH --output=$script_output" "#SBATCH --time=2" \
         "#SBATCH --container-image=$images/mpi.sqsh" \
-        "#SBATCH --container-mounts=/etc/slurm,/run/munge,$PYXIS_TEST_PLUGIN_MOUNTS" \
+        "#SBATCH --container-mounts=$mounts" \
         'echo "job $SLURM_JOB_ID"' \
         'echo "batch $(hostname) $(cat /pyxis-image)"' \
-        'srun -N2 --ntasks-per-node=1 sh -c '\''echo "step $(hostname) $(cat /pyxis-image)"'\'' | sort'
+        "$srun"' -N2 --ntasks-per-node=1 sh -c '\''echo "step $(hostname) $(cat /pyxis-image)"'\'' | sort'
     run_job
     grep -qx "batch node1 mpi" "$script_output" || { cat "$script_output" >&2; false; }
     [[ $(grep '^step ' "$script_output") == $'step node1 mpi\nstep node2 mpi' ]] || { cat "$script_output" >&2; false; }

@@ -23,7 +23,7 @@ allreduce() {
     # Without pyxis-hook-pmi, Open MPI's PMIx client still reaches the step's PMIx server over TCP
     # on the node's loopback (the container shares the node's network), but not the server's
     # shared-memory store in PMIX_SERVER_TMPDIR: each rank prints a `PMIX ERROR` and goes on.
-    if [[ $mpi == pmix ]] && grep -F 'PMIX ERROR' <<<"$stderr" >&2; then
+    if [[ $mpi == pmix* ]] && grep -F 'PMIX ERROR' <<<"$stderr" >&2; then
         echo "PMIx errors: is PMIX_SERVER_TMPDIR visible in the container?" >&2
         return 1
     fi
@@ -39,6 +39,15 @@ allreduce() {
 @test "srun --mpi=pmix, 4 nodes, 8 ranks: an Open MPI allreduce in containers" { allreduce 4 pmix mpi-allreduce; }
 @test "srun --mpi=pmix, 4 nodes, 8 ranks: an mpi4py allreduce (Python, Open MPI) in containers" {
     allreduce_image=torch.sqsh allreduce 4 pmix mpi4py_allreduce.py
+}
+# Each release names its PMIx plugin after the PMIx it was built with (pmix_v4 for Debian 12's
+# PMIx 4, pmix_v5, pmix_v6): a step that names it gets the same containers as --mpi=pmix.
+@test "srun --mpi=pmix_vN, the release's own PMIx plugin name, 2 nodes, 4 ranks: an Open MPI allreduce" {
+    run -0 srun --mpi=list
+    local versioned
+    versioned=$(grep -oE 'pmix_v[0-9]+' <<<"$output" | sort -uV | tail -1)
+    [[ -n $versioned ]] || { echo "no pmix_vN plugin in: $output" >&2; false; }
+    allreduce 2 "$versioned" mpi-allreduce
 }
 # --no-finalize: Debian's MPICH can deadlock in MPI_Finalize across nodes (mpi/allreduce.c).
 @test "srun --mpi=pmi2, 2 nodes, 4 ranks: an MPICH allreduce in containers" { allreduce 2 pmi2 mpi-allreduce-mpich --no-finalize; }

@@ -49,3 +49,22 @@ teardown() { sweep; rm -rf "$saves"; rm -f "$readonly_dir"/*; }
     [[ -d $readonly_dir && -z $(ls -A "$readonly_dir") ]] || { ls -la "$readonly_dir" >&2; false; }
     assert_nothing_left
 }
+
+export_running() { compgen -G "$saves/.saved.sqsh.pyxis-*.tmp" >/dev/null; }
+
+# The export runs after the tasks ended, where a cancel (scancel, a second Ctrl-C, the time limit)
+# makes slurmstepd kill what it runs; the teardown must still remove the container and the
+# half-written file.
+@test "scancel during a long export: no half-written file, no container, nothing left" {
+    # shellcheck disable=SC2016  # the container's shell expands it
+    bg_usrun export -J pyxis-it-export --container-image="$images/busybox.sqsh" --container-writable \
+        --container-save="$saves/saved.sqsh" sh -c 'head -c 400000000 /dev/urandom >/written'
+    wait_until 60 export_running || { echo "no export seen: $(ls -A "$saves") $(bg_err export)" >&2; false; }
+    scancel -u "$PYXIS_TEST_USER" -n pyxis-it-export
+    bg_wait
+    wait_until 30 no_jobs || { squeue >&2; false; }
+    assert_nothing_left 30
+    ! export_running || { ls -la "$saves" >&2; false; }
+    # Either the export finished before the cancel (a whole file) or there is none.
+    if [[ -e $saves/saved.sqsh ]]; then run -0 unsquashfs -s "$saves/saved.sqsh"; fi
+}
