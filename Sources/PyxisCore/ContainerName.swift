@@ -41,7 +41,7 @@ public struct ContainerName: Equatable, Sendable {
         } else {
             self.flag = .auto
         }
-        guard !name.contains(Character("/")), name != ".", name != ".." else {
+        guard !name.containsByte("/"), name != ".", name != ".." else {
             throw PyxisError("invalid name \(quoted(String(name))): a container name may not contain '/' or be '.' or '..'")
         }
         guard !name.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7f }) else {

@@ -46,7 +46,7 @@ public enum ImageCachePath {
     ) throws(PyxisError) -> String? {
         if config.imageCacheUser, let chosen = jobVariable, !chosen.isEmpty {
             guard chosen.hasPrefix("/"), !chosen.hasControlCharacter,
-                  !chosen.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
+                  !chosen.hasDotComponent else {
                 throw PyxisError("PYXIS_IMAGE_CACHE: invalid value: \(quoted(chosen)) (expected an absolute path without '.' or '..' components or control characters)")
             }
             return chosen

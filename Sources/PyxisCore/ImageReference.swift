@@ -21,7 +21,7 @@ public enum ImageReference: Equatable, Sendable {
         guard !value.isEmpty else {
             throw PyxisError("argument required (expected [USER@][REGISTRY#]IMAGE[:TAG] or a path to a squashfs file)")
         }
-        guard !value.hasControlCharacter, !value.contains(Character(" ")) else {
+        guard !value.hasControlCharacter, !value.containsByte(" ") else {
             throw PyxisError("\(quoted(value)) contains a space or control character, which no image name or path here may contain")
         }
         if value.hasPrefix("/") || value.hasPrefix(".") {

@@ -68,7 +68,7 @@ public enum PathValue {
         if value.hasSuffix("/") {
             throw PyxisError("target is a directory: \(quoted(value)) ends with '/'; name the squashfs file to write, e.g. \(value)image.sqsh")
         }
-        let last = value.split(separator: "/").last.map(String.init) ?? value
+        let last = value.splitBytes("/").last ?? value
         if last == "." || last == ".." {
             throw PyxisError("target is a directory: \(quoted(value)) names a directory; name the squashfs file to write, e.g. \(value)/image.sqsh")
         }

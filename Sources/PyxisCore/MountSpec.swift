@@ -54,7 +54,7 @@ public struct MountSpec: Equatable, Hashable, Sendable {
         }
         var result: [MountSpec] = []
         var seen: Set<MountSpec> = []
-        for entry in value.split(separator: ",", omittingEmptySubsequences: false) {
+        for entry in value.splitBytes(",", omittingEmpty: false) {
             let mount = try parse(String(entry), in: value)
             if seen.insert(mount).inserted {
                 result.append(mount)
@@ -75,7 +75,7 @@ public struct MountSpec: Equatable, Hashable, Sendable {
         guard !entry.hasControlCharacter else {
             throw invalidFormat("a control character; expected SRC:DST[:FLAGS]")
         }
-        let fields = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let fields = entry.splitBytes(":", omittingEmpty: false)
         guard fields.count <= 3 else {
             throw invalidFormat("\(fields.count) ':'-separated fields; expected SRC:DST[:FLAGS]")
         }
@@ -112,8 +112,8 @@ public struct MountSpec: Equatable, Hashable, Sendable {
             guard !fields[2].isEmpty else {
                 throw invalidFormat("':' but no flags after it; expected e.g. SRC:DST:ro+nosuid")
             }
-            for flag in fields[2].split(separator: "+", omittingEmptySubsequences: false) {
-                guard !flag.isEmpty, !flag.contains(Character(" ")) else {
+            for flag in fields[2].splitBytes("+", omittingEmpty: false) {
+                guard !flag.isEmpty, !flag.containsByte(" ") else {
                     throw invalidFormat("an empty or blank flag in \(quoted(fields[2])); separate flags with a single '+', e.g. ro+nosuid")
                 }
                 flags.append(String(flag))

@@ -93,10 +93,10 @@ public struct PluginConfig: Equatable, Sendable {
             return parsed
         }
         func absolutePath() throws(PyxisError) -> String {
-            guard value.hasPrefix("/"), !value.hasControlCharacter, !value.contains(Character(" ")) else {
+            guard value.hasPrefix("/"), !value.hasControlCharacter, !value.containsByte(" ") else {
                 throw PyxisError("plugstack argument \(key)=\(quoted(value)): expected an absolute path without spaces or control characters")
             }
-            guard !value.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
+            guard !value.hasDotComponent else {
                 throw PyxisError("plugstack argument \(key)=\(quoted(value)): the path may not contain '.' or '..' components")
             }
             return value

@@ -41,7 +41,7 @@ public struct EnrootStartConfig: Equatable, Sendable {
         if !environment.isEmpty {
             text += "environ() {\n"
             for (name, value) in environment {
-                guard !value.contains(Character("\n")), !value.contains(Character("\r")) else {
+                guard !value.containsByte("\n"), !value.containsByte("\r") else {
                     throw PyxisError("--container-env: the value of \(name) contains a newline, which the container's environment file cannot hold")
                 }
                 // EnvRemap's writer checks the name and keeps quoted values intact.

@@ -36,6 +36,18 @@ show='echo "${LANG-unset} ${LC_ALL-unset} ${LANGUAGE-unset} ${FOO-unset} ${BAR-u
     assert_output_is "en_US.UTF-8 unset unset from-host host-only"
 }
 
+# A quote that a combining mark (U+0301) joins into one Unicode character is still a quote to
+# bash, which reads enroot's --conf file: the value must come through whole, and run nothing.
+@test "--container-env with a value holding a quote and a combining mark: the value, whole; nothing runs" {
+    rm -f "$ran_on_host"
+    local value="'"$'\xcc\x81'"; touch $ran_on_host; '"
+    # shellcheck disable=SC2016  # the container's shell expands it
+    usrun "FOO=$value" --container-image="$images/env.sqsh" --container-env=FOO sh -c 'printf "%s|" "$FOO"'
+    assert_success
+    assert_output_is "$value|"
+    assert_ran_nothing
+}
+
 @test "--container-env NAME with NAME unset on the host keeps the image's value" {
     # shellcheck disable=SC2016  # the container's shell expands it
     usrun --container-image="$PYXIS_TEST_ENV_URI" --container-env=CUDA_VERSION sh -c 'echo "${CUDA_VERSION-unset}"'
