@@ -34,14 +34,16 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The PMI rules (enroot's `50-slurm-pmi.sh`), for a process started inside a Slurm job:
+/// The PMI rules (enroot's `50-slurm-pmi.sh`), for a step of a Slurm job (`SLURM_JOB_ID` and
+/// `SLURM_STEP_ID` both set and not empty):
 ///
 /// - every `SLURM_*` variable is copied;
-/// - PMIx (`SLURM_MPI_TYPE` unset or `pmix*`, and some `PMIX_*` set): every `PMIX_*` is copied,
-///   `PMIX_PTL_MODULE`→`PMIX_MCA_ptl`, `PMIX_SECURITY_MODE`→`PMIX_MCA_psec`,
-///   `PMIX_GDS_MODULE`→`PMIX_MCA_gds` are added when the target is set nowhere, and
-///   `PMIX_SERVER_TMPDIR` is bind-mounted at the same path;
-/// - otherwise (PMI, PMI2) every `PMI_*` is copied.
+/// - PMIx (`SLURM_MPI_TYPE` unset, empty or `pmix*`, and some `PMIX_*` set): every `PMIX_*` is
+///   copied, `PMIX_PTL_MODULE`→`PMIX_MCA_ptl`, `PMIX_SECURITY_MODE`→`PMIX_MCA_psec`,
+///   `PMIX_GDS_MODULE`→`PMIX_MCA_gds` are added when the source is not empty and the hook's
+///   environment lacks the target (the script prints the source unquoted: its last word wins),
+///   and `PMIX_SERVER_TMPDIR` is bind-mounted at the same path;
+/// - every `PMI_*` is copied (PMI, PMI2; the script does it whatever the MPI type).
 ///
 /// Copies are in name order. The step's values are authoritative, so a copy is written even when
 /// the container has another value (as enroot does); only a line that is already there with the
@@ -60,7 +62,8 @@ public enum PMIRemap {
         container: Environment,
         settings: PMISettings = PMISettings()
     ) throws(PlanError) -> HookPlan {
-        guard settings.enabled, process.contains("SLURM_JOB_ID") else { return HookPlan() }
+        guard settings.enabled, process["SLURM_JOB_ID"]?.isEmpty == false,
+              process["SLURM_STEP_ID"]?.isEmpty == false else { return HookPlan() }
         var plan = HookPlan()
         func copy(prefix: String) {
             for variable in process.withPrefix(prefix).sorted(by: { $0.name < $1.name })
@@ -72,11 +75,12 @@ public enum PMIRemap {
 
         let mpiType = process["SLURM_MPI_TYPE"]
         let pmix = process.withPrefix("PMIX_")
-        if mpiType.map({ $0.hasPrefix("pmix") }) ?? true, !pmix.isEmpty {
+        if mpiType.map({ $0.isEmpty || $0.hasPrefix("pmix") }) ?? true, !pmix.isEmpty {
             copy(prefix: "PMIX_")
             for (source, target) in mcaMappings {
-                if let value = process[source], !process.contains(target), !container.contains(target) {
-                    plan.variables.append(Variable(target, value))
+                if let value = process[source], !value.isEmpty, process[target]?.isEmpty ?? true {
+                    let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+                    plan.variables.append(Variable(target, words.last.map(String.init) ?? ""))
                 }
             }
             if settings.mountServerTmpdir, let tmpdir = process["PMIX_SERVER_TMPDIR"], !tmpdir.isEmpty {
@@ -85,9 +89,8 @@ public enum PMIRemap {
                 }
                 plan.mounts.append(MountLine(source: tmpdir, target: tmpdir, options: serverTmpdirOptions))
             }
-        } else {
-            copy(prefix: "PMI_")
         }
+        copy(prefix: "PMI_")
         return plan
     }
 }

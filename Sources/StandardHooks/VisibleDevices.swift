@@ -20,16 +20,19 @@ public enum VisibleDevices: Sendable {
         self == .nvidia ? ["/usr/sbin", "/sbin", rootfs + "/usr/bin", rootfs + "/usr/local/bin"] : ["/usr/sbin", "/sbin"]
     }
 
-    /// The value the script ends up with: the hook's environment first, else the last line of
-    /// `environFile` that sets it (raw text after the first `=`, as `IFS='=' read` splits it).
-    public func value(processValue: String?, environFile: String) -> String? {
+    /// The value the script ends up with: the hook's environment first, else what
+    /// `tac ENVIRON | grep "^PREFIX" | while IFS='=' read -r key value` exports, read from the
+    /// file's bytes as those tools read them (`ReadLines`): a CR stays in the line it ends, a
+    /// last line without a newline is glued to the line before it, and the first line `read`
+    /// gives for the name (the file's last) wins.
+    public func value(processValue: String?, environ: [UInt8], utf8Locale: Bool = false) -> String? {
         if let processValue { return processValue }
-        let prefix = variable + "="
-        var found: String?
-        for line in environFile.split(separator: "\n") where line.hasPrefix(prefix) {
-            found = String(line.dropFirst(prefix.count))
+        let prefix = Array((self == .nvidia ? "NVIDIA_" : "MELLANOX_").utf8), name = Array(variable.utf8)
+        for line in ReadLines.tacGrep(environ, prefix: prefix, utf8Locale: utf8Locale) {
+            let (key, value) = ReadLines.splitOnce(line, at: UInt8(ascii: "="))
+            if key.elementsEqual(name) { return String(decoding: value, as: UTF8.self) }
         }
-        return found
+        return nil
     }
 
     public func hasWork(_ value: String?) -> Bool {

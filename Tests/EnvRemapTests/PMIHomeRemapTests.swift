@@ -16,6 +16,7 @@ struct PMIRemapTests {
             "PMIX_GDS_MODULE=ds21,ds12,hash", "PMIX_NAMESPACE=slurm.pmix.42.0", "PMIX_PTL_MODULE=tcp,usock",
             "PMIX_RANK=0", "PMIX_SECURITY_MODE=munge,native", "PMIX_SERVER_TMPDIR=/var/spool/slurmd/pmix.42.0",
             "PMIX_MCA_ptl=tcp,usock", "PMIX_MCA_psec=munge,native", "PMIX_MCA_gds=ds21,ds12,hash",
+            "PMI_FD=3",
         ])
         #expect(plan.mounts == [MountLine(
             source: "/var/spool/slurmd/pmix.42.0", target: "/var/spool/slurmd/pmix.42.0",
@@ -34,25 +35,44 @@ struct PMIRemapTests {
         #expect(plan.mounts.map(\.target) == ["/var/spool/slurmd/pmix.42.0"])
     }
 
-    @Test func mcaMappingsYieldToExistingValues() throws {
+    /// As the script: a target the step sets wins; the image's does not (the hook's line comes
+    /// after it in the environment file); an empty source maps nothing; an unquoted source's
+    /// last word is the value.
+    @Test func mcaMappingsYieldToTheStepsValuesOnly() throws {
         let container = Environment([("PMIX_MCA_psec", "native")])
         var pairs = Self.pmix.variables.map { ($0.name, $0.value) }
         pairs.append(("PMIX_MCA_gds", "hash"))
+        pairs[pairs.firstIndex { $0.0 == "PMIX_PTL_MODULE" }!] = ("PMIX_PTL_MODULE", "tcp usock")
         let plan = try PMIRemap.plan(process: Environment(pairs), container: container)
-        let names = plan.variables.map(\.name)
-        #expect(names.contains("PMIX_MCA_ptl"))
-        #expect(!names.contains("PMIX_MCA_psec"))
-        #expect(names.filter { $0 == "PMIX_MCA_gds" }.count == 1)
-        #expect(plan.variables.contains(Variable("PMIX_MCA_gds", "hash")))
+        #expect(plan.variables.contains(Variable("PMIX_MCA_ptl", "usock")))
+        #expect(plan.variables.contains(Variable("PMIX_MCA_psec", "munge,native")))
+        #expect(plan.variables.filter { $0.name == "PMIX_MCA_gds" } == [Variable("PMIX_MCA_gds", "hash")])
+        pairs[pairs.firstIndex { $0.0 == "PMIX_PTL_MODULE" }!] = ("PMIX_PTL_MODULE", "")
+        #expect(!(try PMIRemap.plan(process: Environment(pairs), container: container)).variables.map(\.name).contains("PMIX_MCA_ptl"))
+    }
+
+    @Test func anEmptyMPITypeIsPMIx() throws {
+        var pairs = Self.pmix.variables.map { ($0.name, $0.value) }
+        pairs[2] = ("SLURM_MPI_TYPE", "")
+        let plan = try PMIRemap.plan(process: Environment(pairs), container: Environment())
+        #expect(plan.variables.contains(Variable("PMIX_RANK", "0")))
+        #expect(plan.mounts.count == 1)
+    }
+
+    @Test(arguments: [[("SLURM_JOB_ID", "42")], [("SLURM_JOB_ID", "42"), ("SLURM_STEP_ID", "")],
+                      [("SLURM_JOB_ID", ""), ("SLURM_STEP_ID", "0")], [("SLURM_STEP_ID", "0")]])
+    func onlyAStepOfAJob(_ ids: [(String, String)]) throws {
+        let process = Environment(ids + [("PMIX_RANK", "0"), ("PMI_FD", "3")])
+        #expect(try PMIRemap.plan(process: process, container: Environment()).isEmpty)
     }
 
     @Test func pmi2Step() throws {
         let process = Environment([
-            ("SLURM_JOB_ID", "42"), ("SLURM_MPI_TYPE", "pmi2"), ("PMI_FD", "5"), ("PMI_SIZE", "2"),
+            ("SLURM_JOB_ID", "42"), ("SLURM_STEP_ID", "1"), ("SLURM_MPI_TYPE", "pmi2"), ("PMI_FD", "5"), ("PMI_SIZE", "2"),
             ("PMIX_RANK", "0"),
         ])
         let plan = try PMIRemap.plan(process: process, container: Environment())
-        #expect(plan.variables.map(\.description) == ["SLURM_JOB_ID=42", "SLURM_MPI_TYPE=pmi2", "PMI_FD=5", "PMI_SIZE=2"])
+        #expect(plan.variables.map(\.description) == ["SLURM_JOB_ID=42", "SLURM_MPI_TYPE=pmi2", "SLURM_STEP_ID=1", "PMI_FD=5", "PMI_SIZE=2"])
         #expect(plan.mounts.isEmpty)
     }
 
@@ -67,7 +87,7 @@ struct PMIRemapTests {
     }
 
     @Test func relativeServerTmpdirIsAnError() {
-        let process = Environment([("SLURM_JOB_ID", "1"), ("PMIX_SERVER_TMPDIR", "tmp")])
+        let process = Environment([("SLURM_JOB_ID", "1"), ("SLURM_STEP_ID", "0"), ("PMIX_SERVER_TMPDIR", "tmp")])
         #expect(throws: PlanError.notAbsolute(name: "PMIX_SERVER_TMPDIR", value: "tmp")) {
             try PMIRemap.plan(process: process, container: Environment())
         }

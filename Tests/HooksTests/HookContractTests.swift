@@ -216,9 +216,9 @@ struct PMIHookTests {
     @Test func pmixWithoutMpiTypeAndOddTmpdir() throws {
         let runner = try HookRunner()
         defer { runner.cleanUp() }
-        let variables = Steps.base + [("SLURM_JOB_ID", "1"), ("PMIX_RANK", "3"), ("PMIX_SERVER_TMPDIR", "/tmp/pmix dir\\x")]
+        let variables = Steps.base + [("SLURM_JOB_ID", "1"), ("SLURM_STEP_ID", "0"), ("PMIX_RANK", "3"), ("PMIX_SERVER_TMPDIR", "/tmp/pmix dir\\x")]
         let result = try runner.run("pmi", variables, mounts: "/a /b none bind\n")
-        #expect(result.environ == "SLURM_JOB_ID=1\nPMIX_RANK=3\nPMIX_SERVER_TMPDIR=/tmp/pmix dir\\x\n")
+        #expect(result.environ == "SLURM_JOB_ID=1\nSLURM_STEP_ID=0\nPMIX_RANK=3\nPMIX_SERVER_TMPDIR=/tmp/pmix dir\\x\n")
         #expect(result.mounts == "/tmp/pmix\\040dir\\134x /tmp/pmix\\040dir\\134x none x-create=dir,bind,rw,nosuid,noexec,nodev,private,nofail\n")
     }
 
@@ -300,8 +300,12 @@ struct HomeHookTests {
         Case(description: "missing HOME: passwd entry of the uid", variables: noHome + [("ENROOT_MOUNT_HOME", "y")],
              environ: "HOME=\(passwdHome())\n",
              mounts: "\(passwdHome()) \(passwdHome()) none x-create=dir,bind,rw,nosuid\n"),
-        Case(description: "missing HOME: passwd entry of USER", variables: noHome + [("USER", "root"), ("ENROOT_MOUNT_HOME", "y"), ("ENROOT_REMAP_ROOT", "y")],
-             environ: "HOME=/root\n", mounts: "/root /root none x-create=dir,bind,rw,nosuid\n"),
+        // enroot's common::getpwent asks for the uid of uid_map, whatever USER says.
+        Case(description: "missing HOME: USER is not asked", variables: noHome + [("USER", "nobody"), ("ENROOT_MOUNT_HOME", "y")],
+             environ: "HOME=\(passwdHome())\n",
+             mounts: "\(passwdHome()) \(passwdHome()) none x-create=dir,bind,rw,nosuid\n"),
+        Case(description: "empty HOME: passwd entry of the uid", variables: noHome + [("HOME", ""), ("ENROOT_MOUNT_HOME", "y"), ("ENROOT_REMAP_ROOT", "y")],
+             environ: "HOME=/root\n", mounts: "\(passwdHome()) /root none x-create=dir,bind,rw,nosuid\n"),
         Case(description: "home with blanks", variables: noHome + [("HOME", "/home/a b"), ("ENROOT_MOUNT_HOME", "1")],
              environ: "HOME=/home/a b\n", mounts: "/home/a\\040b /home/a\\040b none x-create=dir,bind,rw,nosuid\n"),
         Case(description: "not requested", variables: Steps.base, environ: "", mounts: ""),
@@ -350,8 +354,15 @@ struct PasswdLookupTests {
 
     @Test func lookupOrder() {
         #expect(userHome(Environment([("HOME", "/h")])) == "/h")
-        #expect(userHome(Environment([("USER", "root")])) == "/root")
-        #expect(userHome(Environment([("SLURM_JOB_UID", "0")])) == "/root")
-        #expect(!isPasswdKey("-x") && !isPasswdKey("a:b") && !isPasswdKey("a b") && isPasswdKey("alice"))
+        let own = userHome(Environment([]))
+        #expect(own != nil)
+        #expect(userHome(Environment([("HOME", "")])) == own)
+        #expect(userHome(Environment([("USER", "nobody"), ("LOGNAME", "nobody"), ("SLURM_JOB_UID", "65534")])) == own)
+    }
+
+    @Test(arguments: [("         0       1001          1\n", "1001"), ("1001 1001 1\n", "1001"),
+                      ("0 0 4294967295\n", "0"), ("", nil), ("0\n", nil), ("0 x 1\n", nil)] as [(String, String?)])
+    func outsideUIDFromUIDMap(_ map: String, _ uid: String?) {
+        #expect(outsideUID(Array(map.utf8)) == uid)
     }
 }

@@ -2,8 +2,9 @@
 import EnvRemap
 import Glibc
 
-/// The user's home: `$HOME`, else the passwd entry of `$USER`/`$LOGNAME`, of `$SLURM_JOB_UID`,
-/// then of the real uid (which is 0 under a remapped root, hence last).
+/// The user's home as enroot's 10-home.sh finds it: `$HOME` when it is set and not empty, else
+/// the passwd entry of the uid outside the user namespace (`common::getpwent`: the second field
+/// of `/proc/self/uid_map`; never `$USER`, which the job can set to anyone).
 ///
 /// The hooks are built as fully static executables (no dynamic loader: start-up at the floor),
 /// where glibc's in-process NSS would need the build machine's libnss at run time. So passwd is
@@ -11,27 +12,22 @@ import Glibc
 /// `getent passwd` asked, which uses the node's own NSS configuration.
 public func userHome(_ process: Environment) -> String? {
     if let home = process["HOME"], !home.isEmpty { return home }
-    var keys: [String] = []
-    for name in ["USER", "LOGNAME"] {
-        if let user = process[name], !user.isEmpty, isPasswdKey(user) { keys.append(user) }
+    let map = (try? Files.read("/proc/self/uid_map", what: "uid_map", missingOK: true)) ?? nil
+    let uid = map.flatMap(outsideUID) ?? String(getuid())
+    if let passwd = (try? Files.read("/etc/passwd", what: "passwd", missingOK: true)) ?? nil,
+       let home = PasswdFile.home(of: uid, in: passwd) {
+        return home
     }
-    if let uid = process["SLURM_JOB_UID"], !uid.isEmpty, uid.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-        keys.append(uid)
-    }
-    keys.append(String(getuid()))
-    let passwd = (try? Files.read("/etc/passwd", what: "passwd", missingOK: true)) ?? nil
-    for key in keys {
-        if let passwd, let home = PasswdFile.home(of: key, in: passwd) { return home }
-    }
-    for key in keys {
-        if let line = getentPasswd(key), let home = PasswdFile.home(of: key, in: Array(line.utf8)) { return home }
-    }
+    if let line = getentPasswd(uid), let home = PasswdFile.home(of: uid, in: Array(line.utf8)) { return home }
     return nil
 }
 
-/// A user name or uid that is safe to look up (no separators, no option-like leading dash).
-func isPasswdKey(_ key: String) -> Bool {
-    !key.hasPrefix("-") && !key.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 < 33 })
+/// `read -r x uid x < /proc/self/uid_map`: the second word of the first line.
+func outsideUID(_ map: [UInt8]) -> String? {
+    let firstLine = map.split(separator: UInt8(ascii: "\n")).first ?? []
+    let words = firstLine.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+    guard words.count >= 2, words[1].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+    return String(decoding: words[1], as: UTF8.self)
 }
 
 enum PasswdFile {

@@ -13,7 +13,8 @@ extension Hook {
         }
         // The script's `tac ENROOT_ENVIRON || :` reads nothing from a missing file and goes on.
         let environ = try Files.read(try enrootFile("ENROOT_ENVIRON"), what: "ENROOT_ENVIRON", missingOK: true) ?? []
-        let value = devices.value(processValue: self[variable: devices.variable], environFile: String(decoding: environ, as: UTF8.self))
+        let value = devices.value(processValue: self[variable: devices.variable], environ: environ,
+                                  utf8Locale: ReadLines.isUTF8Locale { self[variable: $0] })
         guard devices.hasWork(value) else { return }
         throw EnrootScript.handOver(name, reason: "\(devices.variable)=\(value ?? "") asks for devices")
     }

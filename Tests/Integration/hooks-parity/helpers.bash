@@ -49,9 +49,11 @@ hooks_dir() {
         cp -r /etc/enroot/mounts.d /etc/enroot/environ.d "$dir/"
         for hook in "${hooks[@]}"; do
             if [[ $side == enroot ]]; then
-                cp "$ENROOT_HOOKS_DIR/$hook.sh" "$dir/hooks.d/"
+                # enroot's optional hooks (50-slurm-pmi) are shipped beside its standard ones.
+                cp "$ENROOT_HOOKS_DIR/$hook.sh" "$dir/hooks.d/" 2>/dev/null ||
+                    cp "$ENROOT_EXTRA_HOOKS_DIR/$hook.sh" "$dir/hooks.d/"
             else
-                ln -s "$PARITY_WORK/libexec/pyxis-hook-${hook#*-}" "$dir/hooks.d/$hook.sh"
+                ln -s "$PARITY_WORK/libexec/pyxis-hook-${hook##*-}" "$dir/hooks.d/$hook.sh"
             fi
         done
     fi

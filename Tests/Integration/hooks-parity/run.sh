@@ -21,13 +21,17 @@ export PARITY_USER=${PARITY_USER:-pyxistest}
 id "$PARITY_USER" >/dev/null 2>&1 || die "no user $PARITY_USER"
 export PYXIS_HOOKS_BIN=${PYXIS_HOOKS_BIN:-$repo/.build/stage}
 export ENROOT_HOOKS_DIR=${ENROOT_HOOKS_DIR:-/etc/enroot/hooks.d}
+# enroot's optional hooks, which a site links into hooks.d: 50-slurm-pmi.
+export ENROOT_EXTRA_HOOKS_DIR=${ENROOT_EXTRA_HOOKS_DIR:-/usr/share/enroot/hooks.d}
 [[ -x $PYXIS_HOOKS_BIN/pyxis-hook-shadow ]] || die "no hooks in $PYXIS_HOOKS_BIN (run make, or set PYXIS_HOOKS_BIN)"
 command -v unsquashfs >/dev/null || die "needs unsquashfs (squashfs-tools)"
 # enroot's own scripts, not links to ours (a site that enabled ours has links there).
-for hook in 10-aptfix 10-cgroups 10-devices 10-localtime 10-shadow 98-nvidia 99-mellanox; do
+for hook in 10-aptfix 10-cgroups 10-devices 10-home 10-localtime 10-shadow 98-nvidia 99-mellanox; do
     [[ -f $ENROOT_HOOKS_DIR/$hook.sh && ! -L $ENROOT_HOOKS_DIR/$hook.sh ]] \
         || die "no enroot $hook.sh script in $ENROOT_HOOKS_DIR (set ENROOT_HOOKS_DIR to enroot's conf/hooks)"
 done
+[[ -f $ENROOT_EXTRA_HOOKS_DIR/50-slurm-pmi.sh ]] \
+    || die "no enroot 50-slurm-pmi.sh in $ENROOT_EXTRA_HOOKS_DIR (set ENROOT_EXTRA_HOOKS_DIR to enroot's conf/hooks/extra)"
 if [[ -z ${PARITY_IMAGES-} ]]; then
     # The last fixture directory (by name) that holds both images.
     for d in /var/cache/pyxis-test/squashfs-*/; do

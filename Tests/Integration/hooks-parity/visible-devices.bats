@@ -60,6 +60,28 @@ compare() {
     compare 98-nvidia NVIDIA_VISIBLE_DEVICES=none NVIDIA_DRIVER_CAPABILITIES=bogus
 }
 
+# The environ file as bash, tac and grep read it: a CRLF line stays a line of its own (and its CR
+# stays in the value), a last line without a newline is glued to the one before it by tac, and a
+# NUL makes grep see a binary file. Both sides must take the same decision for each.
+@test "98-nvidia: the environ file read as bash reads it: CRLF, a missing last newline, a NUL" {
+    local file
+    for file in 'FOO=1\r\nNVIDIA_VISIBLE_DEVICES=all\n' 'NVIDIA_VISIBLE_DEVICES=void\r\n' \
+        'NVIDIA_VISIBLE_DEVICES=all\nFOO=1' 'FOO=1\nNVIDIA_VISIBLE_DEVICES=void' 'NVIDIA_VISIBLE_DEVICES=all' \
+        'NVIDIA_VISIBLE_DEVICES=void=\n' 'FOO=\0\nNVIDIA_VISIBLE_DEVICES=all\n' 'NVIDIA_VISIBLE_DEVICES=\351\n'; do
+        # shellcheck disable=SC2059  # the file's bytes are the format
+        printf "$file" > "$work/environ"
+        compare 98-nvidia || { echo "differs for $file" >&2; return 1; }
+        compare 98-nvidia LANG=C.UTF-8 || { echo "differs for $file in a UTF-8 locale" >&2; return 1; }
+    done
+}
+
+@test "99-mellanox: a CRLF line before MELLANOX_VISIBLE_DEVICES: enroot's script runs on both sides" {
+    printf 'FOO=1\r\nMELLANOX_VISIBLE_DEVICES=0\n' > "$work/environ"
+    mkdir -p "$work/rootfs"
+    compare 99-mellanox
+    [[ $(cat "$work/ours.rc") != 0 ]]
+}
+
 @test "99-mellanox: devices asked for: enroot's script runs (and fails here on /sys/class/infiniband)" {
     : > "$work/environ"
     mkdir -p "$work/rootfs"
