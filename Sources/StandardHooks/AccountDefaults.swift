@@ -103,6 +103,13 @@ enum CNumber {
         return negative ? -magnitude : magnitude
     }
 
+    /// `strtol(text, &end, 10)` that must consume everything.
+    static func parseDecimal(_ text: Substring) -> Int? {
+        let (negative, rest) = signAndDigits(text)
+        guard !rest.isEmpty, rest.allSatisfy({ $0 >= "0" && $0 <= "9" }), let magnitude = Int(rest) else { return nil }
+        return negative ? -magnitude : magnitude
+    }
+
     /// What the strto* functions skip before the digits: blanks, then one optional sign.
     static func signAndDigits(_ text: Substring) -> (negative: Bool, digits: Substring) {
         let rest = text.drop(while: { $0 == " " || $0 == "\t" })

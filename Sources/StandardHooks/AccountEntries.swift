@@ -9,8 +9,8 @@ public protocol AccountEntry: Equatable, Sendable {
     var line: String { get }
 }
 
-/// `name:password:uid:gid:gecos:home:shell`; at least seven fields (an eighth and later are
-/// dropped, as `sgetpwent` does), numeric non-empty uid and gid.
+/// `name:password:uid:gid:gecos:home:shell`; exactly seven fields (pwck deletes a line with an
+/// eighth), numeric non-empty uid and gid.
 public struct PasswdEntry: AccountEntry {
     public var name, password: String
     public var uid, gid: UInt32
@@ -18,7 +18,7 @@ public struct PasswdEntry: AccountEntry {
 
     public init?(line: String) {
         let fields = line.colonFields
-        guard fields.count >= 7, let uid = ID.parse(fields[2]), let gid = ID.parse(fields[3]) else { return nil }
+        guard fields.count == 7, let uid = ID.parse(fields[2]), let gid = ID.parse(fields[3]) else { return nil }
         (name, password, self.uid, self.gid) = (fields[0], fields[1], uid, gid)
         (gecos, home, shell) = (fields[4], fields[5], fields[6])
     }
@@ -27,7 +27,8 @@ public struct PasswdEntry: AccountEntry {
 }
 
 /// `name:password:lastchange:min:max:warn:inactive:expire:flag` (or the five-field old form);
-/// numeric fields empty (-1) or integers.
+/// numeric fields empty (-1) or decimal numbers from 0 (`getlong`: leading blanks and a sign
+/// allowed, nothing after the digits; `0x10`, `-1`, `5 ` and a CR make the line invalid).
 public struct ShadowEntry: AccountEntry {
     public var name, password: String
     /// The seven numeric fields, -1 for empty.
@@ -38,15 +39,15 @@ public struct ShadowEntry: AccountEntry {
     }
 
     public init?(line: String) {
-        var fields = line.colonFields
-        if fields.count == 8 { fields.append("") }
+        let fields = line.colonFields
         guard fields.count == 9 || fields.count == 5 else { return nil }
         var numbers: [Int] = []
         for field in fields[2...] {
             if field.isEmpty { numbers.append(-1); continue }
-            guard let number = CNumber.parse(field[...]) else { return nil }
+            guard let number = CNumber.parseDecimal(field[...]), number >= 0 else { return nil }
             numbers.append(number)
         }
+        while numbers.count < 7 { numbers.append(-1) }
         self.init(name: fields[0], password: fields[1], numbers: numbers)
     }
 

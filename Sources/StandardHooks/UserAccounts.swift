@@ -95,9 +95,12 @@ public struct UserHome: Equatable, Sendable {
         mailDirectory = defaults.value("CREATE_MAIL_SPOOL", or: "no") == "yes" ? defaults.value("MAIL_DIR", or: "/var/mail") : nil
     }
 
+    /// bash's `umask MODE` for an octal MODE: any number of octal digits (`00027`), at most 0777.
     static func octal(_ text: String) -> UInt32? {
-        guard !text.isEmpty, text.count <= 4, text.allSatisfy({ $0 >= "0" && $0 <= "7" }) else { return nil }
-        return UInt32(text, radix: 8)
+        guard !text.isEmpty, text.allSatisfy({ $0 >= "0" && $0 <= "7" }) else { return nil }
+        let digits = text.drop(while: { $0 == "0" })
+        guard digits.count <= 3 else { return nil }
+        return digits.isEmpty ? 0 : UInt32(digits, radix: 8)
     }
 
     /// The shell of the generated entries: the user's if `ROOTFS+shell` is executable, else

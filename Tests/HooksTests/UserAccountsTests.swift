@@ -60,10 +60,33 @@ struct UserAccountsTests {
 
     @Test(arguments: [
         ("root:x:0:0:root:/root:/bin/sh", true), ("a:x:1:2:::", true), ("a:x:1:2::", false), ("a:x: 5:+6:::", true),
-        ("a:x:-1:0:::", false), ("a:x:4294967296:0:::", false), ("a:x:1:2:::sh:extra", true), ("a:x::2:::", false),
+        ("a:x:-1:0:::", false), ("a:x:4294967296:0:::", false), ("a:x:1:2:::sh:extra", false), ("a:x::2:::", false),
+        ("a:x:1:2:::/bin/sh\r", true),   // the CR is the shell's last byte, as pwck reads it
     ])
     func passwdValidity(_ line: String, _ valid: Bool) {
         #expect((PasswdEntry(line: line) != nil) == valid)
+    }
+
+    /// What Debian 12's pwck (shadow-utils 4.13) deletes from a shadow file, tried by hand.
+    @Test(arguments: [
+        ("a:*:19000:0:99999:7:::", true), ("a:*:1:2:3", true), ("a:*: 5:0:99999:7:::", true), ("a:*:+5::::::", true),
+        ("a:*:010::::::", true), ("a:*:19000:0:99999:7::", false), ("a:*:0x10::::::", false), ("a:*:-1::::::", false),
+        ("a:*:5 ::::::", false), ("a:*:1::::::\r", false), ("a:*:1::::", false), ("a:*:x::::::", false),
+    ])
+    func shadowValidity(_ line: String, _ valid: Bool) {
+        #expect((ShadowEntry(line: line) != nil) == valid)
+    }
+
+    @Test(arguments: [("077", 0o77), ("00027", 0o27), ("0", 0), ("0777", 0o777), ("1000", nil), ("8", nil), ("", nil)] as [(String, UInt32?)])
+    func umaskAsBashReadsIt(_ text: String, _ mask: UInt32?) {
+        #expect(UserHome.octal(text) == mask)
+    }
+
+    @Test func bytesThatAreNotUTF8SurviveTheRoundTrip() {
+        let bytes: [UInt8] = Array("caf".utf8) + [0xE9] + Array(":x:1:1:Ren".utf8) + [0xE9, 0x0D, 0x0A, 0x00, 0xFF]
+        #expect(String(bytes: bytes).bytes == bytes)
+        #expect("a\r\nb\n".fileLines == ["a\r", "b"])
+        #expect(String(bytes: Array("a\r\nb".utf8)).fileLines == ["a\r", "b"])
     }
 
     @Test func memberLists() {

@@ -15,7 +15,7 @@ struct CheckedFile {
         original = status == nil ? nil : try Files.read(path, what: "file", missingOK: true)
     }
 
-    var text: String? { original.map { String(decoding: $0, as: UTF8.self) } }
+    var text: String? { original.map(String.init(bytes:)) }
 
     func write(_ content: String?, newFileMode: mode_t) throws(HookFailure) {
         guard let content else { return }
@@ -25,6 +25,6 @@ struct CheckedFile {
             try FileSystem.createFile(backup, original, mode: 0o600)
             try FileSystem.preserveAttributes(of: status, on: backup, modeMask: 0o664)
         }
-        try FileSystem.replace(path, Array(content.utf8), mode: status.map { $0.st_mode & 0o7777 } ?? newFileMode)
+        try FileSystem.replace(path, content.bytes, mode: status.map { $0.st_mode & 0o7777 } ?? newFileMode)
     }
 }

@@ -20,6 +20,6 @@ enum HostAccounts {
            let file = imageFile("/etc/" + database), let line = fromFile(id, file) {
             return line
         }
-        return getent(database, id)
+        return getentBytes(database, id).map(String.init(bytes:))
     }
 }

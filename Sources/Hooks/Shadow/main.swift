@@ -18,7 +18,7 @@ Hook.main("shadow") { hook throws(HookFailure) in
     } catch {
         throw HookFailure(error.description)
     }
-    let shell = UserHome.shell(user.shell, executableInImage: FileSystem.isExecutable(rootfs + user.shell), defaults: defaults)
+    let shell = UserHome.shell(user.shell, executableInImage: FileSystem.isExecutable(rootfs + path(user.shell)), defaults: defaults)
 
     for name in ["passwd", "group"] where FileSystem.kind(etc + "/" + name, follow: false) == nil {
         try FileSystem.createFile(etc + "/" + name, [], mode: 0o666)  // `touch`
@@ -33,28 +33,33 @@ Hook.main("shadow") { hook throws(HookFailure) in
     // The script's order: grpck, group installed, pwck, passwd installed. A new gshadow gets
     // the mode grpck gives it; pwck never creates shadow.
     try groupShadow.write(files.groupShadow, newFileMode: 0o440)
-    try FileSystem.replace(etc + "/group", Array(files.group.utf8), mode: files.groupChecked ? 0o600 : 0o666 & ~FileSystem.umask)
+    try FileSystem.replace(etc + "/group", files.group.bytes, mode: files.groupChecked ? 0o600 : 0o666 & ~FileSystem.umask)
     try shadow.write(files.shadow, newFileMode: 0o400)
-    try FileSystem.replace(etc + "/passwd", Array(files.passwd.utf8), mode: files.passwdChecked ? 0o600 : 0o666 & ~FileSystem.umask)
+    try FileSystem.replace(etc + "/passwd", files.passwd.bytes, mode: files.passwdChecked ? 0o600 : 0o666 & ~FileSystem.umask)
 
     let home = UserHome(defaults: defaults)
-    try createHome(rootfs: rootfs, home: user.home, plan: home)
-    if let mailDirectory = home.mailDirectory { try createMailbox(rootfs + mailDirectory, user: user.name) }
+    try createHome(rootfs: rootfs, home: path(user.home), plan: home)
+    if let mailDirectory = home.mailDirectory { try createMailbox(rootfs + path(mailDirectory), user: path(user.name)) }
 }
+
+/// A name read from an account or settings file (`String(bytes:)`), as a path for the system.
+func path(_ text: String) -> String { String(decoding: text.bytes, as: UTF8.self) }
 
 func firstLine(_ path: String) throws(HookFailure) -> String {
     let bytes = try Files.read(path, what: "file", missingOK: false) ?? []
-    return String(decoding: bytes.prefix(while: { $0 != UInt8(ascii: "\n") }), as: UTF8.self)
+    return String(bytes: Array(bytes.prefix(while: { $0 != UInt8(ascii: "\n") })))
 }
 
+/// A file's bytes as text that gives them back unchanged (`String(bytes:)`, `.bytes`): the
+/// image's account files are rewritten byte for byte, whatever their encoding.
 func text(_ path: String) throws(HookFailure) -> String {
-    String(decoding: try Files.read(path, what: "file", missingOK: false) ?? [], as: UTF8.self)
+    String(bytes: try Files.read(path, what: "file", missingOK: false) ?? [])
 }
 
 /// A settings file of the image, read when it is a regular file (`[ -f FILE ]`).
 func imageFile(_ path: String) -> String? {
     guard FileSystem.kind(path) == .regular, let bytes = try? Files.read(path, what: "file", missingOK: true) else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
+    return String(bytes: bytes)
 }
 
 /// `mkdir -p ROOTFS$HOME` under `umask ${def_UMASK:-077}` and the skeleton copied in, when the

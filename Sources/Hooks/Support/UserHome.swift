@@ -51,7 +51,12 @@ func getentPasswd(_ key: String) -> String? { getent("passwd", key) }
 
 /// `getent DATABASE KEY` (the node's own NSS configuration), or nil when it finds nothing.
 public func getent(_ database: String, _ key: String) -> String? {
+    getentBytes(database, key).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// The bytes `getent DATABASE KEY` prints, or nil when it finds nothing.
+public func getentBytes(_ database: String, _ key: String) -> [UInt8]? {
     guard let result = Subprocess.run(["getent", database, key], environment: ["PATH=/usr/bin:/bin:/usr/sbin:/sbin"], captureOutput: true),
           result.status == 0 else { return nil }
-    return String(decoding: result.output, as: UTF8.self)
+    return result.output
 }

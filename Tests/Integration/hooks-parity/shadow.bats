@@ -47,6 +47,32 @@ load helpers
     succeeded
 }
 
+# Bytes as pwck, grpck, sed and head read them: a Latin-1 name field (not UTF-8) kept as it is,
+# a CR that stays in its line, and the lines pwck deletes (a passwd line with an eighth field, a
+# shadow line with eight, a number that is not decimal or is negative).
+@test "10-shadow: Latin-1 bytes, CRLF lines, eight-field and non-decimal lines" {
+    rootfs c debian
+    on_both c "printf 'latin:x:4100:4100:Ren\\351 Fran\\347ois:/home/latin:/bin/sh\\n' >> etc/passwd
+        printf 'crlf:x:4101:4101::/home/crlf:/bin/sh\\r\\nafter:x:4102:4102::/home/after:/bin/sh\\n' >> etc/passwd
+        printf '%s\\n' 'eight:x:4103:4103::/h:/bin/sh:extra' >> etc/passwd
+        printf '%s\\n' 'latin:*:19000:0:99999:7:::' 'eight:*:19000:0:99999:7::' 'after:*:0x10::::::' 'crlf:*:-1::::::' >> etc/shadow
+        printf 'latingrp:x:4100:latin\\r\\ncrlfgrp:x:4101:\\n' >> etc/group"
+    both 10-shadow c
+    same_result c
+    succeeded
+    grep -q $'Ren\xe9 Fran\xe7ois' "$work/data/c-ours/etc/passwd"
+}
+
+@test "10-shadow: UMASK 00027 and a mail spool whose directory the image lacks" {
+    rootfs c busybox
+    on_both c "printf '%s\\n' 'UMASK 00027' 'CREATE_HOME yes' > etc/login.defs
+        mkdir -p etc/default && printf '%s\\n' 'CREATE_MAIL_SPOOL=yes' 'HOME=/home' > etc/default/useradd
+        rm -rf var/mail var/spool/mail"
+    both 10-shadow c
+    same_result c
+    succeeded
+}
+
 @test "10-shadow: login.defs and useradd defaults: mail spool, umask, skeleton tree, shell" {
     rootfs c debian
     on_both c "sed -i 's/^UMASK.*/UMASK 027/' etc/login.defs
