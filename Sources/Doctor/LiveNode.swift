@@ -71,12 +71,18 @@ public struct LiveNode: NodeProbe {
         return result.map { $0.output + $0.log }
     }
 
+    /// How long the trial child, which runs as the user, may take to report.
+    static let trialTimeoutMilliseconds: Int32 = 10_000
+
     public func trial(as user: DoctorUser, fuseDevice: String) -> UserTrial {
         var report = cdoctor_trial()
         let status = user.groups.withUnsafeBufferPointer { groups in
-            cdoctor_try_as_user(user.uid, user.gid, groups.baseAddress, groups.count, local(fuseDevice), &report)
+            cdoctor_try_as_user(user.uid, user.gid, groups.baseAddress, groups.count, local(fuseDevice), Self.trialTimeoutMilliseconds, &report)
         }
-        guard status == 0 else { return UserTrial(unavailable: "fork: \(describeErrno(errno))") }
+        guard status == 0 else {
+            let why = errno == ETIMEDOUT ? "no report within \(Self.trialTimeoutMilliseconds / 1000) s (stopped?); killed it" : describeErrno(errno)
+            return UserTrial(unavailable: "the trial as uid \(user.uid): \(why)")
+        }
         if report.identity_errno != 0 {
             return UserTrial(unavailable: "cannot become uid \(user.uid): \(describeErrno(report.identity_errno))")
         }

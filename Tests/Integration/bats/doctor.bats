@@ -8,6 +8,8 @@
 # The doctor is $PYXIS_DOCTOR, else the staging install's (run.sh), else the build's (`make`).
 # The kernel checks (namespaces, seccomp) are this machine's: they pass here.
 
+bats_require_minimum_version 1.5.0   # run -N
+
 repo=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)
 if [[ -z ${PYXIS_DOCTOR:-} ]]; then
     PYXIS_DOCTOR=$repo/.build/stage/pyxis-doctor
@@ -350,4 +352,58 @@ expect() {
     doctor --user no-such-user-here
     [[ $status -eq 64 ]]
     [[ $output == *"--user: no user 'no-such-user-here' on this node (getpwnam)"* ]]
+}
+
+# The trial child becomes the user, who may then signal or ptrace it. A shim (LD_PRELOAD) that
+# stops the child where it would make the user namespace, after writing down its session and its
+# open descriptors, plays the user: the doctor must give up on it after its timeout and kill it,
+# and the child must have held nothing of root's (its own session, 0-2 on /dev/null, no other
+# descriptor of the doctor's).
+@test "user namespaces: a trial child the user stops is killed after the timeout; it held nothing of root's" {
+    local shim=$node/stop-trial.so trial=$node/trial
+    mkdir -m 0777 "$trial"
+    "${CC:-cc}" -shared -fPIC -x c - -o "$shim" -ldl <<'SHIM'
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int unshare(int flags) {
+    const char *report = getenv("PYXIS_TEST_TRIAL_REPORT");
+    if (report && (flags & CLONE_NEWUSER)) {
+        FILE *out = fopen(report, "w");
+        if (out) {
+            fprintf(out, "pid=%d sid=%d\n", getpid(), getsid(0));
+            DIR *fds = opendir("/proc/self/fd");
+            struct dirent *entry;
+            while (fds && (entry = readdir(fds))) {
+                char path[PATH_MAX + 32], target[PATH_MAX] = "";
+                snprintf(path, sizeof path, "/proc/self/fd/%s", entry->d_name);
+                ssize_t n = readlink(path, target, sizeof target - 1);
+                if (n > 0) { target[n] = 0; fprintf(out, "fd %s %s\n", entry->d_name, target); }
+            }
+            fclose(out);
+        }
+        raise(SIGSTOP);
+    }
+    int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "unshare");
+    return real(flags);
+}
+SHIM
+    local start=$SECONDS
+    run timeout 60 env LD_PRELOAD="$shim" PYXIS_TEST_TRIAL_REPORT="$trial/report" \
+        "$PYXIS_DOCTOR" --root "$node" --path /bin --user nobody 9>"$trial/root-secret"
+    [[ $status -ne 124 ]] || { echo "the doctor hung on the stopped child" >&2; false; }
+    [[ $((SECONDS - start)) -lt 30 ]] || { echo "took $((SECONDS - start)) s" >&2; false; }
+    grep -q "no report within 10 s" <<<"$output" || { echo "$output" >&2; false; }
+    run -1 pgrep -u nobody -x pyxis-doctor
+    local report
+    report=$(cat "$trial/report")
+    [[ $report =~ pid=([0-9]+)\ sid=([0-9]+) && ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]] || { echo "$report" >&2; false; }
+    for fd in 0 1 2; do grep -qx "fd $fd /dev/null" <<<"$report" || { echo "$report" >&2; false; }; done
+    run -1 grep -e root-secret -e /dev/pts -e "fd 9 " <<<"$report"
 }

@@ -24,10 +24,12 @@ struct cdoctor_trial {
 
 /// Forks a child that takes the identity (groups, gid, uid: skipped when uid is the caller's),
 /// opens `fuse_path` read-write, then does what `enroot start` does first: a user namespace
-/// with the user mapped to root, and a mount namespace in it. Returns 0 and fills `out`, or -1
-/// with errno set when the child could not be made or gave no report.
+/// with the user mapped to root, and a mount namespace in it. The child first starts its own
+/// session, points 0-2 at /dev/null and closes every other descriptor (the user may signal or
+/// ptrace it); the parent waits at most `timeout_ms` for its report, then kills it. Returns 0 and
+/// fills `out`, or -1 with errno set (ETIMEDOUT: no report in time).
 int cdoctor_try_as_user(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups,
-                        const char *fuse_path, struct cdoctor_trial *out);
+                        const char *fuse_path, int timeout_ms, struct cdoctor_trial *out);
 
 /// The errno of prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL): EFAULT when the kernel has
 /// seccomp filters (it got as far as reading the missing program), EINVAL when it has none.
