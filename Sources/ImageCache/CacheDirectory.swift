@@ -118,7 +118,7 @@ public final class CacheDirectory: CacheStorage {
     }
 
     public func replace(_ name: String, text: String) throws(CacheError) {
-        let temporary = ".\(name).\(getpid()).new"
+        let temporary = ".\(name).\(Unique.suffix()).new"
         _ = unlinkat(fd, temporary, 0)
         guard try createExclusively(temporary, text: text) else {
             throw CacheError("cannot create \(path)/\(temporary): it exists")
@@ -126,7 +126,7 @@ public final class CacheDirectory: CacheStorage {
         try rename(temporary, to: name)
     }
 
-    public func read(_ name: String) -> (text: String, age: Int64)? {
+    public func read(_ name: String) -> FileSnapshot? {
         let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard file >= 0 else { return nil }
         defer { close(file) }
@@ -137,13 +137,15 @@ public final class CacheDirectory: CacheStorage {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let text = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
-        return (text, max(0, Int64(now.tv_sec) - Int64(info.st_mtim.tv_sec)))
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        return FileSnapshot(text: text, age: max(0, Int64(now.tv_sec) - Int64(info.st_mtim.tv_sec)),
+                            stamp: FileStamp(inode: UInt64(info.st_ino), modified: modified))
     }
 
     public func removeIfUnchanged(_ name: String, text: String) -> Bool {
         // Moved aside first (atomic), checked there: a lock another step made meanwhile is put
         // back with link(), which fails rather than replace a newer one.
-        let aside = "\(name).takeover-\(getpid())"
+        let aside = "\(name).takeover-\(Unique.suffix())"
         guard renameat(fd, name, fd, aside) == 0 else { return false }
         if read(aside)?.text == text {
             _ = unlinkat(fd, aside, 0)

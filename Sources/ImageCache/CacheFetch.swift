@@ -55,12 +55,15 @@ public struct CacheFetch {
         }
         let name = digest.fileName
         let lockName = "\(name).lock"
-        var waitedSince: Int64?
+        let started = clock.monotonicMilliseconds()
+        var announced = false
         var discardedBroken = false
+        // The lock file as this step last saw it, and since when (its monotonic clock).
+        var watched: (stamp: FileStamp, since: Int64)?
         while true {
             if storage.isUsable(name) {
                 storage.touch(name)
-                return Result(path: file(name), digest: digest, outcome: waitedSince == nil ? .hit : .waited, evicted: [])
+                return Result(path: file(name), digest: digest, outcome: announced ? .waited : .hit, evicted: [])
             }
             if storage.exists(name), !discardedBroken {
                 // Not a complete squashfs file (truncated by hand, corrupted): never used.
@@ -68,35 +71,42 @@ public struct CacheFetch {
                 try storage.remove(name)
                 discardedBroken = true
             }
-            let record = ProducerLock(host: clock.host, pid: clock.pid, taken: clock.now())
-            if try storage.createExclusively(lockName, text: record.text) {
-                defer { try? storage.remove(lockName) }
-                return try produce(uri, digest: digest, lockName: lockName)
-            }
-            // A lock that vanished meanwhile, or cannot be read, counts as held for a moment.
-            let (text, age) = storage.read(lockName) ?? ("", 0)
-            let owner = ProducerLock(text: text)
-            switch ProducerLock.state(owner, silentFor: age, host: clock.host,
-                                      processExists: clock.processExists, staleAfter: staleAfter) {
-            case .stale(let why):
-                // Only the lock judged stale goes: another waiter may have taken over already.
-                if storage.removeIfUnchanged(lockName, text: text) {
-                    report("taking over the import of \(uri) into the cache: \(why)")
-                    // What the gone owner left half-written.
-                    if let owner { try? storage.remove(Self.partialName(digest, host: owner.host, pid: owner.pid)) }
+            let mine = ProducerLock(host: clock.host, pid: clock.pid, start: clock.processStart(clock.pid) ?? 0,
+                                    taken: clock.now(), token: clock.randomToken())
+            if try storage.createExclusively(lockName, text: mine.text) {
+                // Removed only while it is still this step's: one that took it over keeps its own.
+                defer { _ = storage.removeIfUnchanged(lockName, text: mine.text) }
+                if let result = try produce(uri, digest: digest, lockName: lockName, lock: mine) { return result }
+                report("another step took over the import of \(uri) into the cache; waiting for it")
+                announced = true
+            } else if let seen = storage.read(lockName) {
+                let now = clock.monotonicMilliseconds()
+                if watched?.stamp != seen.stamp { watched = (seen.stamp, now) }
+                let owner = ProducerLock(text: seen.text)
+                switch ProducerLock.state(owner, host: clock.host, processStart: clock.processStart,
+                                          unchangedForMilliseconds: now - (watched?.since ?? now), staleAfter: staleAfter) {
+                case .stale(let why):
+                    // Only the lock judged stale goes: another waiter may have taken over already.
+                    if storage.removeIfUnchanged(lockName, text: seen.text) {
+                        report("taking over the import of \(uri) into the cache: \(why)")
+                        // What the gone owner left half-written.
+                        if let owner { try? storage.remove(Self.partialName(digest, lock: owner)) }
+                        watched = nil
+                        continue
+                    }
+                case .held:
+                    if !announced {
+                        announced = true
+                        report("waiting for \(owner?.owner ?? "another step") to import \(uri) into the cache")
+                    }
                 }
-                continue
-            case .held:
-                let now = clock.now()
-                if waitedSince == nil {
-                    waitedSince = now
-                    let who = owner.map { "process \($0.pid) on \($0.host)" } ?? "another step"
-                    report("waiting for \(who) to import \(uri) into the cache")
-                } else if let since = waitedSince, now - since > maxWait {
-                    throw CacheError("gave up after \(maxWait) s waiting for another step to import \(uri) into the cache (lock \(file(lockName)))")
-                }
-                clock.sleep(milliseconds: 250)
             }
+            // Every pass that did not get the file or the lock waits, and the whole wait is bounded.
+            if clock.monotonicMilliseconds() - started > maxWait * 1000 {
+                throw CacheError("gave up after \(maxWait) s waiting for another step to import \(uri) into the cache (lock \(file(lockName)))",
+                                 unusable: true)
+            }
+            clock.sleep(milliseconds: 250)
         }
     }
 
@@ -127,9 +137,9 @@ public struct CacheFetch {
 
     /// A hit from a recent answer of the registry (`tagTTL`), without asking it again.
     private func rememberedHit(_ uri: String) -> Result? {
-        guard tagTTL > 0, ImageDigest.pinned(by: uri) == nil, let (text, age) = storage.read(Self.memoName(uri)),
-              age <= tagTTL else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard tagTTL > 0, ImageDigest.pinned(by: uri) == nil, let memo = storage.read(Self.memoName(uri)),
+              memo.age <= tagTTL else { return nil }
+        let lines = memo.text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == uri, let digest = ImageDigest(String(lines[1])),
               storage.isUsable(digest.fileName) else { return nil }
         storage.touch(digest.fileName)
@@ -142,22 +152,27 @@ public struct CacheFetch {
     }
 
     /// Imports under the lock: into a temporary file beside the cache file, renamed into place
-    /// only when complete, so no reader ever sees a partial file.
-    private func produce(_ uri: String, digest: ImageDigest, lockName: String) throws(CacheError) -> Result {
+    /// only when complete, so no reader ever sees a partial file; nil when another step took the
+    /// lock over meanwhile (this one was suspended or silent too long), which then publishes.
+    private func produce(_ uri: String, digest: ImageDigest, lockName: String, lock: ProducerLock) throws(CacheError) -> Result? {
         let name = digest.fileName
         if storage.isUsable(name) {   // published while this step took the lock
             storage.touch(name)
             return Result(path: file(name), digest: digest, outcome: .waited, evicted: [])
         }
-        let partial = Self.partialName(digest, host: clock.host, pid: clock.pid)
-        if storage.exists(partial) { try storage.remove(partial) }
+        let ours = { storage.read(lockName)?.text == lock.text }
+        let partial = Self.partialName(digest, lock: lock)
         do throws(CacheError) {
             try registry.importImage(uri, to: file(partial)) {
-                // The heartbeat that tells waiting steps this import is alive.
-                storage.touch(lockName)
+                // The heartbeat that tells waiting steps this import is alive (its own lock only).
+                if ours() { storage.touch(lockName) }
             }
             guard storage.isUsable(partial) else {
                 throw CacheError("enroot import of \(uri) did not produce a squashfs file")
+            }
+            guard ours() else {
+                try? storage.remove(partial)
+                return nil
             }
             try storage.rename(partial, to: name)
         } catch {
@@ -187,8 +202,9 @@ public struct CacheFetch {
 
     private func file(_ name: String) -> String { storage.path + "/" + name }
 
-    /// The temporary file a producer imports into, beside the cache file.
-    static func partialName(_ digest: ImageDigest, host: String, pid: Int32) -> String {
-        ".partial-\(digest.hex.prefix(16))-\(host)-\(pid).sqsh"
+    /// The temporary file a producer imports into, beside the cache file: its host, pid and a
+    /// part of its lock's token, so that no two producers anywhere share one.
+    static func partialName(_ digest: ImageDigest, lock: ProducerLock) -> String {
+        ".partial-\(digest.hex.prefix(16))-\(lock.host)-\(lock.pid)-\(lock.token.prefix(8)).sqsh"
     }
 }

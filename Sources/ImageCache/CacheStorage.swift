@@ -17,13 +17,36 @@ public protocol CacheStorage: AnyObject {
     func rename(_ from: String, to: String) throws(CacheError)
     /// Creates NAME holding TEXT only if it does not exist (O_EXCL); false when it does.
     func createExclusively(_ name: String, text: String) throws(CacheError) -> Bool
-    /// NAME's text and the seconds since it was last modified (nil: it does not exist).
-    func read(_ name: String) -> (text: String, age: Int64)?
+    /// NAME's text, age and stamp (nil: it does not exist).
+    func read(_ name: String) -> FileSnapshot?
     /// Writes NAME whole (a new file renamed over the old one: readers see one or the other).
     func replace(_ name: String, text: String) throws(CacheError)
     /// Removes NAME only if it still holds TEXT (a stale lock that no other step has taken over
     /// meanwhile); true when it removed it.
     func removeIfUnchanged(_ name: String, text: String) -> Bool
+}
+
+/// A small file of the cache as read once.
+public struct FileSnapshot: Equatable, Sendable {
+    public var text: String
+    /// Seconds since it was last modified, by this machine's clock (for a tag's memo only).
+    public var age: Int64
+    /// Which file it is and when it was last modified: a lock whose stamp changes is alive.
+    public var stamp: FileStamp
+
+    public init(text: String, age: Int64, stamp: FileStamp) {
+        (self.text, self.age, self.stamp) = (text, age, stamp)
+    }
+}
+
+public struct FileStamp: Equatable, Sendable {
+    public var inode: UInt64
+    /// Nanoseconds since the epoch (the file server's clock: compared only with itself).
+    public var modified: Int64
+
+    public init(inode: UInt64, modified: Int64) {
+        (self.inode, self.modified) = (inode, modified)
+    }
 }
 
 /// What the cache needs from enroot (EnrootImages; fakes in tests).
@@ -36,20 +59,30 @@ public protocol ImageRegistry {
 
 /// What the cache needs from the machine.
 public protocol CacheClock {
+    /// Seconds since the epoch.
     func now() -> Int64
+    /// A clock that only moves forward, unaffected by time changes and other machines.
+    func monotonicMilliseconds() -> Int64
     func sleep(milliseconds: Int)
     var host: String { get }
     var pid: Int32 { get }
-    func processExists(_ pid: Int32) -> Bool
+    /// The start time of process PID of this host, nil when there is none.
+    func processStart(_ pid: Int32) -> UInt64?
+    /// A fresh random token (hexadecimal) no other step can guess.
+    func randomToken() -> String
 }
 
 /// A failure, with the lines of the command's log that explain it.
 public struct CacheError: Error, Equatable, CustomStringConvertible {
     public var message: String
     public var log: [String]
-    public init(_ message: String, log: [String] = []) {
+    /// The cache cannot serve this image now (a producer that never finishes): pyxis imports
+    /// without it, or fails, as `image_cache_fallback` says.
+    public var unusable: Bool
+    public init(_ message: String, log: [String] = [], unusable: Bool = false) {
         self.message = message
         self.log = log
+        self.unusable = unusable
     }
     public var description: String { message }
 }

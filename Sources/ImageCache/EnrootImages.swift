@@ -49,12 +49,40 @@ public struct SystemClock: CacheClock {
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec)
     }
+    public func monotonicMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
     public func sleep(milliseconds: Int) { usleep(useconds_t(milliseconds * 1000)) }
-    public var host: String {
+    public var host: String { Unique.host }
+    public var pid: Int32 { getpid() }
+    public func processStart(_ pid: Int32) -> UInt64? {
+        guard let stat = Executables.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        // After "pid (comm)": state is field 3, starttime field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? UInt64(fields[19]) : nil
+    }
+    public func randomToken() -> String { Unique.token() }
+}
+
+/// Names no other process on any node can make: host, pid and random bytes.
+enum Unique {
+    static var host: String {
         var name = [UInt8](repeating: 0, count: 256)
         gethostname(&name, name.count - 1)
         return String(decoding: name.prefix(while: { $0 != 0 }), as: UTF8.self)
     }
-    public var pid: Int32 { getpid() }
-    public func processExists(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
+
+    /// 16 random bytes in hexadecimal (the system's generator: getrandom).
+    static func token() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return [generator.next(), generator.next()].map { (value: UInt64) -> String in
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    /// `HOST-PID-RANDOM`, for temporary names in a directory other nodes share.
+    static func suffix() -> String { "\(host)-\(getpid())-\(token().prefix(8))" }
 }

@@ -69,10 +69,18 @@ public struct RegistryLookup: ImageRegistry {
         return ManifestResponse.read(output, architecture: settings.architecture)
     }
 
-    /// curl with enroot's options (`docker.sh`'s `curl_opts`): stdout, or nil when it fails.
+    /// The most a manifest, an index or a token response may weigh (a registry that sends more
+    /// is left to enroot), and how long one request may take when enroot's transfer timeout is
+    /// unlimited: a look-up must never hang a step.
+    static let maximumResponseBytes = "4194304"
+    static let defaultMaximumSeconds = "120"
+
+    /// curl with enroot's options (`docker.sh`'s `curl_opts`), plus `-g` (a URL is never a
+    /// glob pattern) and the bounds above: stdout, or nil when it fails.
     private func run(_ curl: String, _ arguments: [String]) -> String? {
+        let maximumSeconds = settings.transferTimeout == "0" ? Self.defaultMaximumSeconds : settings.transferTimeout
         let options = ["--proto", "=https", "--retry", settings.retries, "--connect-timeout", settings.connectTimeout,
-                       "--max-time", settings.transferTimeout, "-SsL"]
+                       "--max-time", maximumSeconds, "--max-filesize", Self.maximumResponseBytes, "-g", "-SsL"]
         guard let result = try? ProcessRunner.run(curl, arguments: options + arguments, environment: enroot.environment,
                                                   identity: .inherited, captureOutput: true),
               result.succeeded else { return nil }

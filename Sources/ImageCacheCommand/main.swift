@@ -104,7 +104,7 @@ func getFile(_ uri: String, options: CacheOptions) throws -> CacheFetch.Result {
     do {
         return try options.fetch().get(uri)
     } catch let error as CacheError {
-        throw Failure(error.message, log: error.log)
+        throw Failure(error.message, log: error.log, status: error.unusable ? Failure.cacheUnusable : 1)
     }
 }
 

@@ -3,7 +3,16 @@ import Testing
 
 /// A cache directory in memory: files with their text, size and time.
 final class FakeStorage: CacheStorage {
-    struct File { var text: String; var bytes: UInt64; var time: Int64; var complete: Bool }
+    struct File {
+        var text: String; var bytes: UInt64; var time: Int64; var complete: Bool
+        /// A new file gets a new inode.
+        var inode = FakeStorage.nextInode()
+        init(text: String, bytes: UInt64, time: Int64, complete: Bool) {
+            (self.text, self.bytes, self.time, self.complete) = (text, bytes, time, complete)
+        }
+    }
+    nonisolated(unsafe) static var inodes: UInt64 = 0
+    static func nextInode() -> UInt64 { inodes += 1; return inodes }
     let path = "/cache"
     var files: [String: File] = [:]
     var clock: FakeClock
@@ -25,12 +34,15 @@ final class FakeStorage: CacheStorage {
         files[name] = File(text: text, bytes: UInt64(text.utf8.count), time: clock.time, complete: false)
         return true
     }
-    func read(_ name: String) -> (text: String, age: Int64)? { files[name].map { ($0.text, clock.time - $0.time) } }
+    func read(_ name: String) -> FileSnapshot? {
+        files[name].map { FileSnapshot(text: $0.text, age: clock.time - $0.time, stamp: FileStamp(inode: $0.inode, modified: $0.time)) }
+    }
     func replace(_ name: String, text: String) throws(CacheError) {
         files[name] = File(text: text, bytes: UInt64(text.utf8.count), time: clock.time, complete: false)
     }
+    var refuseRemovals = false
     func removeIfUnchanged(_ name: String, text: String) -> Bool {
-        guard files[name]?.text == text else { return false }
+        guard !refuseRemovals, files[name]?.text == text else { return false }
         files[name] = nil
         return true
     }
@@ -40,12 +52,17 @@ final class FakeClock: CacheClock {
     var time: Int64 = 1000
     var host = "node1"
     var pid: Int32 = 7
-    var alive: Set<Int32> = [7]
+    /// Processes of this host and their start times.
+    var starts: [Int32: UInt64] = [7: 700]
+    var sleeps = 0
+    var tokens = 0
     /// Called on every sleep: what other steps do meanwhile.
     var meanwhile: () -> Void = {}
     func now() -> Int64 { time }
-    func sleep(milliseconds: Int) { time += 1; meanwhile() }
-    func processExists(_ pid: Int32) -> Bool { alive.contains(pid) }
+    func monotonicMilliseconds() -> Int64 { time * 1000 }
+    func sleep(milliseconds: Int) { sleeps += 1; time += 1; meanwhile() }
+    func processStart(_ pid: Int32) -> UInt64? { starts[pid] }
+    func randomToken() -> String { tokens += 1; return "token\(tokens)" }
 }
 
 final class FakeRegistry: ImageRegistry {
@@ -55,6 +72,8 @@ final class FakeRegistry: ImageRegistry {
     var storage: FakeStorage?
     var importFails = false
     var produces = true
+    /// What other steps do while this one imports.
+    var duringImport: () -> Void = {}
     func digest(of uri: String) throws(CacheError) -> ImageDigest {
         lookups += 1
         guard let text = digests[uri], let digest = ImageDigest(text) else { throw CacheError("no such image: \(uri)") }
@@ -63,6 +82,7 @@ final class FakeRegistry: ImageRegistry {
     func importImage(_ uri: String, to path: String, stillRunning: () -> Void) throws(CacheError) {
         imports.append(uri)
         stillRunning()
+        duringImport()
         if importFails { throw CacheError("failed to import docker image: \(uri)", log: ["[ERROR] boom"]) }
         let name = String(path.dropFirst("/cache/".count))
         storage?.files[name] = .init(text: "", bytes: 100, time: storage!.clock.time, complete: produces)
@@ -171,7 +191,7 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
 
     @Test func aStepWaitsForAnotherStepsImportInsteadOfImporting() throws {
         let h = Harness()
-        let other = ProducerLock(host: "node2", pid: 99, taken: 1000)
+        let other = ProducerLock(host: "node2", pid: 99, start: 1, taken: 1000, token: "theirs")
         h.storage.files[fileA + ".lock"] = .init(text: other.text, bytes: 10, time: 1000, complete: false)
         var sleeps = 0
         h.clock.meanwhile = {
@@ -191,9 +211,9 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
 
     @Test func aDeadProducerOnThisHostIsTakenOverAtOnce() throws {
         let h = Harness()
-        let dead = ProducerLock(host: "node1", pid: 55, taken: 900)
+        let dead = ProducerLock(host: "node1", pid: 55, start: 550, taken: 900, token: "dead")
         h.storage.files[fileA + ".lock"] = .init(text: dead.text, bytes: 10, time: 900, complete: false)
-        let leftover = ".partial-aaaaaaaaaaaaaaaa-node1-55.sqsh"
+        let leftover = ".partial-aaaaaaaaaaaaaaaa-node1-55-dead.sqsh"
         h.storage.files[leftover] = .init(text: "", bytes: 50, time: 900, complete: false)
         let result = try h.fetch.get("docker://busybox")
         #expect(result.outcome == .imported)
@@ -204,7 +224,7 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
     @Test func aSilentProducerOnAnotherHostIsTakenOverAfterTheStaleTime() throws {
         var h = Harness()
         h.fetch.staleAfter = 10
-        let silent = ProducerLock(host: "node3", pid: 55, taken: 1000)
+        let silent = ProducerLock(host: "node3", pid: 55, start: 1, taken: 1000, token: "silent")
         h.storage.files[fileA + ".lock"] = .init(text: silent.text, bytes: 10, time: 1000, complete: false)
         let result = try h.fetch.get("docker://busybox")
         #expect(result.outcome == .imported)
@@ -212,13 +232,98 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
         #expect(h.reports.last == "taking over the import of docker://busybox into the cache: its owner, process 55 on node3, has not touched it for 11 s")
     }
 
+    @Test func aReusedPidIsNoLiveOwner() throws {
+        let h = Harness()
+        h.clock.starts[55] = 9999   // pid 55 is another process now
+        let dead = ProducerLock(host: "node1", pid: 55, start: 550, taken: 900, token: "dead")
+        h.storage.files[fileA + ".lock"] = .init(text: dead.text, bytes: 10, time: 900, complete: false)
+        #expect(try h.fetch.get("docker://busybox").outcome == .imported)
+        #expect(h.clock.sleeps == 0)
+    }
+
+    /// Staleness is this waiter's own time with an unchanged file, never the file's age by its
+    /// clock: a lock whose modification time is long past (another node's clock) but that keeps
+    /// changing is alive.
+    @Test func aLockThatKeepsChangingIsHeldHoweverOldItsTimeLooks() throws {
+        var h = Harness()
+        h.fetch.staleAfter = 10
+        let other = ProducerLock(host: "node2", pid: 99, start: 1, taken: 1, token: "theirs")
+        h.storage.files[fileA + ".lock"] = .init(text: other.text, bytes: 10, time: 1, complete: false)
+        var beats: Int64 = 1
+        h.clock.meanwhile = {
+            beats += 1
+            if beats == 30 {
+                h.storage.files[fileA] = .init(text: "", bytes: 100, time: h.clock.time, complete: true)
+                h.storage.files[fileA + ".lock"] = nil
+            } else {
+                h.storage.files[fileA + ".lock"]?.time = beats   // touched: by a clock 1000 s behind
+            }
+        }
+        #expect(try h.fetch.get("docker://busybox").outcome == .waited)
+        #expect(h.registry.imports.isEmpty)
+    }
+
+    /// A producer suspended past the stale time is taken over; on resuming it finds the lock is
+    /// no longer its own: it does not publish, does not remove the new owner's lock, and waits.
+    @Test func aProducerTakenOverWhileSuspendedNeitherPublishesNorRemovesTheNewLock() throws {
+        let h = Harness()
+        let lockName = fileA + ".lock"
+        let newOwner = ProducerLock(host: "node2", pid: 99, start: 1, taken: 2000, token: "newowner")
+        var published = false
+        h.registry.duringImport = {
+            // Meanwhile node2 judged the lock stale, removed it and took its own.
+            h.storage.files[lockName] = .init(text: newOwner.text, bytes: 10, time: h.clock.time, complete: false)
+        }
+        h.clock.meanwhile = {
+            if !published {   // node2 publishes its import and releases its lock
+                published = true
+                h.storage.files[fileA] = .init(text: "", bytes: 100, time: h.clock.time, complete: true)
+                h.storage.files[lockName] = nil
+            }
+        }
+        let result = try h.fetch.get("docker://busybox")
+        #expect(result.outcome == .waited)
+        #expect(!h.storage.files.keys.contains { $0.hasPrefix(".partial-") })
+        #expect(h.reports.contains("another step took over the import of docker://busybox into the cache; waiting for it"))
+    }
+
+    @Test func theLockOfAnotherOwnerIsNeverRemovedOnTheWayOut() throws {
+        let h = Harness()
+        let lockName = fileA + ".lock"
+        let newOwner = ProducerLock(host: "node2", pid: 99, start: 1, taken: 2000, token: "newowner")
+        h.registry.importFails = true
+        h.registry.duringImport = {
+            h.storage.files[lockName] = .init(text: newOwner.text, bytes: 10, time: h.clock.time, complete: false)
+        }
+        #expect(throws: CacheError.self) { try h.fetch.get("docker://busybox") }
+        #expect(h.storage.files[lockName]?.text == newOwner.text)
+    }
+
+    /// A stale lock this step cannot remove (a directory made read-only): no spin, a bounded wait,
+    /// then an answer that lets pyxis import without the cache.
+    @Test func aTakeoverThatFailsWaitsBetweenTriesAndGivesUp() {
+        var h = Harness()
+        h.fetch.maxWait = 20
+        h.fetch.staleAfter = 5
+        h.storage.refuseRemovals = true
+        let dead = ProducerLock(host: "node1", pid: 55, start: 550, taken: 900, token: "dead")
+        h.storage.files[fileA + ".lock"] = .init(text: dead.text, bytes: 10, time: 900, complete: false)
+        do {
+            _ = try h.fetch.get("docker://busybox")
+            Issue.record("expected to give up")
+        } catch {
+            #expect(error.unusable)
+        }
+        #expect(h.clock.sleeps >= 20 && h.clock.sleeps <= 22)
+    }
+
     @Test func waitingIsBounded() {
         var h = Harness()
         h.fetch.maxWait = 5
-        let other = ProducerLock(host: "node2", pid: 99, taken: 1000)
+        let other = ProducerLock(host: "node2", pid: 99, start: 1, taken: 1000, token: "theirs")
         h.storage.files[fileA + ".lock"] = .init(text: other.text, bytes: 10, time: 1000, complete: false)
         h.clock.meanwhile = { h.storage.files[fileA + ".lock"]?.time = h.clock.time }
-        #expect(throws: CacheError("gave up after 5 s waiting for another step to import docker://busybox into the cache (lock /cache/\(fileA).lock)")) {
+        #expect(throws: CacheError("gave up after 5 s waiting for another step to import docker://busybox into the cache (lock /cache/\(fileA).lock)", unusable: true)) {
             try h.fetch.get("docker://busybox")
         }
     }

@@ -48,24 +48,28 @@ let digestB = "sha256:" + String(repeating: "b", count: 64)
 }
 
 @Suite struct ProducerLockTests {
-    let record = ProducerLock(host: "node1", pid: 42, taken: 1000)
+    let record = ProducerLock(host: "node1", pid: 42, start: 4200, taken: 1000, token: "0123abcd")
 
     @Test func roundTrips() {
+        #expect(record.text == "pyxis-image-cache-lock node1 42 4200 1000 0123abcd\n")
         #expect(ProducerLock(text: record.text) == record)
         #expect(ProducerLock(text: "") == nil)
         #expect(ProducerLock(text: "pyxis-image-cache-lock node1 x 1") == nil)
+        #expect(ProducerLock(text: "pyxis-image-cache-lock node1 42 1000\n") == nil)   // the old form
     }
 
-    @Test func onItsHostALockIsStaleWhenItsOwnerIsGone() {
-        #expect(ProducerLock.state(record, silentFor: 0, host: "node1", processExists: { _ in true }, staleAfter: 60) == .held)
-        #expect(ProducerLock.state(record, silentFor: 0, host: "node1", processExists: { _ in false }, staleAfter: 60)
+    @Test func onItsHostALockIsStaleWhenItsOwnerIsGoneOrItsPidReused() {
+        #expect(ProducerLock.state(record, host: "node1", processStart: { _ in 4200 }, unchangedForMilliseconds: 0, staleAfter: 60) == .held)
+        #expect(ProducerLock.state(record, host: "node1", processStart: { _ in nil }, unchangedForMilliseconds: 0, staleAfter: 60)
+            == .stale("its owner, process 42 on node1, is gone"))
+        #expect(ProducerLock.state(record, host: "node1", processStart: { _ in 99 }, unchangedForMilliseconds: 0, staleAfter: 60)
             == .stale("its owner, process 42 on node1, is gone"))
     }
 
-    @Test func fromAnotherHostALockIsStaleWhenItsOwnerIsSilentTooLong() {
-        #expect(ProducerLock.state(record, silentFor: 30, host: "node2", processExists: { _ in false }, staleAfter: 60) == .held)
-        #expect(ProducerLock.state(record, silentFor: 61, host: "node2", processExists: { _ in true }, staleAfter: 60)
+    @Test func fromAnotherHostALockIsStaleWhenUnchangedTooLong() {
+        #expect(ProducerLock.state(record, host: "node2", processStart: { _ in nil }, unchangedForMilliseconds: 30_000, staleAfter: 60) == .held)
+        #expect(ProducerLock.state(record, host: "node2", processStart: { _ in 4200 }, unchangedForMilliseconds: 61_000, staleAfter: 60)
             == .stale("its owner, process 42 on node1, has not touched it for 61 s"))
-        #expect(ProducerLock.state(nil, silentFor: 5, host: "node2", processExists: { _ in true }, staleAfter: 60) == .held)
+        #expect(ProducerLock.state(nil, host: "node2", processStart: { _ in 4200 }, unchangedForMilliseconds: 5_000, staleAfter: 60) == .held)
     }
 }
