@@ -70,19 +70,43 @@ public final class CacheDirectory: CacheStorage {
 
     public func exists(_ name: String) -> Bool { lstatAt(name) != nil }
 
-    public func isUsable(_ name: String) -> Bool {
+    public func isUsable(_ name: String) -> Bool { inspect(name) == .usable }
+
+    public func inspect(_ name: String) -> CacheFileState {
         let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard file >= 0 else { return false }
+        guard file >= 0 else {
+            // A link or something else that will not open: there, and never used.
+            return lstatAt(name).map { .broken(FileID(device: UInt64($0.st_dev), inode: UInt64($0.st_ino))) } ?? .missing
+        }
         defer { close(file) }
         var info = stat()
-        guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid(),
-              info.st_size >= 96 else { return false }
+        guard fstat(file, &info) == 0 else { return .missing }
+        let id = FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        guard info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid(), info.st_size >= 96 else { return .broken(id) }
         // A squashfs superblock: the magic, and bytes_used (offset 40) no larger than the file, so
         // a truncated file is not taken for a complete one.
         var superblock = [UInt8](repeating: 0, count: 96)
-        guard pread(file, &superblock, 96, 0) == 96, superblock[0...3] == [0x68, 0x73, 0x71, 0x73] else { return false }
+        guard pread(file, &superblock, 96, 0) == 96, superblock[0...3] == [0x68, 0x73, 0x71, 0x73] else { return .broken(id) }
         let used = (0..<8).reduce(UInt64(0)) { $0 | UInt64(superblock[40 + $1]) << (8 * UInt64($1)) }
-        return used <= UInt64(info.st_size)
+        return used <= UInt64(info.st_size) ? .usable : .broken(id)
+    }
+
+    public func identity(_ name: String) -> FileID? {
+        lstatAt(name).map { FileID(device: UInt64($0.st_dev), inode: UInt64($0.st_ino)) }
+    }
+
+    public func removeIfSame(_ name: String, identity: FileID) -> Bool {
+        // Moved aside first (atomic), checked there: a file published meanwhile is put back with
+        // link(), which fails rather than replace a newer one.
+        let aside = ".\(name).discard-\(Unique.suffix())"
+        guard renameat(fd, name, fd, aside) == 0 else { return false }
+        if self.identity(aside) == identity {
+            _ = unlinkat(fd, aside, 0)
+            return true
+        }
+        _ = linkat(fd, aside, fd, name, 0)
+        _ = unlinkat(fd, aside, 0)
+        return false
     }
 
     public func touch(_ name: String) {

@@ -61,15 +61,20 @@ public struct CacheFetch {
         // The lock file as this step last saw it, and since when (its monotonic clock).
         var watched: (stamp: FileStamp, since: Int64)?
         while true {
-            if storage.isUsable(name) {
+            switch storage.inspect(name) {
+            case .usable:
                 storage.touch(name)
                 return Result(path: file(name), digest: digest, outcome: announced ? .waited : .hit, evicted: [])
-            }
-            if storage.exists(name), !discardedBroken {
-                // Not a complete squashfs file (truncated by hand, corrupted): never used.
-                report("the cache file \(file(name)) is not a complete squashfs file; importing \(uri) again")
-                try storage.remove(name)
+            case .broken(let identity) where !discardedBroken:
+                // Not a complete squashfs file (truncated by hand, corrupted): never used, and
+                // removed only while it is still that file, not one another step published since.
+                if storage.removeIfSame(name, identity: identity) {
+                    report("the cache file \(file(name)) is not a complete squashfs file; importing \(uri) again")
+                }
                 discardedBroken = true
+                continue
+            case .broken, .missing:
+                break
             }
             let mine = ProducerLock(host: clock.host, pid: clock.pid, start: clock.processStart(clock.pid) ?? 0,
                                     taken: clock.now(), token: clock.randomToken())
@@ -111,19 +116,29 @@ public struct CacheFetch {
     }
 
     /// A cache file a step could not start from: removed when a full read finds it damaged, so
-    /// that the next `get` imports the image again; false when it reads whole (the failure lies
-    /// elsewhere). A file already gone was removed by another step, which is importing it.
+    /// that the next `get` imports the image again; false when it reads whole or the check
+    /// proves nothing (the failure lies elsewhere, or is not the file's). A file already gone or
+    /// replaced was removed by another step, which imported it again.
     public func discardIfDamaged(_ path: String, checker: SquashfsChecker) throws(CacheError) -> Bool {
         let prefix = storage.path + "/"
         let name = String(path.dropFirst(prefix.count))
         guard path.hasPrefix(prefix), ImageDigest(fileName: name) != nil else {
             throw CacheError("\(path) is not an image file of the cache \(storage.path)")
         }
-        guard storage.exists(name) else { return true }
-        guard let damage = checker.damage(of: path) else { return false }
-        report("the cache file \(path) is damaged (\(damage)); removed it")
-        try storage.remove(name)
-        return true
+        guard let checked = storage.identity(name) else { return true }
+        switch checker.check(path) {
+        case .sound:
+            return false
+        case .inconclusive(let why):
+            report("could not check the cache file \(path) (\(why)); it is kept")
+            return false
+        case .damaged(let damage):
+            // Removed only if it is still the file checked: a step may have imported it again.
+            if storage.identity(name) == checked, storage.removeIfSame(name, identity: checked) {
+                report("the cache file \(path) is damaged (\(damage)); removed it")
+            }
+            return true
+        }
     }
 
     /// The memo of a tag's digest: `tag-<hash of URI>`, holding the URI and the digest; its

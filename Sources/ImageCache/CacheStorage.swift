@@ -10,6 +10,14 @@ public protocol CacheStorage: AnyObject {
     /// Whether NAME is a complete squashfs file of the user's (regular, not a link, squashfs magic).
     func isUsable(_ name: String) -> Bool
     func exists(_ name: String) -> Bool
+    /// NAME as one look at one open file: missing, usable, or there but not usable, with the
+    /// identity to remove it by.
+    func inspect(_ name: String) -> CacheFileState
+    /// Which file NAME is now (device and inode), nil when there is none.
+    func identity(_ name: String) -> FileID?
+    /// Removes NAME only if it is still the file IDENTITY (a step may have published a new one
+    /// meanwhile); true when it removed it.
+    func removeIfSame(_ name: String, identity: FileID) -> Bool
     /// Marks NAME as just used (its modification time), for the least-recently-used order.
     func touch(_ name: String)
     func remove(_ name: String) throws(CacheError)
@@ -37,6 +45,21 @@ public struct FileSnapshot: Equatable, Sendable {
     public init(text: String, age: Int64, stamp: FileStamp) {
         (self.text, self.age, self.stamp) = (text, age, stamp)
     }
+}
+
+public struct FileID: Equatable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    public init(device: UInt64, inode: UInt64) {
+        (self.device, self.inode) = (device, inode)
+    }
+}
+
+public enum CacheFileState: Equatable, Sendable {
+    case missing
+    case usable
+    case broken(FileID)
 }
 
 public struct FileStamp: Equatable, Sendable {

@@ -1,4 +1,5 @@
 import Testing
+import PyxisSystem
 @testable import ImageCache
 
 /// A cache directory in memory: files with their text, size and time.
@@ -26,6 +27,20 @@ final class FakeStorage: CacheStorage {
     }
     func isUsable(_ name: String) -> Bool { files[name]?.complete ?? false }
     func exists(_ name: String) -> Bool { files[name] != nil }
+    func inspect(_ name: String) -> CacheFileState {
+        guard let file = files[name] else { return .missing }
+        return file.complete ? .usable : .broken(FileID(device: 1, inode: file.inode))
+    }
+    func identity(_ name: String) -> FileID? { files[name].map { FileID(device: 1, inode: $0.inode) } }
+    /// What other steps do between a check and the removal it decides.
+    var beforeRemoval: () -> Void = {}
+    func removeIfSame(_ name: String, identity: FileID) -> Bool {
+        beforeRemoval()
+        guard !refuseRemovals, self.identity(name) == identity else { return false }
+        files[name] = nil
+        removed.append(name)
+        return true
+    }
     func touch(_ name: String) { files[name]?.time = clock.time }
     func remove(_ name: String) throws(CacheError) { files[name] = nil; removed.append(name) }
     func rename(_ from: String, to: String) throws(CacheError) { files[to] = files.removeValue(forKey: from) }
@@ -144,8 +159,47 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
     }
 
     struct FakeChecker: SquashfsChecker {
-        var damage: String?
-        func damage(of path: String) -> String? { damage }
+        var verdict: SquashfsVerdict
+        init(damage: String?) { verdict = damage.map { .damaged($0) } ?? .sound }
+        init(verdict: SquashfsVerdict) { self.verdict = verdict }
+        func check(_ path: String) -> SquashfsVerdict { verdict }
+    }
+
+    /// unsquashfs that lacks the compressor, runs out of memory or is killed proves nothing.
+    @Test func anInconclusiveCheckKeepsTheFile() throws {
+        let h = Harness()
+        h.storage.files[fileA] = .init(text: "", bytes: 100, time: 1, complete: true)
+        #expect(try !h.fetch.discardIfDamaged("/cache/" + fileA, checker: FakeChecker(verdict: .inconclusive("unsquashfs was killed by signal 9"))))
+        #expect(h.storage.files[fileA] != nil)
+        #expect(h.reports == ["could not check the cache file /cache/\(fileA) (unsquashfs was killed by signal 9); it is kept"])
+    }
+
+    /// Another step removed the damaged file and published a fresh import between this step's
+    /// check and its removal: the fresh file stays.
+    @Test func aFileReplacedAfterItsCheckIsNotRemoved() throws {
+        let h = Harness()
+        h.storage.files[fileA] = .init(text: "", bytes: 100, time: 1, complete: true)
+        h.storage.beforeRemoval = { h.storage.files[fileA] = .init(text: "", bytes: 100, time: 2, complete: true) }
+        #expect(try h.fetch.discardIfDamaged("/cache/" + fileA, checker: FakeChecker(damage: "bad inode")))
+        #expect(h.storage.files[fileA]?.time == 2)
+        #expect(h.storage.removed.isEmpty)
+    }
+
+    @Test(arguments: [
+        (ProcessResult.Termination.exited(1), ["get_metadata: failed to read block", "FATAL ERROR: read_inode: failed to read inode 1984036:2288"], "damaged"),
+        (.exited(1), ["Filesystem uses zstd compression, this is unsupported by this version", "Decompressors available:"], "inconclusive"),
+        (.exited(1), ["FATAL ERROR: Out of memory"], "inconclusive"),
+        (.signaled(9), [], "inconclusive"),
+        (.exited(1), ["something else"], "inconclusive"),
+        (.exited(0), [], "sound"),
+    ] as [(ProcessResult.Termination, [String], String)])
+    func unsquashfsVerdicts(_ termination: ProcessResult.Termination, _ log: [String], _ kind: String) {
+        let verdict = Unsquashfs.verdict(termination, log: log)
+        switch verdict {
+        case .sound: #expect(kind == "sound")
+        case .damaged: #expect(kind == "damaged")
+        case .inconclusive: #expect(kind == "inconclusive")
+        }
     }
 
     @Test func aDamagedFileIsRemovedSoTheNextGetImportsItAgain() throws {
