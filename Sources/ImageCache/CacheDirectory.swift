@@ -48,7 +48,12 @@ public final class CacheDirectory: CacheStorage {
     }
 
 
-    public func entries() -> [Eviction.Entry] {
+    public func entries() -> [Eviction.Entry] { files { ImageDigest(fileName: $0) != nil } }
+
+    public func partials() -> [Eviction.Entry] { files { $0.hasPrefix(".partial-") && $0.hasSuffix(".sqsh") } }
+
+    /// The regular files whose names `matching` accepts.
+    private func files(_ matching: (String) -> Bool) -> [Eviction.Entry] {
         // A descriptor of its own (a dup would share the read position with `fd`).
         let listFD = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard listFD >= 0 else { return [] }
@@ -57,7 +62,7 @@ public final class CacheDirectory: CacheStorage {
         var result: [Eviction.Entry] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard ImageDigest(fileName: name) != nil, let info = lstatAt(name), info.st_mode & S_IFMT == S_IFREG else { continue }
+            guard matching(name), let info = lstatAt(name), info.st_mode & S_IFMT == S_IFREG else { continue }
             result.append(Eviction.Entry(name: name, bytes: UInt64(info.st_size), lastUsed: Int64(info.st_mtim.tv_sec)))
         }
         return result

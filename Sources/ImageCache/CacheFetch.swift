@@ -199,9 +199,12 @@ public struct CacheFetch {
     }
 
     /// Removes the least recently used files until the cache fits its limit (a file a step
-    /// has open stays readable: unlinking does not touch open files).
+    /// has open stays readable: unlinking does not touch open files). Producers' temporary
+    /// files count towards the limit; those of producers that no longer hold their lock go first.
     public func evict(protecting protected: String? = nil) -> [String] {
-        let victims = Eviction.victims(storage.entries(), limit: limit, protecting: protected.map { [$0] } ?? [])
+        let partials = pruneAbandonedPartials()
+        let victims = Eviction.victims(storage.entries() + partials, limit: limit,
+                                       protecting: Set(partials.map(\.name) + (protected.map { [$0] } ?? [])))
         var removed: [String] = []
         for victim in victims {
             do {
@@ -217,9 +220,36 @@ public struct CacheFetch {
 
     private func file(_ name: String) -> String { storage.path + "/" + name }
 
+    /// Removes the temporary files whose producer no longer holds its lock (killed, or taken
+    /// over): no lock for that image, or one with another token. Returns the ones still in use.
+    func pruneAbandonedPartials() -> [Eviction.Entry] {
+        var live: [Eviction.Entry] = []
+        for partial in storage.partials() {
+            guard let (hex, token) = Self.partialOwner(partial.name) else { continue }
+            let lock = storage.read("sha256-\(hex).sqsh.lock").flatMap { ProducerLock(text: $0.text) }
+            if let lock, lock.token.hasPrefix(token) {
+                live.append(partial)
+            } else if (try? storage.remove(partial.name)) != nil {
+                report("removed \(file(partial.name)), the half-written import of a step that is gone")
+            }
+        }
+        return live
+    }
+
+    /// The image and token prefix in a temporary file's name (`partialName`).
+    static func partialOwner(_ name: String) -> (hex: String, token: String)? {
+        guard name.hasPrefix(".partial-"), name.hasSuffix(".sqsh") else { return nil }
+        let middle = name.dropFirst(".partial-".count).dropLast(".sqsh".count)
+        let hex = middle.prefix(64)
+        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }), let dash = middle.lastIndex(of: "-") else { return nil }
+        let token = middle[middle.index(after: dash)...]
+        guard !token.isEmpty else { return nil }
+        return (String(hex), String(token))
+    }
+
     /// The temporary file a producer imports into, beside the cache file: its host, pid and a
     /// part of its lock's token, so that no two producers anywhere share one.
     static func partialName(_ digest: ImageDigest, lock: ProducerLock) -> String {
-        ".partial-\(digest.hex.prefix(16))-\(lock.host)-\(lock.pid)-\(lock.token.prefix(8)).sqsh"
+        ".partial-\(digest.hex)-\(lock.host)-\(lock.pid)-\(lock.token.prefix(8)).sqsh"
     }
 }

@@ -7,6 +7,8 @@ public protocol CacheStorage: AnyObject {
     var path: String { get }
     /// The cache files (`sha256-*.sqsh`), with their size and last use.
     func entries() -> [Eviction.Entry]
+    /// The producers' temporary files (`.partial-*.sqsh`), with their size and last change.
+    func partials() -> [Eviction.Entry]
     /// Whether NAME is a complete squashfs file of the user's (regular, not a link, squashfs magic).
     func isUsable(_ name: String) -> Bool
     func exists(_ name: String) -> Bool

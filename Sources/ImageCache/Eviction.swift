@@ -16,12 +16,13 @@ public enum Eviction {
     /// The names to remove, oldest first; none when `limit` is 0 (no limit).
     public static func victims(_ entries: [Entry], limit: UInt64, protecting protected: Set<String> = []) -> [String] {
         guard limit > 0 else { return [] }
-        var total = entries.reduce(UInt64(0)) { $0 + $1.bytes }
+        // Summed in 128 bits: sizes a file system reports are never trusted not to overflow.
+        var total = entries.reduce(UInt128(0)) { $0 + UInt128($1.bytes) }
         var victims: [String] = []
-        for entry in entries.sorted(by: { ($0.lastUsed, $0.name) < ($1.lastUsed, $1.name) }) where total > limit {
+        for entry in entries.sorted(by: { ($0.lastUsed, $0.name) < ($1.lastUsed, $1.name) }) where total > UInt128(limit) {
             guard !protected.contains(entry.name) else { continue }
             victims.append(entry.name)
-            total -= entry.bytes
+            total -= UInt128(entry.bytes)
         }
         return victims
     }

@@ -45,7 +45,7 @@ struct CacheOptions: ParsableArguments {
         }
         var registry = RegistryLookup(enroot: EnrootImages(enroot: enroot, environment: currentEnvironment()),
                                       curl: Executables.find("curl", in: environment("PATH") ?? Executables.defaultPath),
-                                      settings: lookupSettings())
+                                      settings: lookupSettings(enroot: enroot))
         registry.report = { say($0) }
         var fetch = CacheFetch(storage: try directory(), registry: registry, clock: SystemClock())
         fetch.limit = try limit()
@@ -57,9 +57,11 @@ struct CacheOptions: ParsableArguments {
 }
 
 /// What the native digest look-up shares with enroot: the environment, enroot.conf and its
-/// drop-ins (the file enroot itself reads), the machine, the user's credentials file.
-func lookupSettings() -> LookupSettings {
-    let configuration = "/etc/enroot/enroot.conf"
+/// drop-ins (where the enroot script at ENROOT says: its `config::init`), the machine, the
+/// user's credentials file.
+func lookupSettings(enroot: String) -> LookupSettings {
+    let installation = Executables.readText(enroot).map(EnrootInstallation.init(script:)) ?? EnrootInstallation()
+    let configuration = installation.sysconfDirectory + "/enroot.conf"
     let dropIns = Executables.directoryEntries(configuration + ".d").filter { $0.hasSuffix(".conf") }.sorted()
     let texts = ([configuration] + dropIns.map { configuration + ".d/" + $0 }).compactMap { Executables.readText($0) }
     var name = utsname()
@@ -158,7 +160,7 @@ struct PyxisImageCache: ParsableCommand {
             let entries = try options.directory().entries().sorted { $0.lastUsed > $1.lastUsed }
             var total: UInt64 = 0
             for entry in entries {
-                total += entry.bytes
+                total = total.addingReportingOverflow(entry.bytes).overflow ? .max : total + entry.bytes
                 let digest = ImageDigest(fileName: entry.name).map(String.init(describing:)) ?? entry.name
                 print("\(digest)  \(SizeLimit.describe(entry.bytes))  \(Self.date(entry.lastUsed))")
             }

@@ -25,6 +25,11 @@ final class FakeStorage: CacheStorage {
             ImageDigest(fileName: name) == nil ? nil : Eviction.Entry(name: name, bytes: file.bytes, lastUsed: file.time)
         }
     }
+    func partials() -> [Eviction.Entry] {
+        files.compactMap { name, file in
+            name.hasPrefix(".partial-") ? Eviction.Entry(name: name, bytes: file.bytes, lastUsed: file.time) : nil
+        }
+    }
     func isUsable(_ name: String) -> Bool { files[name]?.complete ?? false }
     func exists(_ name: String) -> Bool { files[name] != nil }
     func inspect(_ name: String) -> CacheFileState {
@@ -267,7 +272,7 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
         let h = Harness()
         let dead = ProducerLock(host: "node1", pid: 55, start: 550, taken: 900, token: "dead")
         h.storage.files[fileA + ".lock"] = .init(text: dead.text, bytes: 10, time: 900, complete: false)
-        let leftover = ".partial-aaaaaaaaaaaaaaaa-node1-55-dead.sqsh"
+        let leftover = ".partial-\(String(repeating: "a", count: 64))-node1-55-dead.sqsh"
         h.storage.files[leftover] = .init(text: "", bytes: 50, time: 900, complete: false)
         let result = try h.fetch.get("docker://busybox")
         #expect(result.outcome == .imported)
@@ -369,6 +374,26 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
             #expect(error.unusable)
         }
         #expect(h.clock.sleeps >= 20 && h.clock.sleeps <= 22)
+    }
+
+    /// A killed producer's temporary file is counted and removed after the next publish; a live
+    /// producer's (its lock holds the token the name carries) stays.
+    @Test func abandonedPartialFilesArePrunedLiveOnesKept() throws {
+        var h = Harness()
+        h.fetch.limit = 900
+        let hexB = String(repeating: "b", count: 64), hexC = String(repeating: "c", count: 64)
+        let abandoned = ".partial-\(hexB)-node2-5-deadbeef.sqsh"
+        let live = ".partial-\(hexC)-node3-6-a1b2c3d4.sqsh"
+        h.storage.files[abandoned] = .init(text: "", bytes: 400, time: 1, complete: false)
+        h.storage.files[live] = .init(text: "", bytes: 500, time: 1, complete: false)
+        let owner = ProducerLock(host: "node3", pid: 6, start: 1, taken: 1, token: "a1b2c3d4e5f6")
+        h.storage.files["sha256-\(hexC).sqsh.lock"] = .init(text: owner.text, bytes: 10, time: 1, complete: false)
+        h.storage.files[fileB] = .init(text: "", bytes: 400, time: 2, complete: true)
+        let result = try h.fetch.get("docker://busybox")   // 100 bytes: 100 + 400 + 500 (live partial) > 900
+        #expect(h.storage.files[abandoned] == nil)
+        #expect(h.storage.files[live] != nil)
+        #expect(result.evicted == [fileB])
+        #expect(h.reports.first == "removed /cache/\(abandoned), the half-written import of a step that is gone")
     }
 
     @Test func waitingIsBounded() {

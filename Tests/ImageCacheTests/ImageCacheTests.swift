@@ -41,6 +41,12 @@ let digestB = "sha256:" + String(repeating: "b", count: 64)
         #expect(Eviction.victims(entries, limit: 120) == [])
     }
 
+    @Test func sizesThatWouldOverflowSaturate() {
+        let huge = [Eviction.Entry(name: "a", bytes: .max, lastUsed: 1), Eviction.Entry(name: "b", bytes: .max, lastUsed: 2),
+                    Eviction.Entry(name: "c", bytes: 10, lastUsed: 3)]
+        #expect(Eviction.victims(huge, limit: 100) == ["a", "b"])
+    }
+
     @Test func neverTheProtectedFileAndNothingWithoutALimit() {
         #expect(Eviction.victims(entries, limit: 40, protecting: ["old"]) == ["mid", "new"])
         #expect(Eviction.victims(entries, limit: 0) == [])
