@@ -63,6 +63,20 @@ public struct AccountDatabase<Entry: AccountEntry>: Equatable, Sendable {
         }
     }
 
+    /// Whether commonio's write of this database fails: shadow-utils refuses to write an entry
+    /// it renders (changed or added) with a control character (`\r`, a tab, ...) in a field,
+    /// and then leaves the file as it was (after making its backup).
+    var failsToWrite: Bool {
+        lines.contains { line in line.rendered && (line.entry?.line.utf8.contains { $0 < 0x20 || $0 == 0x7F } ?? false) }
+    }
+
+    /// The database as commonio leaves it after a failed write: read again, unchanged, but its
+    /// backup made (so it still counts as written for the file's mode).
+    mutating func writeFailed(original: AccountDatabase) {
+        self = original
+        changed = true
+    }
+
     /// NIS lines (`+name...`, `-name...`), which pwck and grpck leave alone.
     static func isNIS(_ line: Line) -> Bool { line.text.hasPrefix("+") || line.text.hasPrefix("-") }
 }

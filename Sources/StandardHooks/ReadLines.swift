@@ -7,14 +7,30 @@ public enum ReadLines {
     /// grep prints no line of a binary file (a NUL byte, or bytes that are not UTF-8 in a UTF-8
     /// locale): only "binary file matches", which `read` never sees.
     public static func tacGrep(_ bytes: [UInt8], prefix: [UInt8], utf8Locale: Bool) -> [[UInt8]] {
-        if bytes.contains(0) || (utf8Locale && !isUTF8(bytes)) { return [] }
+        if isBinary(bytes, utf8Locale: utf8Locale) { return [] }
+        return tacLines(bytes).filter { $0.starts(with: prefix) }
+    }
+
+    /// What grep takes for a binary file.
+    public static func isBinary(_ bytes: [UInt8], utf8Locale: Bool) -> Bool {
+        bytes.contains(0) || (utf8Locale && !isUTF8(bytes))
+    }
+
+    /// grep's "binary file matches", which it prints to stderr instead of the lines.
+    public static func binaryMatchMessage(_ bytes: [UInt8], prefix: [UInt8], utf8Locale: Bool) -> String? {
+        guard isBinary(bytes, utf8Locale: utf8Locale), tacLines(bytes).contains(where: { $0.starts(with: prefix) }) else { return nil }
+        return "grep: (standard input): binary file matches"
+    }
+
+    /// The lines tac prints, NUL bytes and all.
+    static func tacLines(_ bytes: [UInt8]) -> [[UInt8]] {
         var records = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Array($0) }
         let unterminated = records.removeLast()   // empty when the file ends with a newline
         var lines = Array(records.reversed())
         if !unterminated.isEmpty {
             if lines.isEmpty { lines = [unterminated] } else { lines[0] = unterminated + lines[0] }
         }
-        return lines.filter { $0.starts(with: prefix) }
+        return lines
     }
 
     /// Whether bytes are valid UTF-8 (what glibc's grep asks in a UTF-8 locale).

@@ -50,13 +50,29 @@ public enum UserAccounts {
         ]
         let generatedGroup = ["root:x:0:", "nogroup:x:\(nogroup):", "\(user.group):x:\(user.gid):"]
 
-        var groupFile = AccountDatabase<GroupEntry>(lines: withoutApt(group.fileLines + generatedGroup))
-        var groupShadowFile = AccountDatabase<GroupShadowEntry>(text: groupShadow ?? "")
+        let groupBefore = AccountDatabase<GroupEntry>(lines: withoutApt(group.fileLines + generatedGroup))
+        let groupShadowBefore = AccountDatabase<GroupShadowEntry>(text: groupShadow ?? "")
+        var groupFile = groupBefore, groupShadowFile = groupShadowBefore
         GroupCheck.run(group: &groupFile, groupShadow: &groupShadowFile, users: GroupCheck.users(inPasswd: passwd))
+        // grpck writes group, then gshadow; a write that fails stops there (see `failsToWrite`).
+        if groupFile.failsToWrite {
+            groupFile.writeFailed(original: groupBefore)
+            groupShadowFile = groupShadowBefore
+        } else if groupShadowFile.failsToWrite {
+            groupShadowFile.writeFailed(original: groupShadowBefore)
+        }
 
-        var passwdFile = AccountDatabase<PasswdEntry>(lines: withoutApt(passwd.fileLines + generatedPasswd))
-        var shadowFile = shadow.map { AccountDatabase<ShadowEntry>(text: $0) }
+        let passwdBefore = AccountDatabase<PasswdEntry>(lines: withoutApt(passwd.fileLines + generatedPasswd))
+        let shadowBefore = shadow.map { AccountDatabase<ShadowEntry>(text: $0) }
+        var passwdFile = passwdBefore, shadowFile = shadowBefore
         PasswdCheck.run(passwd: &passwdFile, shadow: &shadowFile, ageing: ageing)
+        // pwck writes passwd, then shadow, likewise.
+        if passwdFile.failsToWrite {
+            passwdFile.writeFailed(original: passwdBefore)
+            shadowFile = shadowBefore
+        } else if let before = shadowBefore, shadowFile?.failsToWrite == true {
+            shadowFile?.writeFailed(original: before)
+        }
 
         return Files(
             passwd: generatedFirst(passwdFile.textLines), group: generatedFirst(groupFile.textLines),

@@ -27,13 +27,16 @@ public enum VisibleDevices: Sendable {
     /// gives for the name (the file's last) wins.
     public func value(processValue: String?, environ: [UInt8], utf8Locale: Bool = false) -> String? {
         if let processValue { return processValue }
-        let prefix = Array((self == .nvidia ? "NVIDIA_" : "MELLANOX_").utf8), name = Array(variable.utf8)
+        let name = Array(variable.utf8)
         for line in ReadLines.tacGrep(environ, prefix: prefix, utf8Locale: utf8Locale) {
             let (key, value) = ReadLines.splitOnce(line, at: UInt8(ascii: "="))
             if key.elementsEqual(name) { return String(decoding: value, as: UTF8.self) }
         }
         return nil
     }
+
+    /// The lines of the environ file the script's grep selects.
+    public var prefix: [UInt8] { Array((self == .nvidia ? "NVIDIA_" : "MELLANOX_").utf8) }
 
     public func hasWork(_ value: String?) -> Bool {
         guard let value, !value.isEmpty, value != "void" else { return false }

@@ -1,4 +1,5 @@
 // 98-nvidia and 99-mellanox: decided here, handed over to enroot's script when there is work.
+import Glibc
 import StandardHooks
 
 extension Hook {
@@ -13,9 +14,16 @@ extension Hook {
         }
         // The script's `tac ENROOT_ENVIRON || :` reads nothing from a missing file and goes on.
         let environ = try Files.read(try enrootFile("ENROOT_ENVIRON"), what: "ENROOT_ENVIRON", missingOK: true) ?? []
-        let value = devices.value(processValue: self[variable: devices.variable], environ: environ,
-                                  utf8Locale: ReadLines.isUTF8Locale { self[variable: $0] })
-        guard devices.hasWork(value) else { return }
+        let utf8Locale = ReadLines.isUTF8Locale { self[variable: $0] }
+        let value = devices.value(processValue: self[variable: devices.variable], environ: environ, utf8Locale: utf8Locale)
+        guard devices.hasWork(value) else {
+            // The script's grep says so on stderr, and so do we where we stand in for it.
+            if let message = ReadLines.binaryMatchMessage(environ, prefix: devices.prefix, utf8Locale: utf8Locale) {
+                let line = Array((message + "\n").utf8)
+                _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+            }
+            return
+        }
         throw EnrootScript.handOver(name, reason: "\(devices.variable)=\(value ?? "") asks for devices")
     }
 }
