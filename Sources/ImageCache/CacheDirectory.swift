@@ -3,10 +3,14 @@ import Glibc
 #endif
 import PyxisSystem
 
-/// A cache directory on disk, private to its user: created 0700 when missing, refused when it is
-/// a symbolic link, belongs to someone else or is open to others. Every file operation is
-/// relative to the directory's descriptor and does not follow symbolic links, so nothing a user
-/// plants can redirect it; files are created 0600.
+/// A cache directory on disk, private to its user, opened so that no other user can redirect it:
+/// every directory from `/` down is opened with O_NOFOLLOW relative to its parent and must
+/// belong to root or to the user and be writable by no one else (a root-owned directory with the
+/// sticky bit, such as /tmp, is fine: others cannot rename what is not theirs); the cache itself
+/// is created 0700 when missing and must be the user's and closed to others. Symbolic links on
+/// the way are resolved first (realpath of the part that exists) and the result checked the same
+/// way. Every file operation afterwards is relative to the directory's descriptor and does not
+/// follow symbolic links, and files are created 0600.
 public final class CacheDirectory: CacheStorage {
     public let path: String
     private let fd: Int32
@@ -14,39 +18,100 @@ public final class CacheDirectory: CacheStorage {
     /// Opens (creating when missing, with its parents) the cache directory PATH of the calling user.
     public init(_ path: String) throws(CacheError) {
         guard path.hasPrefix("/") else { throw CacheError("the cache directory must be an absolute path: '\(path)'") }
-        self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-        try Self.makeDirectories(self.path)
-        let fd = open(self.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw CacheError("cannot open the cache directory \(self.path): \(SystemError.reason(errno))")
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { close(fd); throw CacheError("cannot stat \(self.path): \(SystemError.reason(errno))") }
-        if info.st_uid != geteuid() {
-            close(fd)
-            throw CacheError("the cache directory \(self.path) belongs to uid \(info.st_uid), not to you (uid \(geteuid())): a cache is never shared between users")
-        }
-        if info.st_mode & 0o077 != 0 {
-            close(fd)
-            throw CacheError("the cache directory \(self.path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))); make it private with chmod 700")
-        }
-        self.fd = fd
+        let given = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        // What enroot is handed is the path checked: links of the parents resolved.
+        let components = Self.resolved(given)
+        self.path = "/" + components.joined(separator: "/")
+        fd = try Self.walk(components, shown: given)
     }
 
     deinit { close(fd) }
 
-    /// mkdir -p with mode 0700 for what it creates; an existing component may be anything the
-    /// user can traverse, the last one is checked by the caller.
-    private static func makeDirectories(_ path: String) throws(CacheError) {
-        var current = ""
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o700) != 0, errno != EEXIST {
-                throw CacheError("cannot create the cache directory \(current): \(SystemError.reason(errno))")
+    /// PATH's parents with the symbolic links of their existing part resolved (realpath), the
+    /// rest and the cache's own name appended: the cache itself is never a link.
+    private static func resolved(_ path: String) -> [String] {
+        let all = path.split(separator: "/").map(String.init)
+        guard let name = all.last else { return [] }
+        let components = Array(all.dropLast())
+        var existing = components.count
+        while existing > 0 {
+            let prefix = "/" + components[..<existing].joined(separator: "/")
+            if let real = realpath(prefix, nil) {
+                defer { free(real) }
+                return String(cString: real).split(separator: "/").map(String.init) + components[existing...] + [name]
             }
+            existing -= 1
         }
+        return all
     }
 
+    /// Opens each component from `/` with O_NOFOLLOW, creating the missing ones 0700, and
+    /// checks each as the type says; returns the last one's descriptor.
+    private static func walk(_ components: [String], shown: String) throws(CacheError) -> Int32 {
+        let me = geteuid()
+        var fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw CacheError("cannot open /: \(SystemError.reason(errno))") }
+        var current = ""
+        for (index, component) in components.enumerated() {
+            current += "/" + component
+            let last = index == components.count - 1
+            var next = openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if next < 0, errno == ENOENT {
+                if mkdirat(fd, component, 0o700) != 0, errno != EEXIST {
+                    let code = errno
+                    close(fd)
+                    throw CacheError("cannot create the cache directory \(current): \(SystemError.reason(code))")
+                }
+                next = openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            }
+            let code = errno
+            close(fd)
+            guard next >= 0 else {
+                if code == ELOOP || code == ENOTDIR {
+                    throw CacheError(last ? "the cache directory \(shown) is a symbolic link or not a directory: the cache refuses it"
+                                          : "the cache directory \(shown): \(current) is not a directory (or became a symbolic link): the cache refuses it")
+                }
+                throw CacheError("cannot open the cache directory \(current): \(SystemError.reason(code))")
+            }
+            fd = next
+            var info = stat()
+            guard fstat(fd, &info) == 0 else {
+                let code = errno
+                close(fd)
+                throw CacheError("cannot stat \(current): \(SystemError.reason(code))")
+            }
+            if let problem = last ? Self.problemWithCache(info, current, me: me) : Self.problemOnTheWay(info, current, me: me) {
+                close(fd)
+                throw CacheError(problem)
+            }
+        }
+        return fd
+    }
+
+    /// A directory on the way to the cache: another user who could write it could swap the
+    /// next component for a link to a directory of theirs.
+    static func problemOnTheWay(_ info: stat, _ path: String, me: uid_t) -> String? {
+        let mode = String(info.st_mode & 0o7777, radix: 8)
+        guard info.st_uid == 0 || info.st_uid == me else {
+            return "the cache directory's parent \(path) belongs to uid \(info.st_uid) (mode \(mode)): another user could redirect the cache; every directory on the way must be root's or yours"
+        }
+        let openToOthers = info.st_mode & 0o022 != 0
+        let rootSticky = info.st_uid == 0 && info.st_mode & UInt32(S_ISVTX) != 0
+        guard !openToOthers || rootSticky else {
+            return "the cache directory's parent \(path) is writable by others (mode \(mode)): another user could redirect the cache; chmod go-w \(path)"
+        }
+        return nil
+    }
+
+    static func problemWithCache(_ info: stat, _ path: String, me: uid_t) -> String? {
+        if info.st_uid != me {
+            return "the cache directory \(path) belongs to uid \(info.st_uid), not to you (uid \(me)): a cache is never shared between users"
+        }
+        if info.st_mode & 0o077 != 0 {
+            return "the cache directory \(path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))); make it private with chmod 700"
+        }
+        return nil
+    }
 
     public func entries() -> [Eviction.Entry] { files { ImageDigest(fileName: $0) != nil } }
 

@@ -47,6 +47,38 @@ import Testing
         #expect(throws: CacheError("the cache directory must be an absolute path: 'relative'")) { try CacheDirectory("relative") }
     }
 
+    /// A parent another user can write lets them swap the cache for a link between the check and
+    /// enroot's use: refused, whoever owns it.
+    @Test func refusesAParentWritableByOthers() throws {
+        defer { cleanUp() }
+        mkdir(base + "/shared", 0o777)
+        chmod(base + "/shared", 0o777)
+        #expect(throws: CacheError("the cache directory's parent \(base)/shared is writable by others (mode 777): another user could redirect the cache; chmod go-w \(base)/shared")) {
+            try CacheDirectory(base + "/shared/images")
+        }
+        chmod(base + "/shared", 0o755)
+        #expect(try CacheDirectory(base + "/shared/images").path == base + "/shared/images")
+    }
+
+    /// Links among the parents are resolved and what they lead to is checked; enroot is handed
+    /// the resolved path.
+    @Test func aLinkedParentIsResolvedAndChecked() throws {
+        defer { cleanUp() }
+        mkdir(base + "/real", 0o755)
+        symlink(base + "/real", base + "/linked")
+        #expect(try CacheDirectory(base + "/linked/cache").path == base + "/real/cache")
+        chmod(base + "/real", 0o777)
+        #expect(throws: CacheError.self) { try CacheDirectory(base + "/linked/cache2") }
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "needs root: only root can make a directory another user owns"))
+    func refusesAParentOfAnotherUser() throws {
+        defer { cleanUp() }
+        mkdir(base + "/theirs", 0o755)
+        chown(base + "/theirs", 65534, 65534)
+        #expect(throws: CacheError.self) { try CacheDirectory(base + "/theirs/mine") }
+    }
+
     @Test(.enabled(if: geteuid() == 0, "needs root: only root can make a directory another user owns"))
     func refusesAnotherUsersDirectory() throws {
         defer { cleanUp() }

@@ -270,6 +270,10 @@ import Testing
         var closed = open
         closed.ancestorInfo = FileInfo(.directory, mode: 0o755)
         #expect(ImageCacheCheck.verdict(closed).finding == "/var/cache/pyxis/alice does not exist and alice (uid 1000) cannot create it in /var/cache/pyxis (owner uid 0, mode 0755)")
+        // No advice to open the parent to everyone: one user could then take another's name.
+        let fix = ImageCacheCheck.verdict(closed).fix ?? ""
+        #expect(fix.hasPrefix("create /var/cache/pyxis/alice owned by the user, mode 0700"))
+        #expect(!fix.hasPrefix("install -d -m 1777"))
     }
 
     @Test func aMissingCommandFails() {

@@ -71,7 +71,7 @@ public enum ImageCacheCheck {
                   parent.allows(facts.user, 0o3) else {
                 let place = facts.ancestor.map { " in \($0) (owner uid \(facts.ancestorInfo?.uid ?? 0), mode \(facts.ancestorInfo?.octalMode ?? "?"))" } ?? ""
                 return .failure(name, "\(path) does not exist and \(who) cannot create it\(place)\(note)",
-                                fix: "install -d -m 1777 \(Paths.directory(of: path)) (each user then creates a private directory), or create \(path) owned by the user, mode 0700")
+                                fix: "create \(path) owned by the user, mode 0700, for each user (a prolog can: install -d -o USER -m 0700 DIR), or point image_cache under a directory that is already the user's, such as /home/%u/.cache/pyxis; a parent open to all (1777) would let one user take another's name")
             }
             return .ok(name, "\(path) does not exist yet; \(who) creates it at the first cached step (in \(ancestor))\(note)")
         }

@@ -73,3 +73,21 @@ cached() { urun "$command" "$@"; }
     cached list --cache "$cache"
     [[ $status -eq 3 ]] || { echo "$status $stderr" >&2; false; }
 }
+
+# image_cache=/scratch/%u/images with /scratch/alice made 0777: another user could swap `images`
+# for a link to a directory of theirs between the check and enroot's use. Every directory on the
+# way must be root's or the user's and writable by no one else.
+@test "a parent directory writable by others, or another user's, is refused with exit status 3" {
+    mkdir -m 0755 "$cache"
+    chown "$PYXIS_TEST_USER:" "$cache"
+    chmod 0777 "$cache"
+    cached list --cache "$cache/images"
+    [[ $status -eq 3 && $stderr == *"parent $cache is writable by others (mode 777)"* ]] || { echo "$status $stderr" >&2; false; }
+    [[ ! -e $cache/images ]] || { echo "the cache was created" >&2; false; }
+    chmod 0755 "$cache"; chown nobody: "$cache"
+    cached list --cache "$cache/images"
+    [[ $status -eq 3 && $stderr == *"parent $cache belongs to uid $(id -u nobody)"* ]] || { echo "$status $stderr" >&2; false; }
+    chown "$PYXIS_TEST_USER:" "$cache"
+    cached list --cache "$cache/images"
+    assert_success
+}
