@@ -178,7 +178,8 @@ public struct CacheFetch {
         let ours = { storage.read(lockName)?.text == lock.text }
         let partial = Self.partialName(digest, lock: lock)
         do throws(CacheError) {
-            try registry.importImage(uri, to: file(partial)) {
+            // By digest: a tag moved since the look-up cannot put other content under this name.
+            try registry.importImage(Self.pinned(uri, to: digest), to: file(partial)) {
                 // The heartbeat that tells waiting steps this import is alive (its own lock only).
                 if ours() { storage.touch(lockName) }
             }
@@ -245,6 +246,12 @@ public struct CacheFetch {
         let token = middle[middle.index(after: dash)...]
         guard !token.isEmpty else { return nil }
         return (String(hex), String(token))
+    }
+
+    /// URI pinned to DIGEST (`IMAGE:TAG@sha256:...`, which every enroot release imports by the
+    /// digest, the tag aside); a URI that pins one already stays as it is.
+    static func pinned(_ uri: String, to digest: ImageDigest) -> String {
+        ImageDigest.pinned(by: uri) == nil ? "\(uri)@\(digest)" : uri
     }
 
     /// The temporary file a producer imports into, beside the cache file: its host, pid and a

@@ -135,7 +135,8 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
         let h = Harness()
         let result = try h.fetch.get("docker://busybox")
         #expect(result == .init(path: "/cache/" + fileA, digest: ImageDigest(digestA)!, outcome: .imported, evicted: []))
-        #expect(h.registry.imports == ["docker://busybox"])
+        // By the digest looked up: a tag moved meanwhile cannot put other content under its name.
+        #expect(h.registry.imports == ["docker://busybox@" + digestA])
         #expect(Set(h.storage.files.keys) == [fileA])   // no lock, no partial file left
     }
 
@@ -233,7 +234,7 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
     @Test func aFailedImportLeavesNoPartialFileNoLockAndSaysWhy() {
         let h = Harness()
         h.registry.importFails = true
-        #expect(throws: CacheError("failed to import docker image: docker://busybox", log: ["[ERROR] boom"])) {
+        #expect(throws: CacheError("failed to import docker image: docker://busybox@" + digestA, log: ["[ERROR] boom"])) {
             try h.fetch.get("docker://busybox")
         }
         #expect(h.storage.files.isEmpty)
@@ -419,7 +420,7 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
         h.registry.digests["docker://busybox"] = digestB   // the tag moved
         #expect(try h.fetch.get("docker://busybox").outcome == .imported)
         #expect(h.registry.lookups == 2)
-        #expect(h.registry.imports == ["docker://busybox", "docker://busybox"])
+        #expect(h.registry.imports == ["docker://busybox@" + digestA, "docker://busybox@" + digestB])
     }
 
     @Test func withoutATimeToTrustTheRegistryIsAskedEveryTime() throws {

@@ -142,6 +142,34 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     [[ $(imports) == 2 && $(cache_files | wc -l) -eq 2 ]]
 }
 
+# The tag moves after the cache looked its digest up and before enroot fetches the manifest (a
+# BASH_ENV that makes enroot's first manifest request wait): the import is by that digest, so the
+# file named after it holds that image, not the one the tag names by then.
+@test "a tag moved during the import: the file holds the image its name says" {
+    local registry=docker://registry-1.docker.io/pyxis-test hold=$ctl/hold-manifest.bash
+    skopeo --insecure-policy copy --quiet "$registry/busybox:1" "docker://registry-1.docker.io/$moving"
+    cat >"$hold" <<'HOLD'
+curl() {
+    case " $* " in
+        *"/manifests/"*) if [ ! -e "$SLOW_MARKER" ]; then : >"$SLOW_MARKER"; sleep "${HOLD_SECONDS:-0}"; fi ;;
+    esac
+    command curl "$@"
+}
+HOLD
+    chmod 644 "$hold"
+    bg_usrun moved BASH_ENV="$hold" SLOW_MARKER="$slow_marker" HOLD_SECONDS=8 --container-image="$moving" cat /pyxis-image
+    wait_until 60 test -e "$slow_marker" || { echo "enroot did not get to the manifest: $(bg_err moved)" >&2; false; }
+    skopeo --insecure-policy copy --quiet "$registry/env:1" "docker://registry-1.docker.io/$moving"
+    bg_wait
+    [[ $bg_status -eq 0 && $(bg_out moved) == registry ]] || { echo "$bg_status $(bg_out moved) $(bg_err moved)" >&2; false; }
+    local file digest
+    file=$(cache_files)
+    digest=${file##*/sha256-}; digest=${digest%.sqsh}
+    step --container-image="pyxis-test/moving@sha256:$digest" cat /pyxis-image
+    assert_success
+    assert_output_is registry
+}
+
 @test "image_cache_max: publishing a new image removes the least recently used beyond the limit" {
     plugstack image_cache="$cache_root/%u" image_cache_max=3M
     step --container-image="$PYXIS_TEST_IMAGE_URI" true
