@@ -53,7 +53,7 @@ public struct CacheFetch {
             digest = try registry.digest(of: uri)
             remember(uri, digest)
         }
-        let name = digest.fileName
+        let name = try CacheFileName(digest: digest, uri: uri).text
         let lockName = "\(name).lock"
         let started = clock.monotonicMilliseconds()
         var announced = false
@@ -81,7 +81,7 @@ public struct CacheFetch {
             if try storage.createExclusively(lockName, text: mine.text) {
                 // Removed only while it is still this step's: one that took it over keeps its own.
                 defer { _ = storage.removeIfUnchanged(lockName, text: mine.text) }
-                if let result = try produce(uri, digest: digest, lockName: lockName, lock: mine) { return result }
+                if let result = try produce(uri, digest: digest, name: name, lock: mine) { return result }
                 report("another step took over the import of \(uri) into the cache; waiting for it")
                 announced = true
             } else if let seen = storage.read(lockName) {
@@ -95,7 +95,7 @@ public struct CacheFetch {
                     if storage.removeIfUnchanged(lockName, text: seen.text) {
                         report("taking over the import of \(uri) into the cache: \(why)")
                         // What the gone owner left half-written.
-                        if let owner { try? storage.remove(Self.partialName(digest, lock: owner)) }
+                        if let owner { try? storage.remove(Self.partialName(name, lock: owner)) }
                         watched = nil
                         continue
                     }
@@ -122,7 +122,7 @@ public struct CacheFetch {
     public func discardIfDamaged(_ path: String, checker: SquashfsChecker) throws(CacheError) -> Bool {
         let prefix = storage.path + "/"
         let name = String(path.dropFirst(prefix.count))
-        guard path.hasPrefix(prefix), ImageDigest(fileName: name) != nil else {
+        guard path.hasPrefix(prefix), CacheFileName(parsing: name) != nil else {
             throw CacheError("\(path) is not an image file of the cache \(storage.path)")
         }
         guard let checked = storage.identity(name) else { return true }
@@ -156,9 +156,9 @@ public struct CacheFetch {
               memo.age <= tagTTL else { return nil }
         let lines = memo.text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == uri, let digest = ImageDigest(String(lines[1])),
-              storage.isUsable(digest.fileName) else { return nil }
-        storage.touch(digest.fileName)
-        return Result(path: file(digest.fileName), digest: digest, outcome: .hit, evicted: [])
+              let name = try? CacheFileName(digest: digest, uri: uri).text, storage.isUsable(name) else { return nil }
+        storage.touch(name)
+        return Result(path: file(name), digest: digest, outcome: .hit, evicted: [])
     }
 
     private func remember(_ uri: String, _ digest: ImageDigest) {
@@ -169,14 +169,14 @@ public struct CacheFetch {
     /// Imports under the lock: into a temporary file beside the cache file, renamed into place
     /// only when complete, so no reader ever sees a partial file; nil when another step took the
     /// lock over meanwhile (this one was suspended or silent too long), which then publishes.
-    private func produce(_ uri: String, digest: ImageDigest, lockName: String, lock: ProducerLock) throws(CacheError) -> Result? {
-        let name = digest.fileName
+    private func produce(_ uri: String, digest: ImageDigest, name: String, lock: ProducerLock) throws(CacheError) -> Result? {
+        let lockName = "\(name).lock"
         if storage.isUsable(name) {   // published while this step took the lock
             storage.touch(name)
             return Result(path: file(name), digest: digest, outcome: .waited, evicted: [])
         }
         let ours = { storage.read(lockName)?.text == lock.text }
-        let partial = Self.partialName(digest, lock: lock)
+        let partial = Self.partialName(name, lock: lock)
         do throws(CacheError) {
             // By digest: a tag moved since the look-up cannot put other content under this name.
             try registry.importImage(Self.pinned(uri, to: digest), to: file(partial)) {
@@ -226,8 +226,8 @@ public struct CacheFetch {
     func pruneAbandonedPartials() -> [Eviction.Entry] {
         var live: [Eviction.Entry] = []
         for partial in storage.partials() {
-            guard let (hex, token) = Self.partialOwner(partial.name) else { continue }
-            let lock = storage.read("sha256-\(hex).sqsh.lock").flatMap { ProducerLock(text: $0.text) }
+            guard let (name, token) = Self.partialOwner(partial.name) else { continue }
+            let lock = storage.read("\(name).lock").flatMap { ProducerLock(text: $0.text) }
             if let lock, lock.token.hasPrefix(token) {
                 live.append(partial)
             } else if (try? storage.remove(partial.name)) != nil {
@@ -237,15 +237,17 @@ public struct CacheFetch {
         return live
     }
 
-    /// The image and token prefix in a temporary file's name (`partialName`).
-    static func partialOwner(_ name: String) -> (hex: String, token: String)? {
-        guard name.hasPrefix(".partial-"), name.hasSuffix(".sqsh") else { return nil }
-        let middle = name.dropFirst(".partial-".count).dropLast(".sqsh".count)
-        let hex = middle.prefix(64)
-        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }), let dash = middle.lastIndex(of: "-") else { return nil }
+    /// The cache file and token prefix in a temporary file's name (`partialName`).
+    static func partialOwner(_ partial: String) -> (name: String, token: String)? {
+        guard partial.hasPrefix(".partial-"), partial.hasSuffix(".sqsh") else { return nil }
+        let middle = partial.dropFirst(".partial-".count).dropLast(".sqsh".count)
+        // sha256-<64 hex>-<32 hex>, then -HOST-PID-TOKEN.
+        let length = "sha256-".count + 64 + 1 + 32
+        guard middle.count > length, let name = CacheFileName(parsing: middle.prefix(length) + ".sqsh"),
+              let dash = middle.lastIndex(of: "-") else { return nil }
         let token = middle[middle.index(after: dash)...]
         guard !token.isEmpty else { return nil }
-        return (String(hex), String(token))
+        return (name.text, String(token))
     }
 
     /// URI pinned to DIGEST (`IMAGE:TAG@sha256:...`, which every enroot release imports by the
@@ -256,7 +258,7 @@ public struct CacheFetch {
 
     /// The temporary file a producer imports into, beside the cache file: its host, pid and a
     /// part of its lock's token, so that no two producers anywhere share one.
-    static func partialName(_ digest: ImageDigest, lock: ProducerLock) -> String {
-        ".partial-\(digest.hex)-\(lock.host)-\(lock.pid)-\(lock.token.prefix(8)).sqsh"
+    static func partialName(_ name: String, lock: ProducerLock) -> String {
+        ".partial-\(name.dropLast(".sqsh".count))-\(lock.host)-\(lock.pid)-\(lock.token.prefix(8)).sqsh"
     }
 }

@@ -1,3 +1,5 @@
+import Crypto
+
 /// The content address of an image: the manifest digest a registry gives for the node's
 /// platform (`sha256:` and 64 lowercase hex digits). It names the image's file in the cache, so
 /// it is checked strictly: nothing else may become part of a path.
@@ -19,13 +21,17 @@ public struct ImageDigest: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "sha256:\(hex)" }
 
-    /// The cache file of the image: `sha256-<hex>.sqsh`.
-    public var fileName: String { "sha256-\(hex).sqsh" }
+    /// The digest of BYTES: what a registry must call the manifest it sends.
+    public static func sha256(of bytes: [UInt8]) -> ImageDigest {
+        let hex = SHA256.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return ImageDigest("sha256:" + hex)!
+    }
 
-    /// The digest a cache file name stands for (nil for any other name).
+
+    /// The digest a cache file name stands for (nil for any other name; `CacheFileName`).
     public init?(fileName: String) {
-        guard fileName.hasPrefix("sha256-"), fileName.hasSuffix(".sqsh") else { return nil }
-        self.init("sha256:" + fileName.dropFirst("sha256-".count).dropLast(".sqsh".count))
+        guard let name = CacheFileName(parsing: fileName) else { return nil }
+        self = name.digest
     }
 
     /// The digest an image reference pins (`IMAGE@sha256:...`), which needs no registry look-up.

@@ -1,3 +1,4 @@
+import Crypto
 import FoundationEssentials
 
 /// What a registry's answer to `GET /v2/REPOSITORY/manifests/TAG` (every manifest type
@@ -10,6 +11,9 @@ public enum ManifestResponse: Equatable, Sendable {
     /// Anything else (an error, Basic authentication, an unknown manifest type, no entry for
     /// the platform): `enroot digest` answers, with its own messages.
     case askEnroot(String)
+    /// The manifest's own SHA-256 is not the digest the registry claims for it: the cache is
+    /// not used for this image.
+    case refused(String)
 
     public static let accept = [
         "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -34,6 +38,11 @@ public enum ManifestResponse: Equatable, Sendable {
         default:
             return .askEnroot("HTTP status \(response.status)")
         }
+        // What the registry sent is hashed: a digest it claims for other content is refused.
+        let computed = ImageDigest.sha256(of: Array(response.body.utf8))
+        if let header = response.header("docker-content-digest"), let claimed = ImageDigest(header), claimed != computed {
+            return .refused("the registry claims \(claimed) for a manifest whose SHA-256 is \(computed)")
+        }
         let type = response.header("content-type").map { String($0.split(separator: ";").first ?? "") } ?? ""
         switch trimmed(type) {
         case "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.index.v1+json":
@@ -44,10 +53,8 @@ public enum ManifestResponse: Equatable, Sendable {
             }
             return .digest(digest)
         case "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json":
-            guard let header = response.header("docker-content-digest"), let digest = ImageDigest(header) else {
-                return .askEnroot("no Docker-Content-Digest header")
-            }
-            return .digest(digest)
+            // A manifest's digest is its SHA-256, with or without the header.
+            return .digest(computed)
         default:
             return .askEnroot("manifest type '\(type)'")
         }

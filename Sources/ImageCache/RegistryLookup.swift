@@ -29,6 +29,7 @@ public struct RegistryLookup: ImageRegistry {
                 switch ask(curl, reference) {
                 case .digest(let digest): return digest
                 case .askEnroot(let reason): why = reason
+                case .refused(let reason): throw CacheError("\(uri): \(reason); not using the image cache for it", unusable: true)
                 case .tokenNeeded: why = "a second token request"
                 }
             } else {

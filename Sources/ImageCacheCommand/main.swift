@@ -204,8 +204,12 @@ struct PyxisImageCache: ParsableCommand {
                 guard let digest = ImageDigest(text) else {
                     throw ValidationError("not an image digest: '\(text)' (expected sha256: and 64 hex digits)")
                 }
-                guard directory.exists(digest.fileName) else { throw Failure("\(digest) is not in the cache \(directory.path)") }
-                do { try directory.remove(digest.fileName) } catch { throw Failure(error.message) }
+                // Every file of that digest, whichever registry it came from.
+                let files = directory.entries().map(\.name).filter { ImageDigest(fileName: $0) == digest }
+                guard !files.isEmpty else { throw Failure("\(digest) is not in the cache \(directory.path)") }
+                for name in files {
+                    do { try directory.remove(name) } catch { throw Failure(error.message) }
+                }
                 print("removed \(digest)")
             }
         }

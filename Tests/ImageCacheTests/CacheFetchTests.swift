@@ -127,8 +127,9 @@ struct Harness {
     }
 }
 
-let fileA = "sha256-" + String(repeating: "a", count: 64) + ".sqsh"
-let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
+let fileA = try! CacheFileName(digest: ImageDigest(digestA)!, uri: "docker://busybox").text
+let fileB = try! CacheFileName(digest: ImageDigest(digestB)!, uri: "docker://ubuntu").text
+let fileC = try! CacheFileName(digest: ImageDigest("sha256:" + String(repeating: "c", count: 64))!, uri: "docker://alpine").text
 
 @Suite struct CacheFetchTests {
     @Test func aMissImportsOncePublishesAndReleasesTheLock() throws {
@@ -273,7 +274,7 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
         let h = Harness()
         let dead = ProducerLock(host: "node1", pid: 55, start: 550, taken: 900, token: "dead")
         h.storage.files[fileA + ".lock"] = .init(text: dead.text, bytes: 10, time: 900, complete: false)
-        let leftover = ".partial-\(String(repeating: "a", count: 64))-node1-55-dead.sqsh"
+        let leftover = ".partial-\(fileA.dropLast(5))-node1-55-dead.sqsh"
         h.storage.files[leftover] = .init(text: "", bytes: 50, time: 900, complete: false)
         let result = try h.fetch.get("docker://busybox")
         #expect(result.outcome == .imported)
@@ -382,13 +383,12 @@ let fileB = "sha256-" + String(repeating: "b", count: 64) + ".sqsh"
     @Test func abandonedPartialFilesArePrunedLiveOnesKept() throws {
         var h = Harness()
         h.fetch.limit = 900
-        let hexB = String(repeating: "b", count: 64), hexC = String(repeating: "c", count: 64)
-        let abandoned = ".partial-\(hexB)-node2-5-deadbeef.sqsh"
-        let live = ".partial-\(hexC)-node3-6-a1b2c3d4.sqsh"
+        let abandoned = ".partial-\(fileB.dropLast(5))-node2-5-deadbeef.sqsh"
+        let live = ".partial-\(fileC.dropLast(5))-node3-6-a1b2c3d4.sqsh"
         h.storage.files[abandoned] = .init(text: "", bytes: 400, time: 1, complete: false)
         h.storage.files[live] = .init(text: "", bytes: 500, time: 1, complete: false)
         let owner = ProducerLock(host: "node3", pid: 6, start: 1, taken: 1, token: "a1b2c3d4e5f6")
-        h.storage.files["sha256-\(hexC).sqsh.lock"] = .init(text: owner.text, bytes: 10, time: 1, complete: false)
+        h.storage.files[fileC + ".lock"] = .init(text: owner.text, bytes: 10, time: 1, complete: false)
         h.storage.files[fileB] = .init(text: "", bytes: 400, time: 2, complete: true)
         let result = try h.fetch.get("docker://busybox")   // 100 bytes: 100 + 400 + 500 (live partial) > 900
         #expect(h.storage.files[abandoned] == nil)

@@ -6,7 +6,7 @@ let digestB = "sha256:" + String(repeating: "b", count: 64)
 
 @Suite struct ImageDigestTests {
     @Test func acceptsOnlySha256AndLowercaseHex() {
-        #expect(ImageDigest(digestA + "\n")?.fileName == "sha256-" + String(repeating: "a", count: 64) + ".sqsh")
+        #expect(ImageDigest(digestA + "\n")?.hex == String(repeating: "a", count: 64))
         #expect(ImageDigest("sha256:" + String(repeating: "A", count: 64)) == nil)
         #expect(ImageDigest("sha256:abc") == nil)
         #expect(ImageDigest("sha512:" + String(repeating: "a", count: 64)) == nil)
@@ -14,11 +14,31 @@ let digestB = "sha256:" + String(repeating: "b", count: 64)
         #expect(ImageDigest("") == nil)
     }
 
-    @Test func fileNamesRoundTripAndOthersAreNotImages() {
+    @Test func fileNamesRoundTripAndOthersAreNotImages() throws {
         let digest = ImageDigest(digestA)!
-        #expect(ImageDigest(fileName: digest.fileName) == digest)
-        #expect(ImageDigest(fileName: digest.fileName + ".lock") == nil)
+        let name = try CacheFileName(digest: digest, uri: "docker://ubuntu:24.04")
+        #expect(name.text.hasPrefix("sha256-" + digest.hex + "-") && name.text.hasSuffix(".sqsh"))
+        #expect(CacheFileName(parsing: name.text) == name)
+        #expect(ImageDigest(fileName: name.text) == digest)
+        #expect(ImageDigest(fileName: "sha256-\(digest.hex).sqsh") == digest)   // the first releases' names
+        #expect(ImageDigest(fileName: name.text + ".lock") == nil)
         #expect(ImageDigest(fileName: ".partial-aaaa-node1-12.sqsh") == nil)
+        #expect(ImageDigest(fileName: "sha256-\(digest.hex)-../x.sqsh") == nil)
+    }
+
+    /// One registry's content is never found under another registry's name: the registry and
+    /// repository are part of the name; the user, tag and digest are not.
+    @Test func theNameSaysWhichRegistryAndRepository() throws {
+        let digest = ImageDigest(digestA)!
+        func name(_ uri: String) throws -> String { try CacheFileName(digest: digest, uri: uri).text }
+        #expect(try name("docker://ubuntu:24.04") == name("docker://ubuntu"))
+        #expect(try name("docker://ubuntu@" + digestB) == name("docker://ubuntu:22.04"))
+        #expect(try name("docker://alice@nvcr.io#nvidia/pytorch:24.01") == name("docker://nvcr.io#nvidia/pytorch"))
+        #expect(try name("docker://evil.example#ubuntu") != name("docker://ubuntu"))
+        #expect(try name("docker://evil.example#library/ubuntu") != name("docker://registry-1.docker.io#library/ubuntu"))
+        #expect(try name("docker://host:5000/img") != name("docker://host/img"))
+        #expect(try name("docker://host:5000/img:tag") == name("docker://host:5000/img"))
+        #expect(throws: CacheError.self) { try CacheFileName(digest: digest, uri: "dockerd://ubuntu") }
     }
 
     @Test func aReferenceByDigestNeedsNoLookUp() {

@@ -30,10 +30,25 @@ import Testing
         (["HTTP/1.1 \(status)"] + headers).joined(separator: "\r\n") + "\r\n\r\n" + body
     }
 
+    /// sha256 of the two bytes `{}`.
+    let digestOfBraces = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+
     @Test func aManifestIsItsOwnDigest() {
         let output = response("200 OK", ["Content-Type: application/vnd.docker.distribution.manifest.v2+json",
-                                          "Docker-Content-Digest: \(digestA)"], "{}")
-        #expect(ManifestResponse.read(output, architecture: "amd64") == .digest(ImageDigest(digestA)!))
+                                          "Docker-Content-Digest: \(digestOfBraces)"], "{}")
+        #expect(ManifestResponse.read(output, architecture: "amd64") == .digest(ImageDigest(digestOfBraces)!))
+        let withoutHeader = response("200 OK", ["Content-Type: application/vnd.docker.distribution.manifest.v2+json"], "{}")
+        #expect(ManifestResponse.read(withoutHeader, architecture: "amd64") == .digest(ImageDigest(digestOfBraces)!))
+    }
+
+    /// A registry that claims another image's digest for what it sends is refused: it could
+    /// otherwise have its content stored, and run, under that image's name.
+    @Test func aManifestThatIsNotWhatItsDigestSaysIsRefused() {
+        for type in ["application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.index.v1+json"] {
+            let output = response("200 OK", ["Content-Type: \(type)", "Docker-Content-Digest: \(digestA)"], "{}")
+            #expect(ManifestResponse.read(output, architecture: "amd64")
+                    == .refused("the registry claims \(digestA) for a manifest whose SHA-256 is \(digestOfBraces)"))
+        }
     }
 
     @Test func anIndexGivesTheFirstManifestOfThePlatformAfterRedirects() {
@@ -62,7 +77,6 @@ import Testing
                        response("401 Unauthorized", [#"WWW-Authenticate: Basic realm="registry""#]),
                        response("401 Unauthorized", [#"WWW-Authenticate: Bearer realm="http://plain/token""#]),
                        response("200 OK", ["Content-Type: application/vnd.docker.distribution.manifest.v1+prettyjws"]),
-                       response("200 OK", ["Content-Type: application/vnd.docker.distribution.manifest.v2+json"]),
                        "garbage"] {
             guard case .askEnroot = ManifestResponse.read(output, architecture: "amd64") else { Issue.record("\(output)"); continue }
         }

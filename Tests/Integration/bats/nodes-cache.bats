@@ -52,7 +52,8 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     step -N4 --ntasks-per-node=1 --container-image="$PYXIS_TEST_IMAGE_URI" cat /pyxis-image
     assert_success
     [[ $(grep -cE ' (digest|import)$' "$ctl/calls") == 0 ]] || { sort "$ctl/calls" >&2; false; }
-    local digest; digest=sha256:$(basename "$(cache_files)" .sqsh); digest=${digest#sha256:sha256-}
+    # sha256-<digest>-<registry and repository>.sqsh
+    local digest; digest=$(basename "$(cache_files)"); digest=${digest#sha256-}; digest=${digest:0:64}
     step --container-image="pyxis-test/busybox@sha256:$digest" cat /pyxis-image
     assert_success
     assert_output_is registry
@@ -164,10 +165,24 @@ HOLD
     [[ $bg_status -eq 0 && $(bg_out moved) == registry ]] || { echo "$bg_status $(bg_out moved) $(bg_err moved)" >&2; false; }
     local file digest
     file=$(cache_files)
-    digest=${file##*/sha256-}; digest=${digest%.sqsh}
+    digest=${file##*/sha256-}; digest=${digest:0:64}
     step --container-image="pyxis-test/moving@sha256:$digest" cat /pyxis-image
     assert_success
     assert_output_is registry
+}
+
+# The same digest from another registry is another file: what one registry sends is only ever
+# found again through it (the name holds the registry and repository, not only the digest).
+@test "the same image by digest from another repository is imported again, not taken from the cache" {
+    step --container-image="$PYXIS_TEST_IMAGE_URI" true
+    assert_success
+    local digest; digest=$(basename "$(cache_files)"); digest=${digest#sha256-}; digest=${digest:0:64}
+    skopeo --insecure-policy copy --quiet "docker://registry-1.docker.io/$PYXIS_TEST_IMAGE_URI" "docker://registry-1.docker.io/pyxis-test/elsewhere:1"
+    : >"$ctl/calls"
+    step --container-image="pyxis-test/elsewhere@sha256:$digest" cat /pyxis-image
+    assert_success
+    assert_output_is registry
+    [[ $(imports) == 1 && $(cache_files | wc -l) -eq 2 ]] || { sort "$ctl/calls" >&2; ls "$cache" >&2; false; }
 }
 
 @test "image_cache_max: publishing a new image removes the least recently used beyond the limit" {
