@@ -91,3 +91,35 @@ cached() { urun "$command" "$@"; }
     cached list --cache "$cache/images"
     assert_success
 }
+
+registry_state=${PYXIS_REGISTRY_STATE:-/var/lib/pyxis-test-registry}
+liar_port=8443
+
+# liar_certificate DIR: a certificate for localhost from the test registry's CA (which may sign
+# for the registry's names, localhost and 127.0.0.1 only), in DIR/liar.{crt,key}.
+liar_certificate() {
+    local dir=$1
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/liar.key" -out "$dir/liar.csr" \
+        -subj "/CN=localhost" 2>/dev/null
+    printf '%s\n' "subjectAltName=DNS:localhost" "extendedKeyUsage=serverAuth" >"$dir/liar.ext"
+    openssl x509 -req -in "$dir/liar.csr" -CA "$registry_state/ca.crt" -CAkey "$registry_state/ca.key" \
+        -CAcreateserial -CAserial "$dir/ca.srl" -days 1 -extfile "$dir/liar.ext" -out "$dir/liar.crt" 2>/dev/null
+}
+
+# A registry the user pulls from (here a proxy in front of the test registry) sends one image's
+# manifest and claims another image's digest for it. Trusted, it would have its content stored
+# under that digest; the look-up hashes what it got and refuses, and nothing is stored.
+@test "a registry that claims another image's digest for its manifest is refused; nothing is stored" {
+    cached prefetch --cache "$cache" "$PYXIS_TEST_IMAGE_URI"
+    assert_success
+    local claimed=${output%% *} liar
+    liar_certificate "$BATS_TEST_TMPDIR"
+    python3 "$repo/Tests/Integration/lying-registry.py" "$liar_port" "$BATS_TEST_TMPDIR/liar.crt" \
+        "$BATS_TEST_TMPDIR/liar.key" "$claimed" 3>&- &
+    liar=$!
+    wait_until 10 curl -sf -o /dev/null "https://localhost:$liar_port/v2/" || { kill "$liar"; echo "the liar did not start" >&2; false; }
+    cached prefetch --cache "$cache" "docker://localhost:$liar_port#$PYXIS_TEST_ENV_URI"
+    kill "$liar"
+    [[ $status -eq 3 && $stderr == *"claims $claimed for a manifest whose SHA-256 is sha256:"* ]] || { echo "$status $stderr" >&2; false; }
+    [[ $(find "$cache" -name 'sha256-*.sqsh' | wc -l) -eq 1 ]] || { ls -la "$cache" >&2; false; }
+}
