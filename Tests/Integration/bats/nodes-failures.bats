@@ -1,7 +1,8 @@
 # A step that fails on one node, or is cancelled on all of them, fails as a whole with the
 # reason, naming the node, and leaves nothing on any node: no container, temporary file, mount or
-# process. Slurm names it before slurmstepd's lines up to 24.11 (`slurmstepd-node2: error: ...`);
-# from 25.05 they read `[TIME] error: ...`, and our headline ends with `(on node2)` instead.
+# process. Debian's 22.05 names it before slurmstepd's lines (`slurmstepd-node2: error: ...`);
+# from 23.11 they read `slurmstepd: error: ...` (25.05: `[TIME] error: ...`), and our headline
+# ends with `(on node2)` instead.
 # nodes: 4
 # use_squashfuse: 0 auto
 load helpers
