@@ -44,8 +44,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // SHA-256 for the image cache's names and manifest checks (pyxis-image-cache only).
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
     ],
     targets: [
         // Pure option, configuration and planning logic (no Slurm, no libc): unit-tested on its own.
@@ -111,8 +109,7 @@ let package = Package(
 
         // The image cache (docs/image-cache.md): squashfs files by digest, one producer per
         // image across nodes; and pyxis-image-cache, its command for users, sites and the plugin.
-        .target(name: "ImageCache", dependencies: ["PyxisCore", "PyxisSystem", "EnvRemap", .product(name: "Crypto", package: "swift-crypto")],
-                path: "Sources/ImageCache"),
+        .target(name: "ImageCache", dependencies: ["PyxisCore", "PyxisSystem", "EnvRemap"], path: "Sources/ImageCache"),
         .executableTarget(
             name: "pyxis-image-cache",
             dependencies: ["ImageCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -1,5 +1,3 @@
-import Crypto
-
 /// The name of an image's file in the cache: `sha256-<digest>-<source>.sqsh`, where the source is
 /// the first 32 hex digits of the SHA-256 of the registry and repository the URI names. The
 /// digest alone would let a registry a user pulls from once claim the digest of another
@@ -16,8 +14,7 @@ public struct CacheFileName: Equatable, Sendable {
             throw CacheError("cannot tell which registry and repository \(uri) names", unusable: true)
         }
         self.digest = digest
-        let hash = SHA256.hash(data: Array(spelled.utf8))
-        source = String(hash.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined().prefix(32))
+        source = String(SHA256.hex(Array(spelled.utf8)).prefix(32))
     }
 
     public var text: String { "sha256-\(digest.hex)\(source.map { "-" + $0 } ?? "").sqsh" }

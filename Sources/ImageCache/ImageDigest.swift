@@ -1,5 +1,3 @@
-import Crypto
-
 /// The content address of an image: the manifest digest a registry gives for the node's
 /// platform (`sha256:` and 64 lowercase hex digits). It names the image's file in the cache, so
 /// it is checked strictly: nothing else may become part of a path.
@@ -23,8 +21,7 @@ public struct ImageDigest: Hashable, Sendable, CustomStringConvertible {
 
     /// The digest of BYTES: what a registry must call the manifest it sends.
     public static func sha256(of bytes: [UInt8]) -> ImageDigest {
-        let hex = SHA256.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        return ImageDigest("sha256:" + hex)!
+        ImageDigest("sha256:" + SHA256.hex(bytes))!
     }
 
 

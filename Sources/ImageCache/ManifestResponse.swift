@@ -1,4 +1,3 @@
-import Crypto
 import FoundationEssentials
 
 /// What a registry's answer to `GET /v2/REPOSITORY/manifests/TAG` (every manifest type
