@@ -222,6 +222,8 @@ struct PyxisImageCache: ParsableCommand {
         @OptionGroup var options: CacheOptions
         @Option(help: ArgumentHelp("A cache file the step could not start from: removed first if it is damaged; exit 4 if it reads whole.", valueName: "file"))
         var damaged: String?
+        @Option(help: ArgumentHelp("Which file --damaged was when the step got it (DEVICE:INODE, as get said): one replaced since is not checked again.", valueName: "id"))
+        var damagedIdentity: String?
         @Argument var uri: String
 
         func run() throws {
@@ -229,10 +231,18 @@ struct PyxisImageCache: ParsableCommand {
             let result = try getFile(Prefetch.normalized(uri), options: options)
             // What happened, for the plugin's messages (stdout holds only the file).
             say("outcome: \(result.outcome)")
+            if let id = try? options.directory().identity(String(result.path.split(separator: "/").last ?? "")) {
+                say("identity: \(id.device):\(id.inode)")
+            }
             print(result.path)
         }
 
         private func discard(_ path: String) throws {
+            // Another step found it damaged and imported the image again since this step got it.
+            if let damagedIdentity, let current = try? options.directory().identity(String(path.split(separator: "/").last ?? "")),
+               "\(current.device):\(current.inode)" != damagedIdentity {
+                return
+            }
             guard let unsquashfs = Executables.find("unsquashfs", in: environment("PATH") ?? Executables.defaultPath) else {
                 throw Failure("unsquashfs is not in PATH (squashfs-tools): cannot check \(path)")
             }

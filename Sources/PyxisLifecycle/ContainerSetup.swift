@@ -14,6 +14,10 @@ struct ContainerSetup {
     var host: StepHost { context.host }
     var options: ContainerOptions { context.options }
 
+    /// The cache's answer, kept for a start that fails on its file: which file it was.
+    private final class CacheFile { var identity: String? }
+    private let cacheFile = CacheFile()
+
     func run() throws(LifecycleError) {
         try checkSaveTarget()
         let lock = try lockName()
@@ -141,7 +145,7 @@ struct ContainerSetup {
             let answer: ImageCacheAnswer
             do throws(CommandFailure) {
                 answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
-                                       tagTTL: context.config.imageCacheTagTTL, damaged: file)
+                                       tagTTL: context.config.imageCacheTagTTL, damaged: (file, cacheFile.identity))
             } catch let recheck {
                 if recheck.status == ImageCacheAnswer.fileSoundStatus { throw error }
                 throw LifecycleError("failed to import docker image: \(context.imageText) into the image cache \(directory) again, after its file \(file) failed", recheck)
@@ -253,6 +257,7 @@ struct ContainerSetup {
         do {
             answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
                                    tagTTL: context.config.imageCacheTagTTL, damaged: nil)
+            cacheFile.identity = answer.identity
         } catch {
             if error.status == ImageCacheAnswer.cacheUnusableStatus, context.config.imageCacheFallback {
                 let prefix = "pyxis-image-cache: "

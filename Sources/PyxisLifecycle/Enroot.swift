@@ -75,7 +75,9 @@ public protocol ImageCacheClient: AnyObject {
     /// `pyxis-image-cache get --cache DIRECTORY [--max LIMIT] [--tag-ttl SECONDS] [--damaged FILE] URI`:
     /// with `damaged`, the file a step could not start from is checked first, and removed (so
     /// imported again) when it is damaged.
-    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: String?) throws(CommandFailure) -> ImageCacheAnswer
+    /// `damaged` is the file a step could not start from, with its identity (`DEVICE:INODE`) as
+    /// `get` gave it: a file replaced since by another step's import is not checked again.
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer
 }
 
 public struct ImageCacheAnswer: Equatable, Sendable {
@@ -86,11 +88,14 @@ public struct ImageCacheAnswer: Equatable, Sendable {
     public var outcome: Outcome
     /// What the command reported (waiting, taking over, evicting), for `-v`.
     public var log: [String]
+    /// Which file `path` was when the command answered (`DEVICE:INODE`).
+    public var identity: String?
 
-    public init(path: String, outcome: Outcome, log: [String] = []) {
+    public init(path: String, outcome: Outcome, log: [String] = [], identity: String? = nil) {
         self.path = path
         self.outcome = outcome
         self.log = log
+        self.identity = identity
     }
 
     /// `pyxis-image-cache get` exits with this when the cache directory cannot be used (as

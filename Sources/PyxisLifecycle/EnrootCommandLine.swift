@@ -154,24 +154,30 @@ public final class ImageCacheCommand: ImageCacheClient {
         self.commands = commands
     }
 
-    public func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: String?) throws(CommandFailure) -> ImageCacheAnswer {
+    public func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
         var arguments = ["get", "--cache", directory]
         if limit > 0 { arguments += ["--max", String(limit)] }
         if tagTTL > 0 { arguments += ["--tag-ttl", String(tagTTL)] }
-        if let damaged { arguments += ["--damaged", damaged] }
+        if let damaged {
+            arguments += ["--damaged", damaged.file]
+            if let identity = damaged.identity { arguments += ["--damaged-identity", identity] }
+        }
         let result = try commands.run("image-cache-get", path, arguments + ["--", uri], captureOutput: true)
         let file = result.output.split(separator: "\n").first.map(String.init) ?? ""
         var outcome = ImageCacheAnswer.Outcome.imported
+        var identity: String?
         var log: [String] = []
         for line in result.logLines {
             if line.hasPrefix("pyxis-image-cache: outcome: "),
                let said = ImageCacheAnswer.Outcome(rawValue: String(line.dropFirst("pyxis-image-cache: outcome: ".count))) {
                 outcome = said
+            } else if line.hasPrefix("pyxis-image-cache: identity: ") {
+                identity = String(line.dropFirst("pyxis-image-cache: identity: ".count))
             } else {
                 log.append(line)
             }
         }
-        return ImageCacheAnswer(path: file, outcome: outcome, log: log)
+        return ImageCacheAnswer(path: file, outcome: outcome, log: log, identity: identity)
     }
 }
 

@@ -191,11 +191,12 @@ final class FakeImageCache: ImageCacheClient {
     var failure: CommandFailure?
     /// Thrown by a `get --damaged` (nil: the damaged file was removed and the image imported again).
     var recheckFailure: CommandFailure?
-    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: String?) throws(CommandFailure) -> ImageCacheAnswer {
-        calls.append("get \(uri) \(directory) \(limit)" + (tagTTL > 0 ? " ttl \(tagTTL)" : "") + (damaged.map { " damaged \($0)" } ?? ""))
-        if damaged != nil {
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
+        calls.append("get \(uri) \(directory) \(limit)" + (tagTTL > 0 ? " ttl \(tagTTL)" : "")
+                     + (damaged.map { " damaged \($0.file)" + ($0.identity.map { " identity \($0)" } ?? "") } ?? ""))
+        if let damaged {
             if let recheckFailure { throw recheckFailure }
-            return ImageCacheAnswer(path: answer.path, outcome: .imported, log: ["the cache file \(damaged!) is damaged (test); removed it"])
+            return ImageCacheAnswer(path: answer.path, outcome: .imported, log: ["the cache file \(damaged.file) is damaged (test); removed it"])
         }
         if let failure { throw failure }
         return answer

@@ -82,6 +82,17 @@ import PyxisCore
         #expect(h.host.lines.contains { $0 == (.info, "the image cache file /cache/u/sha256-x.sqsh was damaged: removed it and imported docker image ubuntu again") })
     }
 
+    /// The check is told which file the step started from: one another step has replaced since
+    /// (it found it damaged and imported the image again) is not judged in its place.
+    @Test func theRecheckNamesTheFileTheStepGot() throws {
+        let h = try Harness(["--container-image=ubuntu"], plugstack: cache)
+        h.imageCache.answer.identity = "64769:1234"
+        h.enroot.startFailure = .exited(code: 1, log: ["squashfuse: bad inode"])
+        h.enroot.failuresLeft = 1
+        #expect(h.runStep() == [0])
+        #expect(h.imageCache.calls.last == "get docker://ubuntu /cache/u 10737418240 damaged /cache/u/sha256-x.sqsh identity 64769:1234")
+    }
+
     @Test func aCacheFileThatReadsWholeLeavesTheStartFailureAsItWas() throws {
         let h = try Harness(["--container-image=ubuntu"], plugstack: cache)
         h.enroot.startFailure = .exited(code: 1, log: ["mount: no such file"])

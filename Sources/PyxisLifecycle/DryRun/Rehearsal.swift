@@ -77,7 +77,7 @@ final class RehearsalImageCache: ImageCacheClient {
         self.rehearsal = rehearsal
     }
 
-    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: String?) throws(CommandFailure) -> ImageCacheAnswer {
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
         var words = [path, "get", "--cache", directory]
         if limit > 0 { words += ["--max", String(limit)] }
         if tagTTL > 0 { words += ["--tag-ttl", String(tagTTL)] }
