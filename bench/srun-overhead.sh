@@ -35,19 +35,34 @@ restore() {
 }
 trap restore EXIT
 
-time_srun() { # prints milliseconds of one `srun -n 1 true`
-    local start end
+# The node back to idle before each timed run: the job epilog that pyxis's `job_epilog` makes
+# Slurm run (a process per job, ≈ 0.8 ms on 26.05) would otherwise delay the next job's start,
+# and that wait is the previous job's, not this srun's. It is measured on its own below.
+wait_idle() {
+    local _
+    for _ in $(seq 250); do
+        [[ $(sinfo -h -o %T 2>/dev/null) == idle ]] && return 0
+        sleep 0.02
+    done
+}
+
+# Prints the microseconds of one `srun -n 1 true`, then those until its node is idle again.
+time_srun() {
+    local start end idle
+    wait_idle
     start=$(date +%s%N)
     srun -n 1 true
     end=$(date +%s%N)
-    echo $(( (end - start) / 1000 ))
+    wait_idle
+    idle=$(date +%s%N)
+    echo "$(( (end - start) / 1000 )) $(( (idle - end) / 1000 ))"
 }
 
-with=() without=()
+with=() without=() settle_with=() settle_without=()
 for _ in 1 2 3; do srun -n 1 true; done   # warm caches
 for ((i = 0; i < runs; i++)); do
-    "$cluster" plugstack "$plugin";  with+=("$(time_srun)")
-    "$cluster" plugstack;            without+=("$(time_srun)")
+    "$cluster" plugstack "$plugin";  read -r took settle < <(time_srun); with+=("$took"); settle_with+=("$settle")
+    "$cluster" plugstack;            read -r took settle < <(time_srun); without+=("$took"); settle_without+=("$settle")
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -61,6 +76,8 @@ awk -v a="$m_with" -v b="$m_without" 'BEGIN { printf "  ratio           : %.3f (
 diffs=()
 for ((i = 0; i < runs; i++)); do diffs+=($(( with[i] - without[i] ))); done
 printf '  median of the per-pair differences: %d us\n' "$(median "${diffs[@]}" | cut -d. -f1)"
+printf 'until the node is idle again after srun ends (the job epilog), median: %d us empty, %d us with the plugin\n' \
+    "$(median "${settle_without[@]}" | cut -d. -f1)" "$(median "${settle_with[@]}" | cut -d. -f1)"
 printf 'plugin size: C front %d bytes; Swift core %d bytes stripped (%d before; slurmstepd loads it only for containers)\n' \
     "$(stat -c %s "$plugin")" "$(stat -c %s "$plugin_dir/pyxis/spank_pyxis_core.so")" \
     "$(stat -c %s "$repo/.build/release/libspank_pyxis_core.so")"
