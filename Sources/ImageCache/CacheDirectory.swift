@@ -166,17 +166,7 @@ public final class CacheDirectory: CacheStorage {
     }
 
     public func removeIfSame(_ name: String, identity: FileID) -> Bool {
-        // Moved aside first (atomic), checked there: a file published meanwhile is put back with
-        // link(), which fails rather than replace a newer one.
-        let aside = ".\(name).discard-\(Unique.suffix())"
-        guard renameat(fd, name, fd, aside) == 0 else { return false }
-        if self.identity(aside) == identity {
-            _ = unlinkat(fd, aside, 0)
-            return true
-        }
-        _ = linkat(fd, aside, fd, name, 0)
-        _ = unlinkat(fd, aside, 0)
-        return false
+        removeIfStill(name, aside: ".\(name).discard-\(Unique.suffix())") { self.identity($0) == identity }
     }
 
     public func touch(_ name: String) {
@@ -237,11 +227,15 @@ public final class CacheDirectory: CacheStorage {
     }
 
     public func removeIfUnchanged(_ name: String, text: String) -> Bool {
-        // Moved aside first (atomic), checked there: a lock another step made meanwhile is put
-        // back with link(), which fails rather than replace a newer one.
-        let aside = "\(name).takeover-\(Unique.suffix())"
+        removeIfStill(name, aside: "\(name).takeover-\(Unique.suffix())") { self.read($0)?.text == text }
+    }
+
+    /// Removes NAME if, once moved aside (atomic), it is still what `isTheOne` expects; a file
+    /// another step put there meanwhile is put back with link(), which fails rather than
+    /// replace a newer one.
+    private func removeIfStill(_ name: String, aside: String, _ isTheOne: (String) -> Bool) -> Bool {
         guard renameat(fd, name, fd, aside) == 0 else { return false }
-        if read(aside)?.text == text {
+        if isTheOne(aside) {
             _ = unlinkat(fd, aside, 0)
             return true
         }

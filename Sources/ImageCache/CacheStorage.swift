@@ -49,9 +49,12 @@ public struct FileSnapshot: Equatable, Sendable {
     }
 }
 
-public struct FileID: Equatable, Sendable {
+public struct FileID: Equatable, Sendable, CustomStringConvertible {
     public var device: UInt64
     public var inode: UInt64
+
+    /// `DEVICE:INODE`, as `pyxis-image-cache get` tells the plugin.
+    public var description: String { "\(device):\(inode)" }
 
     public init(device: UInt64, inode: UInt64) {
         (self.device, self.inode) = (device, inode)

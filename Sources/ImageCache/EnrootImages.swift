@@ -57,12 +57,7 @@ public struct SystemClock: CacheClock {
     public func sleep(milliseconds: Int) { usleep(useconds_t(milliseconds * 1000)) }
     public var host: String { Unique.host }
     public var pid: Int32 { getpid() }
-    public func processStart(_ pid: Int32) -> UInt64? {
-        guard let stat = Executables.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
-        // After "pid (comm)": state is field 3, starttime field 22.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 19 ? UInt64(fields[19]) : nil
-    }
+    public func processStart(_ pid: Int32) -> UInt64? { ProcessLiveness.startTime(pid) }
     public func randomToken() -> String { Unique.token() }
 }
 

@@ -102,10 +102,10 @@ func say(_ line: String) {
     _ = text.withCString { write(2, $0, strlen($0)) }
 }
 
-func getFile(_ uri: String, options: CacheOptions) throws -> CacheFetch.Result {
-    do {
-        return try options.fetch().get(uri)
-    } catch let error as CacheError {
+func getFile(_ uri: String, from fetch: CacheFetch) throws -> CacheFetch.Result {
+    do throws(CacheError) {
+        return try fetch.get(uri)
+    } catch {
         throw Failure(error.message, log: error.log, status: error.unusable ? Failure.cacheUnusable : 1)
     }
 }
@@ -141,7 +141,7 @@ struct PyxisImageCache: ParsableCommand {
         var uri: String
 
         func run() throws {
-            let result = try getFile(Self.normalized(uri), options: options)
+            let result = try getFile(Self.normalized(uri), from: options.fetch())
             let what = result.outcome == .hit ? "already cached" : result.outcome == .imported ? "imported" : "imported by another step"
             print("\(result.digest) \(what): \(result.path)")
         }
@@ -227,29 +227,31 @@ struct PyxisImageCache: ParsableCommand {
         @Argument var uri: String
 
         func run() throws {
-            if let damaged { try discard(damaged) }
-            let result = try getFile(Prefetch.normalized(uri), options: options)
+            // One walk of the cache directory serves the check, the look-up and the identity.
+            let fetch = try options.fetch()
+            if let damaged { try discard(damaged, with: fetch) }
+            let result = try getFile(Prefetch.normalized(uri), from: fetch)
             // What happened, for the plugin's messages (stdout holds only the file).
             say("outcome: \(result.outcome)")
-            if let id = try? options.directory().identity(String(result.path.split(separator: "/").last ?? "")) {
-                say("identity: \(id.device):\(id.inode)")
-            }
+            if let id = fetch.storage.identity(Self.name(of: result.path)) { say("identity: \(id)") }
             print(result.path)
         }
 
-        private func discard(_ path: String) throws {
+        static func name(of path: String) -> String { String(path.split(separator: "/").last ?? "") }
+
+        private func discard(_ path: String, with fetch: CacheFetch) throws {
             // Another step found it damaged and imported the image again since this step got it.
-            if let damagedIdentity, let current = try? options.directory().identity(String(path.split(separator: "/").last ?? "")),
-               "\(current.device):\(current.inode)" != damagedIdentity {
+            if let damagedIdentity, let current = fetch.storage.identity(Self.name(of: path)),
+               current.description != damagedIdentity {
                 return
             }
             guard let unsquashfs = Executables.find("unsquashfs", in: environment("PATH") ?? Executables.defaultPath) else {
                 throw Failure("unsquashfs is not in PATH (squashfs-tools): cannot check \(path)")
             }
             let discarded: Bool
-            do {
-                discarded = try options.fetch().discardIfDamaged(path, checker: Unsquashfs(path: unsquashfs))
-            } catch let error as CacheError {
+            do throws(CacheError) {
+                discarded = try fetch.discardIfDamaged(path, checker: Unsquashfs(path: unsquashfs))
+            } catch {
                 throw Failure(error.message, log: error.log)
             }
             guard discarded else { throw Failure("the cache file \(path) reads whole: the failure lies elsewhere", status: Failure.fileSound) }

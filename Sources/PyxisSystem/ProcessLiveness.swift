@@ -4,11 +4,22 @@ import Glibc
 public enum ProcessLiveness {
     /// True while `pid` exists and is not a zombie (enroot does not count a zombie as running).
     public static func isAlive(_ pid: pid_t) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
+        guard kill(pid, 0) == 0, let fields = statFields(pid) else { return false }
+        return fields.first?.first != UInt8(ascii: "Z")
+    }
+
+    /// When `pid` started (`/proc/PID/stat` field 22, clock ticks since boot): with the pid, it
+    /// names one process, where a pid alone may have been reused. Nil when there is none.
+    public static func startTime(_ pid: pid_t) -> UInt64? {
+        guard let fields = statFields(pid), fields.count > 19 else { return nil }
+        return UInt64(String(decoding: fields[19], as: UTF8.self))
+    }
+
+    /// The fields of `/proc/PID/stat` after `pid (comm)`, from the state (field 3) on.
+    private static func statFields(_ pid: pid_t) -> [ArraySlice<UInt8>]? {
         guard let bytes = FileReading.contents(of: "/proc/\(pid)/stat", limit: 4096),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return false }
-        let rest = bytes[(close + 1)...].drop(while: { $0 == UInt8(ascii: " ") })
-        return rest.first != UInt8(ascii: "Z")
+              let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        return bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
     }
 
     /// Lets a stopped process run again (SIGCONT).

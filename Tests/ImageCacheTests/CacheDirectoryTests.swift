@@ -71,20 +71,14 @@ import Testing
         #expect(throws: CacheError.self) { try CacheDirectory(base + "/linked/cache2") }
     }
 
-    @Test(.enabled(if: geteuid() == 0, "needs root: only root can make a directory another user owns"))
-    func refusesAParentOfAnotherUser() throws {
+    /// Another user's directory, as the cache or as a parent of it.
+    @Test(.enabled(if: geteuid() == 0, "needs root: only root can make a directory another user owns"),
+          arguments: [(mode_t(0o700), "/theirs"), (mode_t(0o755), "/theirs/mine")])
+    func refusesAnotherUsersDirectory(mode: mode_t, cache: String) throws {
         defer { cleanUp() }
-        mkdir(base + "/theirs", 0o755)
+        mkdir(base + "/theirs", mode)
         chown(base + "/theirs", 65534, 65534)
-        #expect(throws: CacheError.self) { try CacheDirectory(base + "/theirs/mine") }
-    }
-
-    @Test(.enabled(if: geteuid() == 0, "needs root: only root can make a directory another user owns"))
-    func refusesAnotherUsersDirectory() throws {
-        defer { cleanUp() }
-        mkdir(base + "/theirs", 0o700)
-        chown(base + "/theirs", 65534, 65534)
-        #expect(throws: CacheError.self) { try CacheDirectory(base + "/theirs") }
+        #expect(throws: CacheError.self) { try CacheDirectory(base + cache) }
     }
 
     @Test func onlyCompleteSquashfsFilesAreUsable() throws {
