@@ -118,7 +118,8 @@ build: $(STDCXX_DIR)/libstdc++.so
 
 # The front alone, for SLURM_PREFIX's release (after a `make build`: it needs the generated table).
 front:
-	$(CC) $(FRONT_CFLAGS) -I$(GENERATED) $(SLURM_CPPFLAGS) -o $(STAGE)/spank_pyxis.so Sources/PyxisFront/front.c $(FRONT_LDFLAGS)
+	$(CC) $(FRONT_CFLAGS) -I$(GENERATED) -ISources/PlugstackCheck/include $(SLURM_CPPFLAGS) -o $(STAGE)/spank_pyxis.so \
+		Sources/PyxisFront/front.c Sources/PlugstackCheck/plugstack_check.c $(FRONT_LDFLAGS)
 	$(STRIP) --strip-unneeded $(STAGE)/spank_pyxis.so
 
 # make test-slurm SLURM=26.05.3: that release built under /opt/slurm/$(SLURM) (../shared/slurm;

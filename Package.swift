@@ -4,8 +4,9 @@
 //
 // Layout (see README "Architecture" and docs/design.md):
 //   Sources/PyxisFront         the plugin Slurm loads: a C front that loads the Swift core when needed
+//   Sources/PlugstackCheck     the front's fast C reading of the plugstack line (checked against PluginConfig)
 //   Sources/PyxisPlugin        the Swift core: @_cdecl entry points, the Slurm-facing host (libspank_pyxis_core.so)
-//   Sources/PyxisPlugin/CSpank C shim: option registration, typed variadic wrappers
+//   Sources/PyxisPlugin/CSpank C shim: typed variadic wrappers
 //   Sources/PyxisCore          pure option/config/plan logic (no Slurm, no libc): unit-tested on its own
 //   Sources/PyxisSystem        syscall wrappers (CSystem: their C shim)
 //   Sources/PyxisLifecycle     the container lifecycle over protocols, unit-tested with fakes
@@ -129,6 +130,10 @@ let package = Package(
         ),
 
         .testTarget(name: "PyxisCoreTests", dependencies: ["PyxisCore"]),
+        // The front's C reading of the plugstack line (built into spank_pyxis.so by the Makefile),
+        // compared with PluginConfig here.
+        .target(name: "PlugstackCheck", path: "Sources/PlugstackCheck"),
+        .testTarget(name: "PlugstackCheckTests", dependencies: ["PlugstackCheck", "PyxisCore"]),
         .testTarget(name: "ImageCacheTests", dependencies: ["ImageCache"]),
         .testTarget(name: "PyxisSystemTests", dependencies: ["PyxisSystem"]),
         .testTarget(name: "PyxisLifecycleTests", dependencies: ["PyxisLifecycle"]),

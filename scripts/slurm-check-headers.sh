@@ -72,7 +72,7 @@ for release in "${releases[@]}"; do
     for file in "${files[@]}"; do
         names+=("${file##*/}")
         shim_include=$(dirname "$file")/include
-        if ! out=$("$cc" "${cflags[@]}" -I"$generated" -I"$shim_include" -I"$include" -c -o /dev/null "$file" 2>&1); then
+        if ! out=$("$cc" "${cflags[@]}" -I"$generated" -ISources/PlugstackCheck/include -I"$shim_include" -I"$include" -c -o /dev/null "$file" 2>&1); then
             errors+=${errors:+$'\n'}$out
         fi
     done

@@ -20,9 +20,9 @@ public final class Plugin {
     }
 
     /// `slurm_spank_init`: reads the plugstack arguments and does the per-context set-up.
-    /// Returns nil (after logging why) when the plugin must not load. `optionsRegistered`:
-    /// the C front already registered the options (slurmstepd, where it loads us lazily).
-    public static func initialize(arguments: [String], host: SpankHost, system: NodeSystem, optionsRegistered: Bool = false) -> Plugin? {
+    /// Returns nil (after logging why) when the plugin must not load. The C front registers
+    /// the options, from a table generated out of `OptionID`, before it loads the core.
+    public static func initialize(arguments: [String], host: SpankHost, system: NodeSystem) -> Plugin? {
         let config: PluginConfig
         do {
             config = try PluginConfig(arguments: arguments)
@@ -32,10 +32,10 @@ public final class Plugin {
             return nil
         }
         let plugin = Plugin(config: config, host: host, system: system)
-        return plugin.setUp(optionsRegistered: optionsRegistered) ? plugin : nil
+        return plugin.setUp() ? plugin : nil
     }
 
-    func setUp(optionsRegistered: Bool) -> Bool {
+    func setUp() -> Bool {
         switch host.context {
         case .slurmd:
             do {
@@ -45,27 +45,9 @@ public final class Plugin {
                 return false
             }
             return true
-        case .local, .remote:
-            return optionsRegistered || registerOptions()
-        case .allocator:
-            return config.sbatchSupport ? registerOptions() : true
-        case .jobScript, .unknown:
+        case .local, .remote, .allocator, .jobScript, .unknown:
             return true
         }
-    }
-
-    /// pyxis's two lines when Slurm refuses an option (another plugin may have taken the name).
-    func registerOptions() -> Bool {
-        for option in OptionID.allCases {
-            do {
-                try host.registerOption(option)
-            } catch {
-                host.log(.error, "couldn't register option \(option.name): \(error.message)")
-                host.log(.error, "failed to register arguments")
-                return false
-            }
-        }
-        return true
     }
 
     /// An option callback. Returns 0 or -1 as Slurm expects.

@@ -26,9 +26,6 @@ public enum LogLevel: Sendable {
 /// shim; unit tests use a fake, so the logic above it runs without Slurm.
 public protocol SpankHost: AnyObject {
     var context: SpankContext { get }
-    /// Registers one option with `spank_option_register`; if Slurm refuses it, throws its
-    /// reason (`spank_strerror`) as the message.
-    func registerOption(_ option: OptionID) throws(PyxisError)
     /// A variable of the job's environment (`spank_getenv`, in slurmstepd).
     func jobEnvironment(_ name: String) -> String?
     /// A variable of this process's environment (`getenv`, in srun/sbatch/salloc).

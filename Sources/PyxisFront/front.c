@@ -2,13 +2,15 @@
  * The SPANK plugin Slurm loads (spank_pyxis.so): a small C front that loads the Swift plugin
  * (pyxis/spank_pyxis_core.so beside it) only in processes that need it.
  *
- * Why: any image with the Swift runtime costs ≈ 0.3 ms to dlopen, and slurmstepd loads the
- * plugstack for every step — most of which run no container. So in slurmstepd the front
- * registers the options itself (the table is generated from the Swift option catalog) and
- * loads the core only when a --container-* option arrives or the job's environment has a
- * PYXIS_* variable; the job epilog only with container_scope=job. srun, sbatch, salloc and
- * slurmd load it at once: they check the plugstack arguments and register the options with
- * their help text, as before.
+ * Why: loading an image with the Swift runtime costs ≈ 0.3 ms in slurmstepd and ≈ 1.4 ms in
+ * srun from Slurm 25.11 (srun has threads by then, and the loader's relocations and page
+ * protections cost more), and most steps run no container. So the front registers the options
+ * itself (the table, help text included, is generated from the Swift option catalog) and loads
+ * the core when a --container-* option arrives, or when a PYXIS_* variable is in the
+ * environment (the job's in slurmstepd, the process's in srun, sbatch and salloc); in the job
+ * epilog only with container_scope=job; in slurmd at once. The plugstack line is checked at
+ * init everywhere: a line the C reading (PlugstackCheck) cannot vouch for loads the core,
+ * which judges it and says what is wrong.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -16,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <slurm/spank.h>
 
-#include "pyxis_options.h" /* generated: PYXIS_OPTIONS, { name, has_arg, val } rows */
+#include "plugstack_check.h"
+#include "pyxis_options.h" /* generated: PYXIS_OPTIONS, { name, arginfo, usage, val } rows */
 
 SPANK_PLUGIN(pyxis, 1)
 
@@ -27,7 +31,7 @@ SPANK_PLUGIN(pyxis, 1)
 
 /* The core's entry points (Sources/PyxisPlugin/Entry.swift). */
 static struct {
-    int (*init)(void *spank, int argc, char **argv, int options_registered);
+    int (*init)(void *spank, int argc, char **argv);
     int (*option)(int val, const char *optarg, int remote);
     int (*init_post_opt)(void *spank);
     int (*user_init)(void *spank);
@@ -89,7 +93,7 @@ static int remote_failed;
 
 /* Loads the core and runs its init; 0 on success. Once per process: a failure is reported
  * once, and later callbacks fail without repeating it. */
-static int load_core(spank_t spank, int options_registered)
+static int load_core(spank_t spank)
 {
     static int failed;
     char path[PATH_MAX];
@@ -111,7 +115,7 @@ static int load_core(spank_t spank, int options_registered)
     BIND(task_exit, "pyxis_swift_task_exit");
     BIND(exit, "pyxis_swift_exit");
     BIND(job_epilog, "pyxis_swift_job_epilog");
-    if (core.init(spank, saved_argc, saved_argv, options_registered) != 0) {
+    if (core.init(spank, saved_argc, saved_argv) != 0) {
         /* The core said why (in slurmstepd: in slurmd's log). */
         snprintf(load_error, sizeof(load_error), "pyxis: the plugin could not start on this node; see slurmd's log");
         return -1;
@@ -121,27 +125,30 @@ static int load_core(spank_t spank, int options_registered)
     return 0;
 }
 
-/* Remote option callback: the first option that arrives loads the core. */
-static int remote_option(int val, const char *optarg, int remote)
+/* The option callback: the first option that arrives loads the core. In slurmstepd a failed
+ * load fails the tasks (Slurm ignores a failing callback there); srun, sbatch and salloc stop on
+ * it, with load_error already printed. */
+static int option_arrived(int val, const char *optarg, int remote)
 {
-    if (load_core(NULL, 1) != 0) {
-        remote_failed = 1;
+    if (load_core(NULL) != 0) {
+        remote_failed = spank_context() == S_CTX_REMOTE;
         return -1;
     }
     return core.option(val, optarg, remote);
 }
 
-static const struct { const char *name; int has_arg; int val; } options[] = { PYXIS_OPTIONS };
+static const struct { const char *name; const char *arginfo; const char *usage; int val; } options[] = { PYXIS_OPTIONS };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
-/* In slurmstepd Slurm matches the options srun forwarded by name: usage text is not needed. */
-static int register_remote_options(spank_t spank)
+/* pyxis's two lines when Slurm refuses an option (another plugin may have taken the name). */
+static int register_options(spank_t spank)
 {
     static struct spank_option registered[OPTION_COUNT]; /* Slurm keeps the pointers */
     for (size_t i = 0; i < OPTION_COUNT; i++) {
         registered[i] = (struct spank_option){
-            .name = (char *)options[i].name, .arginfo = NULL, .usage = (char *)"",
-            .has_arg = options[i].has_arg, .val = options[i].val, .cb = remote_option,
+            .name = (char *)options[i].name, .arginfo = (char *)options[i].arginfo,
+            .usage = (char *)options[i].usage, .has_arg = options[i].arginfo != NULL,
+            .val = options[i].val, .cb = option_arrived,
         };
         spank_err_t rc = spank_option_register(spank, &registered[i]);
         if (rc != ESPANK_SUCCESS) {
@@ -153,15 +160,21 @@ static int register_remote_options(spank_t spank)
     return 0;
 }
 
-static int job_has_pyxis_variable(spank_t spank)
+static int has_pyxis_variable(char **env)
 {
-    char **env = NULL;
-    if (spank_get_item(spank, S_JOB_ENV, &env) != ESPANK_SUCCESS || env == NULL)
-        return 0;
-    for (; *env != NULL; env++)
+    for (; env != NULL && *env != NULL; env++)
         if (strncmp(*env, "PYXIS_", 6) == 0)
             return 1;
     return 0;
+}
+
+/* The step's PYXIS_* defaults: the job's environment in slurmstepd, the process's elsewhere. */
+static int pyxis_variable_set(spank_t spank)
+{
+    if (spank_context() != S_CTX_REMOTE)
+        return has_pyxis_variable(environ);
+    char **env = NULL;
+    return spank_get_item(spank, S_JOB_ENV, &env) == ESPANK_SUCCESS && has_pyxis_variable(env);
 }
 
 int slurm_spank_init(spank_t sp, int ac, char **av)
@@ -171,12 +184,18 @@ int slurm_spank_init(spank_t sp, int ac, char **av)
         return -1;
     }
     switch (spank_context()) {
-    case S_CTX_REMOTE:
-        return register_remote_options(sp);
+    case S_CTX_REMOTE: /* srun checked the line already: a bad one reaches the core's init */
+        return register_options(sp);
     case S_CTX_LOCAL:
     case S_CTX_ALLOCATOR:
+        /* A bad line stops every srun, sbatch and salloc, as with pyxis: the core explains. */
+        if (!pyxis_plugstack_surely_valid(ac, av) && load_core(sp) != 0)
+            return -1;
+        if (spank_context() == S_CTX_ALLOCATOR && !pyxis_plugstack_sbatch_support(ac, av))
+            return 0;
+        return register_options(sp);
     case S_CTX_SLURMD:
-        return load_core(sp, 0);
+        return load_core(sp);
     default: /* the job script context: only job_epilog, which loads the core itself */
         return 0;
     }
@@ -185,8 +204,11 @@ int slurm_spank_init(spank_t sp, int ac, char **av)
 int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 {
     (void)ac; (void)av;
-    if (!core_loaded && spank_context() == S_CTX_REMOTE && job_has_pyxis_variable(sp) && load_core(sp, 1) != 0)
+    if (!core_loaded && pyxis_variable_set(sp) && load_core(sp) != 0) {
+        if (spank_context() != S_CTX_REMOTE)
+            return -1;
         remote_failed = 1;
+    }
     return core_loaded ? core.init_post_opt(sp) : 0;
 }
 
@@ -216,7 +238,7 @@ int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
         return 0;
     if (saved_argv == NULL && save_arguments(ac, av) != 0)
         return -1;
-    if (load_core(sp, 1) != 0)
+    if (load_core(sp) != 0)
         return -1;
     return core.job_epilog(sp, ac, av);
 }

@@ -13,11 +13,11 @@ nonisolated(unsafe) private var plugin: Plugin?
 nonisolated(unsafe) private let slurm = SlurmHost()
 nonisolated(unsafe) private let node = PosixNodeSystem()
 
-/// `optionsRegistered`: in slurmstepd the C front registered the options before loading us.
+/// The C front registered the options (from the same catalog) before loading us.
 @_cdecl("pyxis_swift_init")
-public func spankInit(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ optionsRegistered: Int32) -> Int32 {
+public func spankInit(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     slurm.handle = spank
-    plugin = Plugin.initialize(arguments: strings(argc, argv), host: slurm, system: node, optionsRegistered: optionsRegistered != 0)
+    plugin = Plugin.initialize(arguments: strings(argc, argv), host: slurm, system: node)
     return plugin == nil ? -1 : 0
 }
 

@@ -18,15 +18,6 @@ final class SlurmHost: SpankHost {
         }
     }
 
-    func registerOption(_ option: OptionID) throws(PyxisError) {
-        let rc = cspank_register_option(handle, option.name, option.argInfo, option.usage, option.rawValue)
-        switch rc {
-        case 0: return
-        case -1: throw PyxisError("could not allocate memory")
-        default: throw PyxisError(cspank_strerror(rc).map { String(cString: $0) } ?? "error \(rc)")
-        }
-    }
-
     func jobEnvironment(_ name: String) -> String? {
         guard let value = cspank_getenv(handle, name) else { return nil }
         defer { free(value) }

@@ -1,23 +1,15 @@
 import Testing
 @testable import PyxisCore
 
-/// A Slurm stand-in: records registrations and messages, serves environments from tables.
+/// A Slurm stand-in: records messages, serves environments from tables.
 final class FakeSpank: SpankHost {
     var context: SpankContext
     var job: [String: String] = [:]
     var process: [String: String] = [:]
-    var registered: [OptionID] = []
-    var refuse: Set<OptionID> = []
     var messages: [(LogLevel, String)] = []
 
     init(_ context: SpankContext) { self.context = context }
 
-    func registerOption(_ option: OptionID) throws(PyxisError) {
-        registered.append(option)
-        if refuse.contains(option) {
-            throw PyxisError("Invalid arguments")
-        }
-    }
     func jobEnvironment(_ name: String) -> String? { job[name] }
     func processEnvironment(_ name: String) -> String? { process[name] }
     func log(_ level: LogLevel, _ message: String) { messages.append((level, message)) }
@@ -44,29 +36,6 @@ final class FakeNode: NodeSystem {
 }
 
 @Suite struct PluginTests {
-    @Test func registersEveryOptionInSrunAndSlurmstepd() throws {
-        for context in [SpankContext.local, .remote, .allocator] {
-            let host = FakeSpank(context)
-            _ = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
-            #expect(host.registered == OptionID.allCases)
-        }
-    }
-
-    @Test func optionsRegisteredByTheFrontAreNotRegisteredAgain() throws {
-        let host = FakeSpank(.remote)
-        _ = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode(), optionsRegistered: true))
-        #expect(host.registered.isEmpty)
-    }
-
-    @Test func sbatchSupportOffRegistersNothingInAllocator() throws {
-        let host = FakeSpank(.allocator)
-        _ = try #require(Plugin.initialize(arguments: ["sbatch_support=0"], host: host, system: FakeNode()))
-        #expect(host.registered.isEmpty)
-        let srun = FakeSpank(.local)
-        _ = try #require(Plugin.initialize(arguments: ["sbatch_support=0"], host: srun, system: FakeNode()))
-        #expect(srun.registered == OptionID.allCases)
-    }
-
     @Test func badPlugstackArgumentStopsLoading() {
         let host = FakeSpank(.local)
         #expect(Plugin.initialize(arguments: ["colour=blue"], host: host, system: FakeNode()) == nil)
@@ -76,19 +45,11 @@ final class FakeNode: NodeSystem {
         ])
     }
 
-    @Test func refusedRegistrationStopsLoading() {
-        let host = FakeSpank(.local)
-        host.refuse = [.mounts]
-        #expect(Plugin.initialize(arguments: [], host: host, system: FakeNode()) == nil)
-        #expect(host.errors == ["couldn't register option container-mounts: Invalid arguments", "failed to register arguments"])
-    }
-
     @Test func slurmdCreatesRuntimePath() throws {
         let node = FakeNode()
         let host = FakeSpank(.slurmd)
         _ = try #require(Plugin.initialize(arguments: ["runtime_path=/run/px"], host: host, system: node))
         #expect(node.created == ["/run/px"])
-        #expect(host.registered.isEmpty)
 
         node.failCreate = PyxisError("runtime_path /run/px exists but is not a directory")
         #expect(Plugin.initialize(arguments: ["runtime_path=/run/px"], host: host, system: node) == nil)
@@ -187,7 +148,7 @@ final class FakeNode: NodeSystem {
         // Slurm ignores the callback's -1 in slurmstepd: the task must fail instead of running
         // on the host without its container.
         let host = FakeSpank(.remote)
-        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode(), optionsRegistered: true))
+        let plugin = try #require(Plugin.initialize(arguments: [], host: host, system: FakeNode()))
         #expect(plugin.handleOption(.unshare, argument: "pid") == -1)
         #expect(plugin.handleOption(.image, argument: "ubuntu") == 0)
         #expect(plugin.postOptions() == 0)
@@ -276,7 +237,6 @@ final class BatchHost: SpankHost {
         self.context = context
         self.isBatchSubmission = batch
     }
-    func registerOption(_ option: OptionID) throws(PyxisError) {}
     func jobEnvironment(_ name: String) -> String? { nil }
     func processEnvironment(_ name: String) -> String? { process[name] }
     func log(_ level: LogLevel, _ message: String) { messages.append((level, message)) }

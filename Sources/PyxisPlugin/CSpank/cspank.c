@@ -8,37 +8,8 @@
 
 #include <slurm/spank.h>
 
-/* The plugin Slurm loads is the C front (Sources/PyxisFront); it dlopens this core and calls
- * the @_cdecl pyxis_swift_* functions of Sources/PyxisPlugin/Entry.swift. */
-extern int pyxis_swift_option(int val, const char *optarg, int remote);
-
-static int option_callback(int val, const char *optarg, int remote)
-{
-    return pyxis_swift_option(val, optarg, remote);
-}
-
 int cspank_context(void) { return (int)spank_context(); }
 
-int cspank_register_option(void *spank, const char *name, const char *arginfo,
-                           const char *usage, int val)
-{
-    /* Slurm may keep the pointer: the copy lives as long as the process (the plugin is
-     * loaded with -z nodelete and registers its options once per process). */
-    struct spank_option *opt = calloc(1, sizeof(*opt));
-    if (opt == NULL)
-        return -1;
-    opt->name = strdup(name);
-    opt->arginfo = arginfo != NULL ? strdup(arginfo) : NULL;
-    opt->usage = strdup(usage);
-    opt->has_arg = arginfo != NULL ? 1 : 0;
-    opt->val = val;
-    opt->cb = option_callback;
-    if (opt->name == NULL || opt->usage == NULL || (arginfo != NULL && opt->arginfo == NULL))
-        return -1;
-    return (int)spank_option_register(spank, opt);
-}
-
-const char *cspank_strerror(int err) { return spank_strerror((spank_err_t)err); }
 
 char *cspank_getenv(void *spank, const char *name)
 {

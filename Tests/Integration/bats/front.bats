@@ -1,6 +1,7 @@
-# The plugin Slurm loads is a small C front: it stays out of the way of plain steps, and a step's
-# slurmstepd maps the Swift core only when a --container-* option or a PYXIS_* variable reaches
-# it (README "Performance"). A node whose front cannot load the core fails container steps with
+# The plugin Slurm loads is a small C front: it stays out of the way of plain steps, and srun and
+# a step's slurmstepd map the Swift core only when a --container-* option or a PYXIS_* variable
+# reaches them, or (srun) when the plugstack line is one the front cannot vouch for
+# (docs/design.md, "The front"). A node whose front cannot load the core fails container steps with
 # the reason, and never runs them on the host.
 load helpers
 
@@ -67,6 +68,54 @@ core_mapped() {
 
 @test "a step with a PYXIS_* variable loads the Swift core" {
     [[ $(core_mapped PYXIS_CONTAINER_MOUNT_HOME=1 --) == yes ]]
+}
+
+# srun_core_mapped [VAR=value...] -- [SRUN_ARGS...]: prints yes or no: whether srun itself
+# mapped the Swift core (looked at while the step's task sleeps), or unknown.
+srun_core_mapped() {
+    local env=() srun="" i found=0
+    while [[ $1 != -- ]]; do env+=("$1"); shift; done
+    shift
+    as_user env "${env[@]}" srun "$@" sleep 2 >/dev/null 2>&1 3>&- &
+    local bg=$!
+    for ((i = 0; i < 100; i++)); do
+        if pgrep -u "$PYXIS_TEST_USER" -x sleep >/dev/null; then
+            # An earlier step's srun can linger as a zombie, which has no maps.
+            for srun in $(pgrep -u "$PYXIS_TEST_USER" -x srun) ""; do
+                [[ -n $srun && -n $(readlink "/proc/$srun/exe") ]] && break
+            done
+        fi
+        [[ -n $srun ]] && break
+        sleep 0.05
+    done
+    if [[ -z $srun ]]; then
+        echo "no srun with a running task" >&2; echo unknown
+    else
+        grep -q spank_pyxis_core "/proc/$srun/maps" || found=$?
+        case $found in 0) echo yes ;; 1) echo no ;; *) echo unknown ;; esac
+    fi
+    wait "$bg" || true
+}
+
+@test "a plain srun does not load the Swift core" {
+    [[ $(srun_core_mapped --) == no ]]
+}
+
+@test "srun with a --container-* option loads the Swift core" {
+    [[ $(srun_core_mapped -- --container-mount-home) == yes ]]
+}
+
+@test "srun with a PYXIS_* variable loads the Swift core" {
+    [[ $(srun_core_mapped PYXIS_CONTAINER_MOUNT_HOME=1 --) == yes ]]
+}
+
+@test "a valid plugstack line the front cannot vouch for: srun loads the core, and plain steps run" {
+    # 1iB is a size the core accepts (one byte) and the front's narrower reading leaves to it.
+    plugstack image_cache_max=1iB
+    [[ $(srun_core_mapped --) == yes ]]
+    urun srun echo ok
+    assert_success
+    assert_output_is ok
 }
 
 # A node with a front but no core: srun gets a complete plugin through its own slurm.conf;

@@ -3,8 +3,7 @@
  * Sources/PyxisFront, which loads this core when a process needs it).
  *
  * Why this shim exists: Slurm's logging functions and spank_get_item() are variadic, which
- * Swift cannot call; and option callbacks need a C function pointer. Everything here is a
- * typed one-liner. The handle is passed as void * so Swift never imports spank.h.
+ * Swift cannot call. Everything here is a typed one-liner. The handle is passed as void * so Swift never imports spank.h.
  */
 #ifndef CSPANK_H
 #define CSPANK_H
@@ -13,14 +12,6 @@
 
 /* spank_context(): 1 local (srun), 2 remote (slurmstepd), 3 allocator, 4 slurmd, 5 job script. */
 int cspank_context(void);
-
-/* spank_option_register() with a permanent copy of the strings; callbacks go to Swift.
- * Returns its spank_err_t (0 = ESPANK_SUCCESS), or -1 when the copy could not be allocated. */
-int cspank_register_option(void *spank, const char *name, const char *arginfo,
-                           const char *usage, int val);
-
-/* spank_strerror(): Slurm's words for a spank_err_t. */
-const char *cspank_strerror(int err);
 
 /* spank_getenv() into a malloc'd buffer (caller frees), or NULL when unset. */
 char *cspank_getenv(void *spank, const char *name);
