@@ -3,7 +3,7 @@
  * (pyxis/spank_pyxis_core.so beside it) only in processes that need it.
  *
  * Why: loading an image with the Swift runtime costs ≈ 0.3 ms in slurmstepd and ≈ 1.4 ms in
- * srun from Slurm 25.11 (srun has threads by then, and the loader's relocations and page
+ * the srun of Slurm 26.05 (which has threads by then, so the loader's relocations and page
  * protections cost more), and most steps run no container. So the front registers the options
  * itself (the table, help text included, is generated from the Swift option catalog) and loads
  * the core when a --container-* option arrives, or when a PYXIS_* variable is in the
