@@ -3,9 +3,9 @@
 import HookSupport
 
 Hook.main("aptfix") { hook throws(HookFailure) in
-    let rootfs = try hook.rootfs()
-    guard FileSystem.kind(rootfs + "/etc/debian_version") == .regular else { return }
+    let root = try hook.imageRoot()
+    guard FileSystem.kind(try root.target("/etc/debian_version")) == .regular else { return }
     guard let remapRoot = hook[variable: "ENROOT_REMAP_ROOT"], !remapRoot.isEmpty else { return }
-    try FileSystem.makeDirectories(rootfs + "/etc/apt/apt.conf.d")
-    try FileSystem.overwrite(rootfs + "/etc/apt/apt.conf.d/enroot", Array("APT::Sandbox::User \"root\";\n".utf8))
+    try root.makeDirectories("/etc/apt/apt.conf.d")
+    try FileSystem.overwrite(try root.entry("/etc/apt/apt.conf.d/enroot"), Array("APT::Sandbox::User \"root\";\n".utf8))
 }

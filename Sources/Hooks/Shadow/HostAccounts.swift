@@ -7,7 +7,7 @@ enum HostAccounts {
     static func callingUser() throws(HookFailure) -> UserAccounts.HostUser {
         let uid = NameService.mappedID(try text("/proc/self/uid_map"))
         let gid = NameService.mappedID(try text("/proc/self/gid_map"))
-        let nsswitch = imageFile("/etc/nsswitch.conf")
+        let nsswitch = regularFile("/etc/nsswitch.conf")
         return UserAccounts.HostUser(
             passwdLine: lookup("passwd", uid, nsswitch: nsswitch, NameService.passwdLine(uid:in:)) ?? "",
             groupLine: lookup("group", gid, nsswitch: nsswitch, NameService.groupLine(gid:in:)) ?? "")
@@ -17,7 +17,7 @@ enum HostAccounts {
         _ database: String, _ id: String, nsswitch: String?, _ fromFile: (String, String) -> String?
     ) -> String? {
         if NameService.filesFirst(database: database, nsswitch: nsswitch),
-           let file = imageFile("/etc/" + database), let line = fromFile(id, file) {
+           let file = regularFile("/etc/" + database), let line = fromFile(id, file) {
             return line
         }
         return getentBytes(database, id).map(String.init(bytes:))

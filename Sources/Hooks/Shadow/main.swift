@@ -6,40 +6,40 @@ import HookSupport
 import StandardHooks
 
 Hook.main("shadow") { hook throws(HookFailure) in
-    let rootfs = try hook.rootfs()
-    let etc = rootfs + "/etc"
+    let root = try hook.imageRoot()
     let nobody = try firstLine("/proc/sys/kernel/overflowuid"), nogroup = try firstLine("/proc/sys/kernel/overflowgid")
     let user = try HostAccounts.callingUser()
 
-    let loginDefs = imageFile(etc + "/login.defs")
+    let loginDefs = try imageFile("/etc/login.defs", in: root)
+    let useradd = try imageFile("/etc/default/useradd", in: root)
     let defaults: AccountDefaults
     do throws(AccountDefaultsError) {
-        defaults = try AccountDefaults(loginDefs: loginDefs, useradd: imageFile(etc + "/default/useradd"))
+        defaults = try AccountDefaults(loginDefs: loginDefs, useradd: useradd)
     } catch {
         throw HookFailure(error.description)
     }
-    let shell = UserHome.shell(user.shell, executableInImage: FileSystem.isExecutable(rootfs + path(user.shell)), defaults: defaults)
+    let shell = UserHome.shell(user.shell, executableInImage: FileSystem.isExecutable(try root.target(path(user.shell))), defaults: defaults)
 
-    for name in ["passwd", "group"] where FileSystem.kind(etc + "/" + name, follow: false) == nil {
-        try FileSystem.createFile(etc + "/" + name, [], mode: 0o666)  // `touch`
+    for name in ["/etc/passwd", "/etc/group"] where FileSystem.kind(try root.entry(name), follow: false) == nil {
+        try FileSystem.createFile(try root.entry(name), [], mode: 0o666)  // `touch`
     }
-    let shadow = try CheckedFile(etc + "/shadow"), groupShadow = try CheckedFile(etc + "/gshadow")
+    let shadow = try CheckedFile("/etc/shadow", in: root), groupShadow = try CheckedFile("/etc/gshadow", in: root)
     let files = UserAccounts.files(
         user: user, shell: shell, nobody: nobody, nogroup: nogroup,
-        passwd: try text(etc + "/passwd"), group: try text(etc + "/group"),
+        passwd: try text(try root.target("/etc/passwd")), group: try text(try root.target("/etc/group")),
         shadow: shadow.text, groupShadow: groupShadow.text,
         ageing: PasswdCheck.Ageing(today: time(nil) / 86400, loginDefs: loginDefs))
 
     // The script's order: grpck, group installed, pwck, passwd installed. A new gshadow gets
     // the mode grpck gives it; pwck never creates shadow.
     try groupShadow.write(files.groupShadow, newFileMode: 0o440)
-    try FileSystem.replace(etc + "/group", files.group.bytes, mode: files.groupChecked ? 0o600 : 0o666 & ~FileSystem.umask)
+    try FileSystem.replace(try root.entry("/etc/group"), files.group.bytes, mode: files.groupChecked ? 0o600 : 0o666 & ~FileSystem.umask)
     try shadow.write(files.shadow, newFileMode: 0o400)
-    try FileSystem.replace(etc + "/passwd", files.passwd.bytes, mode: files.passwdChecked ? 0o600 : 0o666 & ~FileSystem.umask)
+    try FileSystem.replace(try root.entry("/etc/passwd"), files.passwd.bytes, mode: files.passwdChecked ? 0o600 : 0o666 & ~FileSystem.umask)
 
     let home = UserHome(defaults: defaults)
-    try createHome(rootfs: rootfs, home: path(user.home), plan: home)
-    if let mailDirectory = home.mailDirectory { try createMailbox(rootfs + path(mailDirectory), user: path(user.name)) }
+    try createHome(path(user.home), plan: home, in: root)
+    if let mailDirectory = home.mailDirectory { try createMailbox(path(mailDirectory), user: path(user.name), in: root) }
 }
 
 /// A name read from an account or settings file (`String(bytes:)`), as a path for the system.
@@ -56,32 +56,37 @@ func text(_ path: String) throws(HookFailure) -> String {
     String(bytes: try Files.read(path, what: "file", missingOK: false) ?? [])
 }
 
-/// A settings file of the image, read when it is a regular file (`[ -f FILE ]`).
-func imageFile(_ path: String) -> String? {
+/// A settings file, read when it is a regular file (`[ -f FILE ]`).
+func regularFile(_ path: String) -> String? {
     guard FileSystem.kind(path) == .regular, let bytes = try? Files.read(path, what: "file", missingOK: true) else { return nil }
     return String(bytes: bytes)
 }
 
+/// A settings file of the image, where its links lead inside the image.
+func imageFile(_ inImage: String, in root: ImageRoot) throws(HookFailure) -> String? {
+    regularFile(try root.target(inImage))
+}
+
 /// `mkdir -p ROOTFS$HOME` under `umask ${def_UMASK:-077}` and the skeleton copied in, when the
 /// home does not exist and `CREATE_HOME` allows it.
-func createHome(rootfs: String, home: String, plan: UserHome) throws(HookFailure) {
-    guard plan.create, FileSystem.kind(rootfs + home) == nil else { return }
+func createHome(_ home: String, plan: UserHome, in root: ImageRoot) throws(HookFailure) {
+    guard plan.create, FileSystem.kind(try root.target(home)) == nil else { return }
     guard let mask = plan.umask else { throw HookFailure("umask: \(plan.umaskText): octal number out of range") }
     let previous = umask(mode_t(mask))
     defer { umask(previous) }
-    try FileSystem.makeDirectories(rootfs + home)
+    try root.makeDirectories(home)
     umask(previous)
-    if FileSystem.kind(rootfs + plan.skeleton) == .directory {
-        try FileSystem.copyTree(rootfs + plan.skeleton, into: rootfs + home)
+    if FileSystem.kind(try root.target(plan.skeleton)) == .directory {
+        try root.copyTree(plan.skeleton, into: home)
     }
 }
 
 /// `mkdir -p ROOTFS$MAIL_DIR` and `(umask 007 && touch ROOTFS$MAIL_DIR/$user)` when it does not exist.
-func createMailbox(_ directory: String, user: String) throws(HookFailure) {
+func createMailbox(_ directory: String, user: String, in root: ImageRoot) throws(HookFailure) {
     let mailbox = directory + "/" + user
-    guard FileSystem.kind(mailbox) == nil else { return }
-    try FileSystem.makeDirectories(directory)
+    guard FileSystem.kind(try root.target(mailbox)) == nil else { return }
+    try root.makeDirectories(directory)
     let previous = umask(0o007)
     defer { umask(previous) }
-    try FileSystem.createFile(mailbox, [], mode: 0o666)
+    try FileSystem.createFile(try root.entry(mailbox), [], mode: 0o666)
 }

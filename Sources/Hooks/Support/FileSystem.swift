@@ -2,6 +2,7 @@
 // doing what the script's command does (`mkdir -p`, `cp`, `ln -s`, `mv`) with plain syscalls.
 // Where the script would write *through* a symbolic link the image planted, these replace or
 // refuse it instead (O_NOFOLLOW, rename over): the hooks run as the user, before pivot_root.
+// Paths in the image come from ImageRoot, which resolves their directories inside the image.
 import Glibc
 
 public enum FileSystem {
@@ -32,21 +33,6 @@ public enum FileSystem {
         let mask = Glibc.umask(0o022)
         Glibc.umask(mask)
         return mask
-    }
-
-    /// `mkdir -p PATH` under the process umask: missing parents get `mode | u+wx`, the last
-    /// directory `mode` (both less the umask). Existing directories, or links to them, are fine.
-    public static func makeDirectories(_ path: String, mode: mode_t = 0o777) throws(HookFailure) {
-        var prefix = ""
-        let components = path.split(separator: "/")
-        for (index, component) in components.enumerated() {
-            prefix += (prefix.isEmpty && !path.hasPrefix("/") ? "" : "/") + component
-            if kind(prefix) == .directory { continue }
-            let last = index == components.count - 1
-            if mkdir(prefix, last ? mode : mode | 0o300) != 0 && !(errno == EEXIST && kind(prefix) == .directory) {
-                throw HookFailure("cannot create directory \(prefix): \(describe(errno))")
-            }
-        }
     }
 
     /// Creates `path`, which must not exist (not even as a dangling link: `cp` refuses to write

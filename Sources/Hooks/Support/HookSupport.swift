@@ -39,7 +39,7 @@ public struct Hook {
             try body(hook)
             exit(0)
         } catch {
-            writeAll(2, "pyxis-hook-\(name): \(error.message)\n")
+            writeAll(2, "pyxis-hook-\(name): \(ImageRoot.displayed(error.message))\n")
             exit(1)
         }
     }
@@ -67,6 +67,10 @@ public struct Hook {
 
     /// The container's root file system as the hooks see it (`ENROOT_ROOTFS`).
     public func rootfs() throws(HookFailure) -> String { try enrootFile("ENROOT_ROOTFS") }
+
+    /// The same as a root that the image's paths resolve inside (ImageRoot.swift): every
+    /// hook that writes into the image goes through it.
+    public func imageRoot() throws(HookFailure) -> ImageRoot { try ImageRoot(try rootfs()) }
 
     /// The path in `variable` (`ENROOT_ENVIRON`, `ENROOT_MOUNTS`), which enroot always sets.
     public func enrootFile(_ variable: String) throws(HookFailure) -> String {

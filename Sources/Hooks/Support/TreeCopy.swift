@@ -1,4 +1,4 @@
-// `cp -Lpr SOURCE/. DESTINATION` (the skeleton into a new home) and `cp SOURCE DESTINATION`.
+// `cp SOURCE DESTINATION` and the attributes `cp -p` keeps (ImageRoot.copyTree copies a tree).
 import Glibc
 
 extension FileSystem {
@@ -10,28 +10,6 @@ extension FileSystem {
         }
         try createFile(destination, bytes, mode: status.st_mode & 0o7777)
         if preserve { try preserveAttributes(of: status, on: destination) }
-    }
-
-    /// The contents of directory `source` into the existing directory `destination`, links
-    /// followed, modes and times kept, and `destination` given `source`'s mode and times (the
-    /// `/.` of `cp -Lpr SOURCE/. DESTINATION`). Other file types (devices, sockets) are skipped.
-    public static func copyTree(_ source: String, into destination: String) throws(HookFailure) {
-        guard let status = status(source) else { throw HookFailure("cannot stat \(source): \(describe(errno))") }
-        for name in try entries(of: source) {
-            let from = source + "/" + name, to = destination + "/" + name
-            switch kind(from) {
-            case .directory:
-                if kind(to, follow: false) != .directory, mkdir(to, 0o700) != 0 {
-                    throw HookFailure("cannot create directory \(to): \(describe(errno))")
-                }
-                try copyTree(from, into: to)
-            case .regular:
-                try copyFile(from, to: to, preserve: true)
-            default:
-                continue
-            }
-        }
-        try preserveAttributes(of: status, on: destination)
     }
 
     /// The mode (`& modeMask`) and times of `status` given to `path`.
