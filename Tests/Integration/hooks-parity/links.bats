@@ -21,7 +21,7 @@ teardown() { rm -rf "$work" "$hosts"; }
 # the host and replaced by an absolute link to that path; the host directory gets a marker
 # file `passwd` and is the user's, as a user's own directory would be.
 link_to_host() {
-    local name=$1 side=$2 dir=$3 host=$hosts/$2 rootfs=$work/data/$1-$2
+    local dir=$3 host=$hosts/$2 rootfs=$work/data/$1-$2
     mkdir -p "$host" "$rootfs$host"
     echo marker > "$host/passwd"
     cp -a "$rootfs/$dir/." "$rootfs$host/"
