@@ -113,22 +113,56 @@ public final class CacheDirectory: CacheStorage {
         return nil
     }
 
-    public func entries() -> [Eviction.Entry] { files { ImageDigest(fileName: $0) != nil } }
+    public func entries() -> [Eviction.Entry] {
+        files { ImageDigest(fileName: $0) != nil }.map { entry in
+            var entry = entry
+            if let marker = lstatAt(Eviction.Entry.usedMarker(entry.name)) {
+                entry.lastUsed = max(entry.lastUsed, Int64(marker.st_mtim.tv_sec))
+            }
+            return entry
+        }
+    }
+
+    public func references() -> [String] { names { $0.hasPrefix(UseReference.prefix) } }
+
+    public func link(_ name: String, as reference: String) throws(CacheError) -> Bool {
+        guard linkat(fd, name, fd, reference, 0) == 0 else {
+            if errno == ENOENT { return false }
+            throw CacheError("cannot link \(path)/\(name) to \(reference): \(SystemError.reason(errno))")
+        }
+        return true
+    }
+
+    public func markUsed(_ name: String) {
+        let marker = Eviction.Entry.usedMarker(name)
+        if utimensat(fd, marker, nil, AT_SYMLINK_NOFOLLOW) != 0 {
+            let file = openat(fd, marker, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if file >= 0 { close(file) }
+        }
+    }
 
     public func partials() -> [Eviction.Entry] { files { $0.hasPrefix(".partial-") && $0.hasSuffix(".sqsh") } }
 
     /// The regular files whose names `matching` accepts.
     private func files(_ matching: (String) -> Bool) -> [Eviction.Entry] {
+        names(matching).compactMap { name in
+            guard let info = lstatAt(name), info.st_mode & S_IFMT == S_IFREG else { return nil }
+            return Eviction.Entry(name: name, bytes: UInt64(info.st_size), lastUsed: Int64(info.st_mtim.tv_sec),
+                                  inUse: info.st_nlink > 1)
+        }
+    }
+
+    /// The names in the directory that `matching` accepts.
+    private func names(_ matching: (String) -> Bool) -> [String] {
         // A descriptor of its own (a dup would share the read position with `fd`).
         let listFD = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard listFD >= 0 else { return [] }
         guard let dir = fdopendir(listFD) else { close(listFD); return [] }
         defer { closedir(dir) }
-        var result: [Eviction.Entry] = []
+        var result: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard matching(name), let info = lstatAt(name), info.st_mode & S_IFMT == S_IFREG else { continue }
-            result.append(Eviction.Entry(name: name, bytes: UInt64(info.st_size), lastUsed: Int64(info.st_mtim.tv_sec)))
+            if matching(name) { result.append(name) }
         }
         return result
     }

@@ -37,6 +37,11 @@ public struct CacheFetch {
     public var tagTTL: Int64 = 0
     /// Lines for the user (waiting, taking over, evicting, re-importing).
     public var report: (String) -> Void = { _ in }
+    /// The step that will use the file: `get` gives it a reference (UseReference) that keeps
+    /// the file from eviction, and its inode on NFS, until `release`; nil: none (a prefetch).
+    public var holder: UseReference.Holder?
+    /// How long a reference taken on another host counts (its own host checks its slurmstepd).
+    public var referenceMaxAge = UseReference.defaultMaxAge
 
     public init(storage: CacheStorage, registry: ImageRegistry, clock: CacheClock) {
         self.storage = storage
@@ -45,6 +50,22 @@ public struct CacheFetch {
     }
 
     public func get(_ uri: String) throws(CacheError) -> Result {
+        for name in CacheReferences(storage: storage, clock: clock).pruneStale(maxAge: referenceMaxAge) {
+            report("removed \(file(name)), the reference of a step that is gone")
+        }
+        // A file evicted or removed between the look and the reference is looked for again.
+        for _ in 0..<3 {
+            let result = try locate(uri)
+            guard let holder else { return result }
+            let name = String(result.path.dropFirst(storage.path.count + 1))
+            let reference = UseReference(cacheName: name, holder: holder, created: clock.now(), token: String(clock.randomToken().prefix(8)))
+            if try storage.link(name, as: reference.fileName) { return result }
+        }
+        throw CacheError("the cache file of \(uri) was removed three times before this step could use it", unusable: true)
+    }
+
+    /// The file for URI: a hit, this step's import, or another step's.
+    private func locate(_ uri: String) throws(CacheError) -> Result {
         if let remembered = rememberedHit(uri) { return remembered }
         let digest: ImageDigest
         if let pinned = ImageDigest.pinned(by: uri) {
@@ -63,7 +84,7 @@ public struct CacheFetch {
         while true {
             switch storage.inspect(name) {
             case .usable:
-                storage.touch(name)
+                storage.markUsed(name)
                 return Result(path: file(name), digest: digest, outcome: announced ? .waited : .hit, evicted: [])
             case .broken(let identity) where !discardedBroken:
                 // Not a complete squashfs file (truncated by hand, corrupted): never used, and
@@ -157,7 +178,7 @@ public struct CacheFetch {
         let lines = memo.text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == uri, let digest = ImageDigest(String(lines[1])),
               let name = try? CacheFileName(digest: digest, uri: uri).text, storage.isUsable(name) else { return nil }
-        storage.touch(name)
+        storage.markUsed(name)
         return Result(path: file(name), digest: digest, outcome: .hit, evicted: [])
     }
 
@@ -172,7 +193,7 @@ public struct CacheFetch {
     private func produce(_ uri: String, digest: ImageDigest, name: String, lock: ProducerLock) throws(CacheError) -> Result? {
         let lockName = "\(name).lock"
         if storage.isUsable(name) {   // published while this step took the lock
-            storage.touch(name)
+            storage.markUsed(name)
             return Result(path: file(name), digest: digest, outcome: .waited, evicted: [])
         }
         let ours = { storage.read(lockName)?.text == lock.text }
@@ -191,6 +212,7 @@ public struct CacheFetch {
                 return nil
             }
             try storage.rename(partial, to: name)
+            storage.markUsed(name)
         } catch {
             try? storage.remove(partial)
             throw error
@@ -199,8 +221,8 @@ public struct CacheFetch {
         return Result(path: file(name), digest: digest, outcome: .imported, evicted: evicted)
     }
 
-    /// Removes the least recently used files until the cache fits its limit (a file a step
-    /// has open stays readable: unlinking does not touch open files). Producers' temporary
+    /// Removes the least recently used files until the cache fits its limit, passing over the
+    /// ones a running step holds a reference to (UseReference). Producers' temporary
     /// files count towards the limit; those of producers that no longer hold their lock go first.
     public func evict(protecting protected: String? = nil) -> [String] {
         let partials = pruneAbandonedPartials()
@@ -210,6 +232,7 @@ public struct CacheFetch {
         for victim in victims {
             do {
                 try storage.remove(victim)
+                try? storage.remove(Eviction.Entry.usedMarker(victim))
                 removed.append(victim)
                 report("removed \(file(victim)) from the cache (over its limit of \(SizeLimit.describe(limit)))")
             } catch {

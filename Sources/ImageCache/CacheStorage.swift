@@ -5,8 +5,16 @@ import PyxisCore
 public protocol CacheStorage: AnyObject {
     /// The directory's path, for messages and for the files handed to enroot.
     var path: String { get }
-    /// The cache files (`sha256-*.sqsh`), with their size and last use.
+    /// The cache files (`sha256-*.sqsh`), with their size, last use (`markUsed`) and whether a
+    /// step holds a reference to one (its link count).
     func entries() -> [Eviction.Entry]
+    /// The steps' references (`.use-*`: UseReference).
+    func references() -> [String]
+    /// A hard link REFERENCE to NAME; false when NAME is not there.
+    func link(_ name: String, as reference: String) throws(CacheError) -> Bool
+    /// Records that NAME was used now, in a file of its own (`.used-NAME`): the image's own
+    /// times stay, so the clients of a shared file system keep its cached pages.
+    func markUsed(_ name: String)
     /// The producers' temporary files (`.partial-*.sqsh`), with their size and last change.
     func partials() -> [Eviction.Entry]
     /// Whether NAME is a complete squashfs file of the user's (regular, not a link, squashfs magic).
@@ -20,7 +28,7 @@ public protocol CacheStorage: AnyObject {
     /// Removes NAME only if it is still the file IDENTITY (a step may have published a new one
     /// meanwhile); true when it removed it.
     func removeIfSame(_ name: String, identity: FileID) -> Bool
-    /// Marks NAME as just used (its modification time), for the least-recently-used order.
+    /// Sets NAME's modification time to now (a lock's heartbeat).
     func touch(_ name: String)
     func remove(_ name: String) throws(CacheError)
     /// Renames within the directory, replacing TO (how a finished import is published).

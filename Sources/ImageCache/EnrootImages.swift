@@ -9,10 +9,17 @@ import PyxisSystem
 public struct EnrootImages: ImageRegistry {
     public let enroot: String
     public let environment: [String]
+    /// Seconds an import may take before it is stopped, with every process it started (0:
+    /// no limit): a stalled registry must not hold the producer lock, and the steps waiting
+    /// on it, forever.
+    public var importTimeLimit: Int
 
-    public init(enroot: String, environment: [String]) {
+    public static let defaultImportTimeLimit = 1800
+
+    public init(enroot: String, environment: [String], importTimeLimit: Int = Self.defaultImportTimeLimit) {
         self.enroot = enroot
         self.environment = environment
+        self.importTimeLimit = importTimeLimit
     }
 
     public func digest(of uri: String) throws(CacheError) -> ImageDigest {
@@ -33,9 +40,14 @@ public struct EnrootImages: ImageRegistry {
         let result: ProcessResult
         do {
             result = try ProcessRunner.run(enroot, arguments: ["import", "--output", path, uri], environment: environment,
-                                           identity: .inherited, heartbeatSeconds: 5, heartbeat: stillRunning)
+                                           identity: .inherited, heartbeatSeconds: 5, heartbeat: stillRunning,
+                                           timeLimitSeconds: importTimeLimit)
         } catch {
             throw CacheError("cannot run \(enroot) import: \(error.description)")
+        }
+        if result.timedOut {
+            throw CacheError("failed to import docker image: \(uri): enroot import did not finish within \(importTimeLimit) s and was stopped (the limit: --import-time-limit or PYXIS_IMAGE_CACHE_IMPORT_TIME_LIMIT)",
+                             log: result.logLines)
         }
         guard result.succeeded else { throw CacheError("failed to import docker image: \(uri)", log: result.logLines) }
     }

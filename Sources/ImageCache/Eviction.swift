@@ -1,16 +1,23 @@
 /// Which cache files go when the cache is over its limit: the least recently used first, until
-/// the rest fits; never a protected one (the file a step is about to use).
+/// the rest fits; never a protected one (the file a step is about to use), nor one a running
+/// step holds a reference to (on NFS its removal would pull the file from under the step).
 public enum Eviction {
     public struct Entry: Equatable, Sendable {
         public var name: String
         public var bytes: UInt64
-        /// When a step last used it (its modification time: each hit sets it).
+        /// When a step last used it (`.used-NAME`, else its own modification time).
         public var lastUsed: Int64
-        public init(name: String, bytes: UInt64, lastUsed: Int64) {
+        /// A running step holds a reference to it (UseReference).
+        public var inUse: Bool
+        public init(name: String, bytes: UInt64, lastUsed: Int64, inUse: Bool = false) {
             self.name = name
             self.bytes = bytes
             self.lastUsed = lastUsed
+            self.inUse = inUse
         }
+
+        /// The file that records NAME's last use.
+        public static func usedMarker(_ name: String) -> String { ".used-\(name)" }
     }
 
     /// The names to remove, oldest first; none when `limit` is 0 (no limit).
@@ -20,7 +27,7 @@ public enum Eviction {
         var total = entries.reduce(UInt128(0)) { $0 + UInt128($1.bytes) }
         var victims: [String] = []
         for entry in entries.sorted(by: { ($0.lastUsed, $0.name) < ($1.lastUsed, $1.name) }) where total > UInt128(limit) {
-            guard !protected.contains(entry.name) else { continue }
+            guard !protected.contains(entry.name), !entry.inUse else { continue }
             victims.append(entry.name)
             total -= UInt128(entry.bytes)
         }

@@ -19,6 +19,9 @@ struct CacheOptions: ParsableArguments {
     @Option(name: .customLong("tag-ttl"), help: ArgumentHelp("Trust a tag's digest looked up less than this many seconds ago, without asking the registry (default: $PYXIS_IMAGE_CACHE_TAG_TTL, else 0: always ask).", valueName: "seconds"))
     var tagTTL: Int64?
 
+    @Option(name: .customLong("import-time-limit"), help: ArgumentHelp("Stop an import still running after this many seconds, with everything it started (default: $PYXIS_IMAGE_CACHE_IMPORT_TIME_LIMIT, else \(EnrootImages.defaultImportTimeLimit); 0: no limit).", valueName: "seconds"))
+    var importTimeLimit: Int?
+
     func directory() throws -> CacheDirectory {
         guard let path = cache ?? environment("PYXIS_IMAGE_CACHE"), !path.isEmpty else {
             throw ValidationError("no cache directory: give --cache DIR or set PYXIS_IMAGE_CACHE")
@@ -43,7 +46,9 @@ struct CacheOptions: ParsableArguments {
         guard let enroot = Executables.find("enroot", in: environment("PATH") ?? Executables.defaultPath) else {
             throw Failure("enroot is not in PATH")
         }
-        var registry = RegistryLookup(enroot: EnrootImages(enroot: enroot, environment: currentEnvironment()),
+        let timeLimit = importTimeLimit ?? environment("PYXIS_IMAGE_CACHE_IMPORT_TIME_LIMIT").flatMap { Int($0) } ?? EnrootImages.defaultImportTimeLimit
+        guard timeLimit >= 0 else { throw ValidationError("--import-time-limit: expected a number of seconds, not \(timeLimit)") }
+        var registry = RegistryLookup(enroot: EnrootImages(enroot: enroot, environment: currentEnvironment(), importTimeLimit: timeLimit),
                                       curl: Executables.find("curl", in: environment("PATH") ?? Executables.defaultPath),
                                       settings: lookupSettings(enroot: enroot))
         registry.report = { say($0) }
@@ -53,6 +58,27 @@ struct CacheOptions: ParsableArguments {
         guard fetch.tagTTL >= 0 else { throw ValidationError("--tag-ttl: expected a number of seconds, not \(fetch.tagTTL)") }
         fetch.report = { say($0) }
         return fetch
+    }
+}
+
+/// The step a `get` is for (the plugin passes both): its file gets a reference until
+/// `release --step`, so no eviction takes it while the step runs (docs/image-cache.md, "In use").
+struct StepOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The step that will use the file (JOBID.STEPID).", valueName: "id"))
+    var step: String?
+    @Option(help: ArgumentHelp("The step's slurmstepd on this node: its reference is stale once that process is gone.", valueName: "pid"))
+    var stepPid: Int32?
+
+    func holder() throws -> UseReference.Holder? {
+        guard let step else {
+            guard stepPid == nil else { throw ValidationError("--step-pid needs --step") }
+            return nil
+        }
+        guard UseReference.Holder.isValidStep(step) else { throw ValidationError("--step: not a step id: '\(step)'") }
+        guard let pid = stepPid, pid > 0, let start = ProcessLiveness.startTime(pid) else {
+            throw ValidationError("--step needs --step-pid, the pid of a running process")
+        }
+        return UseReference.Holder(host: SystemClock().host, step: step, pid: pid, start: start)
     }
 }
 
@@ -153,7 +179,7 @@ struct PyxisImageCache: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the cached images: digest, size, last use.")
+        static let configuration = CommandConfiguration(abstract: "List the cached images: digest, size, last use, and whether a running step uses one.")
         @OptionGroup var options: CacheOptions
 
         func run() throws {
@@ -162,7 +188,7 @@ struct PyxisImageCache: ParsableCommand {
             for entry in entries {
                 total = total.addingReportingOverflow(entry.bytes).overflow ? .max : total + entry.bytes
                 let digest = ImageDigest(fileName: entry.name).map(String.init(describing:)) ?? entry.name
-                print("\(digest)  \(SizeLimit.describe(entry.bytes))  \(Self.date(entry.lastUsed))")
+                print("\(digest)  \(SizeLimit.describe(entry.bytes))  \(Self.date(entry.lastUsed))\(entry.inUse ? "  in use" : "")")
             }
             print("\(entries.count) image(s), \(SizeLimit.describe(total))")
         }
@@ -207,8 +233,10 @@ struct PyxisImageCache: ParsableCommand {
                 // Every file of that digest, whichever registry it came from.
                 let files = directory.entries().map(\.name).filter { ImageDigest(fileName: $0) == digest }
                 guard !files.isEmpty else { throw Failure("\(digest) is not in the cache \(directory.path)") }
+                // A running step keeps its file through its reference (UseReference).
                 for name in files {
                     do { try directory.remove(name) } catch { throw Failure(error.message) }
+                    try? directory.remove(Eviction.Entry.usedMarker(name))
                 }
                 print("removed \(digest)")
             }
@@ -224,11 +252,13 @@ struct PyxisImageCache: ParsableCommand {
         var damaged: String?
         @Option(help: ArgumentHelp("Which file --damaged was when the step got it (DEVICE:INODE, as get said): one replaced since is not checked again.", valueName: "id"))
         var damagedIdentity: String?
+        @OptionGroup var step: StepOptions
         @Argument var uri: String
 
         func run() throws {
             // One walk of the cache directory serves the check, the look-up and the identity.
-            let fetch = try options.fetch()
+            var fetch = try options.fetch()
+            fetch.holder = try step.holder()
             if let damaged { try discard(damaged, with: fetch) }
             let result = try getFile(Prefetch.normalized(uri), from: fetch)
             // What happened, for the plugin's messages (stdout holds only the file).
@@ -258,8 +288,21 @@ struct PyxisImageCache: ParsableCommand {
         }
     }
 
+    /// The plugin's teardown: the step's references go. Without --step (the importer
+    /// protocol's `release`), nothing to free: the file stays cached.
     struct Release: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "For pyxis: nothing to free (the file stays cached).")
-        func run() {}
+        static let configuration = CommandConfiguration(abstract: "For pyxis: the step no longer uses its cache files (the files stay cached).")
+        @Option(name: .long, help: ArgumentHelp("The cache directory (default: $PYXIS_IMAGE_CACHE).", valueName: "dir"))
+        var cache: String?
+        @Option(help: ArgumentHelp("The step whose references on this node go (JOBID.STEPID, as given to get).", valueName: "id"))
+        var step: String?
+
+        func run() throws {
+            guard let step else { return }
+            guard UseReference.Holder.isValidStep(step) else { throw ValidationError("--step: not a step id: '\(step)'") }
+            var options = CacheOptions()
+            options.cache = cache
+            CacheReferences(storage: try options.directory(), clock: SystemClock()).release(step: step)
+        }
     }
 }

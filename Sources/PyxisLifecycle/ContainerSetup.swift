@@ -87,11 +87,8 @@ struct ContainerSetup {
     /// none configured, or (with `image_cache_fallback=1`, the default) none usable, said once.
     private func imageCacheDirectory() throws(LifecycleError) -> String? {
         let config = context.config
-        guard case .uri = options.image, config.imageCache != nil || config.imageCacheUser else { return nil }
         do throws(PyxisError) {
-            guard let directory = try ImageCachePath.directory(
-                config: config, jobVariable: host.jobEnvironment("PYXIS_IMAGE_CACHE"),
-                userName: tools.node.userName(uid: context.step.uid) ?? "", uid: context.step.uid) else { return nil }
+            guard let directory = try context.imageCacheDirectory(node: tools.node) else { return nil }
             guard tools.imageCache != nil else {
                 throw PyxisError("cannot use the image cache: pyxis-image-cache was not found (plugstack image_cache_command=)")
             }
@@ -145,7 +142,8 @@ struct ContainerSetup {
             let answer: ImageCacheAnswer
             do throws(CommandFailure) {
                 answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
-                                       tagTTL: context.config.imageCacheTagTTL, damaged: (file, cacheFile.identity))
+                                       tagTTL: context.config.imageCacheTagTTL, step: context.step.stepLabel,
+                                       damaged: (file, cacheFile.identity))
             } catch let recheck {
                 if recheck.status == ImageCacheAnswer.fileSoundStatus { throw error }
                 throw LifecycleError("failed to import docker image: \(context.imageText) into the image cache \(directory) again, after its file \(file) failed", recheck)
@@ -254,9 +252,11 @@ struct ContainerSetup {
         guard let cache = tools.imageCache else { throw LifecycleError("cannot use the image cache: pyxis-image-cache was not found") }
         let start = MonotonicClock.milliseconds()
         let answer: ImageCacheAnswer
+        // Recorded before it runs: a get that fails after its reference still made one.
+        rendezvous.record.cacheUsePending = true
         do {
             answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
-                                   tagTTL: context.config.imageCacheTagTTL, damaged: nil)
+                                   tagTTL: context.config.imageCacheTagTTL, step: context.step.stepLabel, damaged: nil)
             cacheFile.identity = answer.identity
         } catch {
             if error.status == ImageCacheAnswer.cacheUnusableStatus, context.config.imageCacheFallback {

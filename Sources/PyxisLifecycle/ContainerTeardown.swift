@@ -39,6 +39,7 @@ struct ContainerTeardown {
             rendezvous.record.squashfsImported = false
         }
         Self.releaseImporter(context, tools, rendezvous)
+        Self.releaseCacheUse(context, tools, rendezvous)
         return removeContainer(record, resuming: false)
     }
 
@@ -59,6 +60,26 @@ struct ContainerTeardown {
         rendezvous.record.creating = false
         rendezvous.record.created = false
         return true
+    }
+
+    /// `pyxis-image-cache release --step`, once the container process is gone (it read the file
+    /// through squashfuse): the step's references on this node go, and eviction may take the file.
+    static func releaseCacheUse(_ context: StepContext, _ tools: StepTools, _ rendezvous: TaskRendezvous) {
+        guard let cache = tools.imageCache, rendezvous.record.cacheUsePending else { return }
+        rendezvous.record.cacheUsePending = false
+        let directory: String?
+        do throws(PyxisError) {
+            directory = try context.imageCacheDirectory(node: tools.node)
+        } catch {
+            context.host.log(.error, "failed to release the image cache's reference: \(error.message)")
+            return
+        }
+        guard let directory else { return }
+        do {
+            try cache.release(directory: directory, step: context.step.stepLabel)
+        } catch {
+            LifecycleError("failed to release the image cache's reference: \(cache.path)", error).report(to: context.host)
+        }
     }
 
     /// `IMPORTER release`, once for the step's `get` (see `SetupRecord.importerPending`).

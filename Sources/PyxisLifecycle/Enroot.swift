@@ -77,7 +77,12 @@ public protocol ImageCacheClient: AnyObject {
     /// imported again) when it is damaged.
     /// `damaged` is the file a step could not start from, with its identity (`DEVICE:INODE`) as
     /// `get` gave it: a file replaced since by another step's import is not checked again.
-    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer
+    /// `step` (`JOBID.STEPID`): the file gets a reference for that step until `release`, so
+    /// that no eviction takes it while the step runs (docs/image-cache.md, "In use").
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, step: String?,
+             damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer
+    /// `pyxis-image-cache release --cache DIRECTORY --step STEP`: the step's references on this node go.
+    func release(directory: String, step: String) throws(CommandFailure)
 }
 
 public struct ImageCacheAnswer: Equatable, Sendable {

@@ -154,8 +154,13 @@ public final class ImageCacheCommand: ImageCacheClient {
         self.commands = commands
     }
 
-    public func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
+    /// Run from a task (the set-up's), whose parent is the step's slurmstepd: the reference
+    /// names that process, so a step that ends without its teardown leaves a reference this
+    /// node's next `get` knows to be stale.
+    public func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, step: String?,
+                    damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
         var arguments = ["get", "--cache", directory]
+        if let step { arguments += ["--step", step, "--step-pid", String(getppid())] }
         if limit > 0 { arguments += ["--max", String(limit)] }
         if tagTTL > 0 { arguments += ["--tag-ttl", String(tagTTL)] }
         if let damaged {
@@ -178,6 +183,10 @@ public final class ImageCacheCommand: ImageCacheClient {
             }
         }
         return ImageCacheAnswer(path: file, outcome: outcome, log: log, identity: identity)
+    }
+
+    public func release(directory: String, step: String) throws(CommandFailure) {
+        _ = try commands.run("image-cache-release", path, ["release", "--cache", directory, "--step", step])
     }
 }
 

@@ -27,6 +27,15 @@ public struct StepContext {
     /// `--container-image` as the user wrote it, for pyxis's messages.
     var imageText: String { options.imageText ?? "" }
 
+    /// The user's image cache directory for a registry image (docs/image-cache.md), or nil
+    /// when the step uses none; the set-up and the teardown agree on it.
+    func imageCacheDirectory(node: StepNode) throws(PyxisError) -> String? {
+        guard case .uri = options.image, config.imageCache != nil || config.imageCacheUser else { return nil }
+        return try ImageCachePath.directory(
+            config: config, jobVariable: host.jobEnvironment("PYXIS_IMAGE_CACHE"),
+            userName: node.userName(uid: step.uid) ?? "", uid: step.uid)
+    }
+
     /// `/a/b/c` → (`/a/b`, `c`); `/c` → (`/`, `c`); `c` → (`.`, `c`).
     static func split(_ path: String) -> (directory: String, base: String) {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }

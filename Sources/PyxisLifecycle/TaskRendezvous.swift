@@ -12,6 +12,8 @@ public struct SetupRecord: Equatable, Sendable {
     public var importerPending = false
     /// `enroot import --output` wrote the step's temporary squashfs file.
     public var squashfsImported = false
+    /// The image cache's `get` gave the step a reference to its file (`release --step` has not run).
+    public var cacheUsePending = false
 
     public init() {}
 }
@@ -45,6 +47,7 @@ extension SharedPage: TaskRendezvous {
             record.creating = self[.creating]
             record.created = self[.created]
             record.importerPending = self[.importerPending]
+            record.cacheUsePending = self[.cacheUsePending]
             record.squashfsImported = self[.squashfsImported]
             return record
         }
@@ -53,6 +56,7 @@ extension SharedPage: TaskRendezvous {
             self[.creating] = newValue.creating
             self[.created] = newValue.created
             self[.importerPending] = newValue.importerPending
+            self[.cacheUsePending] = newValue.cacheUsePending
             self[.squashfsImported] = newValue.squashfsImported
         }
     }

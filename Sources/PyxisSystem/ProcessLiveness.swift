@@ -22,6 +22,30 @@ public enum ProcessLiveness {
         return bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
     }
 
+    /// The processes below `pid` (children, their children, ...), from /proc's parent links:
+    /// a command's helpers (enroot's curl, mksquashfs) stay in no group of their own.
+    public static func descendants(of pid: pid_t) -> [pid_t] {
+        var children: [pid_t: [pid_t]] = [:]
+        guard let proc = opendir("/proc") else { return [] }
+        while let entry = readdir(proc) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            guard let child = pid_t(name), let fields = statFields(child), fields.count > 1,
+                  let parent = pid_t(String(decoding: fields[1], as: UTF8.self)) else { continue }
+            children[parent, default: []].append(child)
+        }
+        closedir(proc)
+        var found: [pid_t] = [], queue = [pid]
+        while let next = queue.popLast() {
+            for child in children[next] ?? [] where !found.contains(child) {
+                found.append(child)
+                queue.append(child)
+            }
+        }
+        return found
+    }
+
     /// Lets a stopped process run again (SIGCONT).
     public static func resume(_ pid: pid_t) throws(SystemError) {
         guard kill(pid, SIGCONT) == 0 else { throw SystemError("kill(SIGCONT)", errno: errno) }

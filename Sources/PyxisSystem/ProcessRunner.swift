@@ -30,7 +30,10 @@ public struct ProcessResult: Equatable, Sendable {
     /// stderr, and stdout when it was not captured separately: shown to the user on failure.
     public let log: String
 
-    public var succeeded: Bool { termination == .exited(0) }
+    /// It ran past its time limit and was stopped (with everything it started).
+    public var timedOut = false
+
+    public var succeeded: Bool { termination == .exited(0) && !timedOut }
 
     /// The log as `pyxis: ...` lines, for the user to see why a command failed.
     public var logLines: [String] {
@@ -50,7 +53,8 @@ public enum ProcessRunner {
         captureOutput: Bool = false,
         workingDirectory: String? = nil,
         heartbeatSeconds: Int = 0,
-        heartbeat: () -> Void = {}
+        heartbeat: () -> Void = {},
+        timeLimitSeconds: Int = 0
     ) throws(SystemError) -> ProcessResult {
         let logFD = csystem_memfd("pyxis-log")
         guard logFD >= 0 else { throw SystemError("memfd_create", errno: errno) }
@@ -65,13 +69,16 @@ public enum ProcessRunner {
         let pid = try spawn(path, arguments: [path] + arguments, environment: environment,
                             identity: identity, stdoutFD: outputFD, logFD: logFD,
                             workingDirectory: workingDirectory)
-        let status = try wait(pid, heartbeatSeconds: heartbeatSeconds, heartbeat: heartbeat)
+        let (status, timedOut) = try wait(pid, heartbeatSeconds: heartbeatSeconds, heartbeat: heartbeat,
+                                          timeLimitSeconds: timeLimitSeconds)
         let termination: ProcessResult.Termination = csystem_signaled(status) != 0
             ? .signaled(csystem_term_signal(status)) : .exited(csystem_exit_status(status))
-        return ProcessResult(
+        var result = ProcessResult(
             termination: termination,
             output: captureOutput ? try readAll(outputFD) : "",
             log: try readAll(logFD))
+        result.timedOut = timedOut
+        return result
     }
 
     /// Starts a child and returns its pid without waiting (for `enroot start`, whose process
@@ -117,22 +124,71 @@ public enum ProcessRunner {
     }
 
     /// Waits for the child to end; with `heartbeatSeconds`, calls `heartbeat` that often
-    /// meanwhile (a long import tells the steps waiting for it that it is alive).
-    private static func wait(_ pid: pid_t, heartbeatSeconds: Int, heartbeat: () -> Void) throws(SystemError) -> Int32 {
+    /// meanwhile (a long import tells the steps waiting for it that it is alive). Past
+    /// `timeLimitSeconds` (0: none) the child and all it started get SIGTERM, and SIGKILL
+    /// 5 s later; the status then says how it ended, and `timedOut` is true.
+    private static func wait(
+        _ pid: pid_t, heartbeatSeconds: Int, heartbeat: () -> Void, timeLimitSeconds: Int
+    ) throws(SystemError) -> (status: Int32, timedOut: Bool) {
         var status: Int32 = 0
-        guard heartbeatSeconds > 0 else {
+        guard heartbeatSeconds > 0 || timeLimitSeconds > 0 else {
             let rc = csystem_wait(pid, &status, 0)
             guard rc == 0 else { throw SystemError("waitpid(\(pid))", errno: rc) }
-            return status
+            return (status, false)
         }
         var waited = 0
+        var stopping: TreeStop?
         while true {
             let rc = waitpid(pid, &status, WNOHANG)
-            if rc == pid { return status }
+            if rc == pid {
+                stopping?.endLeftovers()
+                return (status, stopping != nil)
+            }
             if rc < 0, errno != EINTR { throw SystemError("waitpid(\(pid))", errno: errno) }
             usleep(50_000)
             waited += 50
-            if waited % (heartbeatSeconds * 1000) == 0 { heartbeat() }
+            if heartbeatSeconds > 0, waited % (heartbeatSeconds * 1000) == 0 { heartbeat() }
+            if timeLimitSeconds > 0, stopping == nil, waited >= timeLimitSeconds * 1000 {
+                stopping = TreeStop(root: pid)
+            }
+            stopping?.poll(killing: waited - (timeLimitSeconds * 1000) >= 5000)
+        }
+    }
+
+    /// Ends a child and everything below it: SIGTERM, then SIGKILL. Each poll signals what
+    /// appeared below the child since (a trap handler's clean-up, a helper started late), and
+    /// keeps each process it signalled (pid and start time) to end it even once the child's
+    /// death has handed it to init.
+    private struct TreeStop {
+        let root: pid_t
+        var signalled: [(pid: pid_t, start: UInt64?, signal: Int32)] = []
+
+        init(root: pid_t) { self.root = root }
+
+        mutating func poll(killing: Bool) {
+            let signal = killing ? SIGKILL : SIGTERM
+            // The deepest first: a parent that died first would hand its children to init.
+            for process in ProcessLiveness.descendants(of: root).reversed() + [root] {
+                let start = ProcessLiveness.startTime(process)
+                guard !signalled.contains(where: { $0.pid == process && $0.start == start && $0.signal == signal }) else { continue }
+                kill(process, signal)
+                signalled.append((process, start, signal))
+            }
+        }
+
+        /// After the child ended: what it left behind, still running, is killed.
+        func endLeftovers() {
+            for _ in 0..<40 {
+                var alive = false
+                for process in signalled where process.pid != root && process.start != nil
+                    && ProcessLiveness.startTime(process.pid) == process.start && ProcessLiveness.isAlive(process.pid) {
+                    alive = true
+                    for below in ProcessLiveness.descendants(of: process.pid) { kill(below, SIGKILL) }
+                    kill(process.pid, SIGKILL)
+                }
+                if !alive { return }
+                usleep(50_000)
+            }
         }
     }
 

@@ -62,7 +62,7 @@ public final class SharedPage {
         /// The container process stopped itself and waits for SIGCONT once every task joined.
         case needsContinue
         /// What set-up made (see `SetupRecord` in PyxisLifecycle).
-        case ownsProcess, creating, created, importerPending, squashfsImported
+        case ownsProcess, creating, created, importerPending, squashfsImported, cacheUsePending
     }
 
     public subscript(flag: Flag) -> Bool {
@@ -78,6 +78,7 @@ public final class SharedPage {
         case .created: \.created
         case .importerPending: \.importer_pending
         case .squashfsImported: \.squashfs_imported
+        case .cacheUsePending: \.cache_use_pending
         }
     }
 }

@@ -2,7 +2,8 @@ import Testing
 import PyxisSystem
 @testable import ImageCache
 
-/// A cache directory in memory: files with their text, size and time.
+/// A cache directory in memory: files with their text, size and time; a hard link is a second
+/// name for the same File (same inode).
 final class FakeStorage: CacheStorage {
     struct File {
         var text: String; var bytes: UInt64; var time: Int64; var complete: Bool
@@ -18,13 +19,27 @@ final class FakeStorage: CacheStorage {
     var files: [String: File] = [:]
     var clock: FakeClock
     var removed: [String] = []
+    /// `.used-NAME` markers: when each file was last used.
+    var used: [String: Int64] = [:]
     init(clock: FakeClock) { self.clock = clock }
 
     func entries() -> [Eviction.Entry] {
         files.compactMap { name, file in
-            ImageDigest(fileName: name) == nil ? nil : Eviction.Entry(name: name, bytes: file.bytes, lastUsed: file.time)
+            guard ImageDigest(fileName: name) != nil else { return nil }
+            let links = files.values.filter { $0.inode == file.inode }.count
+            return Eviction.Entry(name: name, bytes: file.bytes, lastUsed: max(file.time, used[name] ?? 0), inUse: links > 1)
         }
     }
+    func references() -> [String] { files.keys.filter { $0.hasPrefix(UseReference.prefix) } }
+    /// What another node does just before this step links its reference.
+    var beforeLink: () -> Void = {}
+    func link(_ name: String, as reference: String) throws(CacheError) -> Bool {
+        beforeLink()
+        guard let file = files[name] else { return false }
+        files[reference] = file
+        return true
+    }
+    func markUsed(_ name: String) { used[name] = clock.time }
     func partials() -> [Eviction.Entry] {
         files.compactMap { name, file in
             name.hasPrefix(".partial-") ? Eviction.Entry(name: name, bytes: file.bytes, lastUsed: file.time) : nil
@@ -147,7 +162,8 @@ let fileC = try! CacheFileName(digest: ImageDigest("sha256:" + String(repeating:
         let result = try h.fetch.get("docker://busybox")
         #expect(result.outcome == .hit)
         #expect(h.registry.imports.isEmpty)
-        #expect(h.storage.files[fileA]?.time == h.clock.time)
+        #expect(h.storage.used[fileA] == h.clock.time)
+        #expect(h.storage.files[fileA]?.time == 1)   // the image itself untouched
     }
 
     @Test func anImageByDigestNeedsNoRegistry() throws {

@@ -191,7 +191,12 @@ final class FakeImageCache: ImageCacheClient {
     var failure: CommandFailure?
     /// Thrown by a `get --damaged` (nil: the damaged file was removed and the image imported again).
     var recheckFailure: CommandFailure?
-    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
+    /// The step each `get` named, and each `release` (directory and step).
+    var steps: [String?] = []
+    var releases: [String] = []
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, step: String?,
+             damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
+        steps.append(step)
         calls.append("get \(uri) \(directory) \(limit)" + (tagTTL > 0 ? " ttl \(tagTTL)" : "")
                      + (damaged.map { " damaged \($0.file)" + ($0.identity.map { " identity \($0)" } ?? "") } ?? ""))
         if let damaged {
@@ -201,6 +206,7 @@ final class FakeImageCache: ImageCacheClient {
         if let failure { throw failure }
         return answer
     }
+    func release(directory: String, step: String) throws(CommandFailure) { releases.append("\(directory) \(step)") }
 }
 
 /// One step on one node with fakes everywhere.

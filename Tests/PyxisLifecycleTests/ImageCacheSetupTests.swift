@@ -17,6 +17,24 @@ import PyxisCore
         #expect(h.host.verbose.contains { $0.hasPrefix("image cache hit: /cache/u/sha256-x.sqsh (") })
     }
 
+    /// The file gets a reference for the step (no eviction takes it while the container reads
+    /// it through squashfuse), released at the teardown, after the container process ended.
+    @Test func theStepsReferenceIsTakenWithTheFileAndReleasedAtTheTeardown() throws {
+        let h = try Harness(["--container-image=ubuntu"], plugstack: cache)
+        #expect(h.runStep() == [0])
+        #expect(h.imageCache.steps == ["42.3"])
+        #expect(h.imageCache.releases == ["/cache/u 42.3"])
+        h.lifecycle.finish()
+        #expect(h.imageCache.releases.count == 1)   // once
+    }
+
+    @Test func aGetThatFailsIsReleasedToo() throws {
+        let h = try Harness(["--container-image=ubuntu"], plugstack: cache)
+        h.imageCache.failure = CommandFailure(ending: "exited with status 1", log: ["boom"], status: 1)
+        #expect(h.runStep() == [-1])
+        #expect(h.imageCache.releases == ["/cache/u 42.3"])
+    }
+
     @Test func aMissPrintsPyxisImportLinesAndANamedContainerIsCreatedFromTheCachedFile() throws {
         let h = try Harness(["--container-image=ubuntu", "--container-name=c"], plugstack: cache)
         h.imageCache.answer.outcome = .imported

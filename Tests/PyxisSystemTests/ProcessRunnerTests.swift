@@ -90,4 +90,58 @@ import Testing
         #expect(result.succeeded)
         #expect((1...2).contains(beats))   // counted in 50 ms sleeps, which a busy machine stretches
     }
+
+    /// The pids a shell wrote, one per line, into `file`.
+    private func pids(in file: String) -> [pid_t] {
+        (FileReading.contents(of: file, limit: 4096)).map { String(decoding: $0, as: UTF8.self) }?
+            .split(separator: "\n").compactMap { pid_t($0) } ?? []
+    }
+
+    private func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    @Test func aTimeLimitStopsTheChildAndWhatItStarted() throws {
+        let file = "/tmp/pyxis-runner-\(getpid())-tree"
+        defer { unlink(file) }
+        let started = monotonicSeconds()
+        // sh starts a subshell that starts sleep: two levels below the child.
+        let result = try ProcessRunner.run(
+            "/bin/sh", arguments: ["-c", "(sleep 60 & echo $! >> \(file); wait) & echo $! >> \(file); wait"],
+            environment: ["PATH=/usr/bin:/bin"], identity: .inherited, timeLimitSeconds: 1)
+        #expect(result.timedOut)
+        #expect(!result.succeeded)
+        #expect(monotonicSeconds() - started < 4)
+        let started2 = pids(in: file)
+        #expect(started2.count == 2)
+        for pid in started2 {
+            for _ in 0..<100 where ProcessLiveness.isAlive(pid) { usleep(10_000) }
+            #expect(!ProcessLiveness.isAlive(pid), "process \(pid) outlived the time limit")
+        }
+    }
+
+    @Test func aChildThatIgnoresSIGTERMIsKilled() throws {
+        let file = "/tmp/pyxis-runner-\(getpid())-stubborn"
+        defer { unlink(file) }
+        let started = monotonicSeconds()
+        let result = try ProcessRunner.run(
+            "/bin/sh", arguments: ["-c", "trap '' TERM; sleep 60 & echo $! >> \(file); wait"],
+            environment: ["PATH=/usr/bin:/bin"], identity: .inherited, timeLimitSeconds: 1)
+        #expect(result.timedOut)
+        #expect(result.termination == .signaled(SIGKILL))
+        #expect((5..<10).contains(monotonicSeconds() - started))
+        for pid in pids(in: file) {
+            for _ in 0..<100 where ProcessLiveness.isAlive(pid) { usleep(10_000) }
+            #expect(!ProcessLiveness.isAlive(pid))
+        }
+    }
+
+    @Test func aChildWithinItsTimeLimitIsLeftAlone() throws {
+        let result = try ProcessRunner.run("/bin/sh", arguments: ["-c", "sleep 0.2"], environment: ["PATH=/usr/bin:/bin"],
+                                           identity: .inherited, timeLimitSeconds: 5)
+        #expect(result.succeeded)
+        #expect(!result.timedOut)
+    }
 }

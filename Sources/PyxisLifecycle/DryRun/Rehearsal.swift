@@ -77,12 +77,18 @@ final class RehearsalImageCache: ImageCacheClient {
         self.rehearsal = rehearsal
     }
 
-    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
+    func get(_ uri: String, directory: String, limit: UInt64, tagTTL: UInt32, step: String?,
+             damaged: (file: String, identity: String?)?) throws(CommandFailure) -> ImageCacheAnswer {
         var words = [path, "get", "--cache", directory]
         if limit > 0 { words += ["--max", String(limit)] }
         if tagTTL > 0 { words += ["--tag-ttl", String(tagTTL)] }
+        if let step { words += ["--step", step, "--step-pid", "<slurmstepd>"] }
         rehearsal.commands.append(Rehearsal.commandLine(words + ["--", uri]))
         return ImageCacheAnswer(path: directory + "/sha256-<digest of \(uri)>.sqsh", outcome: .hit)
+    }
+
+    func release(directory: String, step: String) throws(CommandFailure) {
+        rehearsal.commands.append(Rehearsal.commandLine([path, "release", "--cache", directory, "--step", step]))
     }
 }
 

@@ -123,3 +123,30 @@ liar_certificate() {
     [[ $status -eq 3 && $stderr == *"claims $claimed for a manifest whose SHA-256 is sha256:"* ]] || { echo "$status $stderr" >&2; false; }
     [[ $(find "$cache" -name 'sha256-*.sqsh' | wc -l) -eq 1 ]] || { ls -la "$cache" >&2; false; }
 }
+
+# A registry that accepts connections and never answers: enroot's curl waits (its connect
+# timeout is 30 s, and a transfer has none by default). The import is stopped at the limit,
+# with every process it started, and the cache keeps no file and no lock of it.
+@test "an import that stalls is stopped at --import-time-limit with all it started; nothing is left" {
+    local stall started digest
+    digest=sha256:$(printf '0%.0s' {1..64})
+    # shellcheck disable=SC2016  # python's code
+    python3 -c 'import socket, sys
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen(64)
+held = []
+while True:
+    held.append(server.accept())' "$liar_port" 3>&- &
+    stall=$!
+    wait_until 10 bash -c "echo >/dev/tcp/127.0.0.1/$liar_port" 2>/dev/null || { kill "$stall"; echo "the stalling server did not start" >&2; false; }
+    started=$SECONDS
+    cached prefetch --cache "$cache" --import-time-limit 3 "docker://localhost:$liar_port#pyxis-test/busybox@$digest"
+    kill "$stall"
+    [[ $status -ne 0 && $stderr == *"enroot import did not finish within 3 s and was stopped"* ]] || { echo "$status $stderr" >&2; false; }
+    ((SECONDS - started < 20))
+    # Zombies aside (this machine's init reaps what it inherits late).
+    wait_until 5 no_processes || { user_processes >&2; false; }
+    [[ -z $(find "$cache" -mindepth 1 -name '*.sqsh' -o -mindepth 1 -name '*.lock') ]] || { ls -la "$cache" >&2; false; }
+}

@@ -127,7 +127,8 @@ cache_files() { find "$cache" -maxdepth 1 -name 'sha256-*.sqsh' 2>/dev/null | so
     assert_success
     assert_output_is registry
     assert_stderr_has "taking over the import of docker://$PYXIS_TEST_IMAGE_URI into the cache: its owner, process"
-    [[ $(ls -A "$cache") == "$(basename "$(cache_files)")" ]] || { ls -A "$cache" >&2; false; }
+    # The image and the record of its last use; no lock, no partial file, no reference.
+    [[ $(find "$cache" -mindepth 1 ! -name '.used-*' -printf '%f\n') == "$(basename "$(cache_files)")" ]] || { ls -A "$cache" >&2; false; }
 }
 
 @test "a tag moved to another image is imported again" {
@@ -253,4 +254,35 @@ damage() {
     assert_failure_with "pyxis: failed to import docker image: $PYXIS_TEST_IMAGE_URI into the image cache /var/lib/pyxis-test-no-cache/$PYXIS_TEST_USER"
     assert_ran_nothing
     assert_nothing_left
+}
+
+# docs/image-cache.md, "In use": a running step holds a reference (a hard link) to its file, so
+# that on NFS, where an unlinked file does not stay readable for the other clients, no other
+# node's eviction pulls the image from under it. Here node2's publish goes over the limit while
+# node1's step holds the older image; node1's step then reads its whole image.
+@test "a step reading its image on one node keeps it through another node's eviction; its teardown releases it" {
+    plugstack image_cache="$cache_root/%u" image_cache_max=3M use_squashfuse=1
+    # shellcheck disable=SC2016  # the container's shell expands it
+    bg_usrun held -w node1 --container-image="$PYXIS_TEST_IMAGE_URI" --container-mounts="$ctl:/ctl" sh -c \
+        'touch /ctl/started; for i in $(seq 600); do [ -e /ctl/go ] && break; sleep 0.2; done
+         find / -xdev -type f -exec cat {} + >/dev/null && echo read-all'
+    wait_until 60 test -e "$ctl/started" || { bg_err held >&2; false; }
+    local held_file references
+    held_file=$(cache_files)
+    references=$(find "$cache" -maxdepth 1 -name '.use-*')
+    [[ $(wc -l <<<"$references") -eq 1 && $references == *"~node1~"* ]] || { ls -la "$cache" >&2; false; }
+    step -w node2 --container-image="$PYXIS_TEST_ENV_URI" true
+    assert_success
+    # Over the limit, and the held image is the least recently used: kept, as in use.
+    [[ $(cache_files | wc -l) -eq 2 && -f $held_file ]] || { ls -la "$cache" >&2; false; }
+    run -0 as_user "$PYXIS_TEST_PREFIX/bin/pyxis-image-cache" list --cache "$cache"
+    [[ $(grep -c '  in use$' <<<"$output") -eq 1 ]] || { echo "$output" >&2; false; }
+    # The held step reads every file of its image, then ends.
+    touch "$ctl/go"
+    bg_wait
+    [[ $bg_status -eq 0 && $(bg_out held) == *read-all* ]] || { bg_out held; bg_err held; false; } >&2
+    [[ -z $(find "$cache" -maxdepth 1 -name '.use-*') ]] || { ls -la "$cache" >&2; false; }
+    # Released, it is the first to go.
+    run -0 as_user "$PYXIS_TEST_PREFIX/bin/pyxis-image-cache" prune --cache "$cache" --max 3M
+    [[ $(cache_files | wc -l) -eq 1 && ! -e $held_file ]] || { ls -la "$cache" >&2; false; }
 }

@@ -79,6 +79,8 @@ typedef struct {
     int importer_pending;
     /* `enroot import --output` wrote the step's temporary squashfs file: remove it. */
     int squashfs_imported;
+    /* The image cache gave the step a file and a reference to it: the cleanup releases it. */
+    int cache_use_pending;
 } csystem_shared;
 
 /* NULL on failure (errno set). */
