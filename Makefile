@@ -50,7 +50,7 @@ HOOK_BUILD_FLAGS ?= -c release --disable-local-rpath -Xswiftc -static-executable
 HOOK_SCRATCH := .build-hooks-release
 
 # The plugin Slurm loads is a small C front; it loads the Swift core ($(STAGE)/pyxis/, installed
-# as $(SLURM_PLUGINDIR)/pyxis/) only in processes that need it (README "Architecture").
+# as $(SLURM_PLUGINDIR)/pyxis/) only in processes that need it (docs/design.md, "The front").
 FRONT_CFLAGS ?= -O2 -fPIC -shared -Wall -Wextra -Werror
 FRONT_LDFLAGS ?= -Wl,--version-script=Sources/PyxisFront/exports.map -Wl,-z,nodelete -Wl,-z,now -ldl
 GENERATED := .build/generated

@@ -17,7 +17,7 @@ struct PyxisDoctorCommand: ParsableCommand {
         discussion: """
             Prints one line per check (ok, warn or FAIL) with what to do about it. Warnings are \
             things that work but slower or without a feature; they fail only with --strict. \
-            See README "pyxis-doctor".
+            See docs/install.md, "pyxis-doctor: is this node ready?".
             """)
 
     @Option(help: ArgumentHelp("Check for this user: their namespaces, /dev/fuse access and image cache (default: yourself; as root, the stand-in 'nobody').", valueName: "name"))
