@@ -6,6 +6,7 @@
 #   make check-slurm-headers  compile the C that includes Slurm's headers against 22.05 (Debian's)
 #                             and the headers of 23.11, 24.11, 25.11 and 26.05 (seconds; needs `make`'s
 #                             generated pyxis_options.h and ../shared/slurm's tarballs)
+#   make man                  read spank_pyxis(8), the manual the packages install
 #   make install              install under $(PREFIX) (default /usr/local), honouring DESTDIR
 #   make uninstall            remove what `make install` put there
 #   make deb                  a Debian package of what `make install` installs, for the Slurm
@@ -88,7 +89,7 @@ EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
 # Commands for administrators, installed in SBINDIR.
 ADMIN_COMMANDS := pyxis-doctor
 
-.PHONY: all build front test-slurm check-slurm-headers install uninstall deb test lint unit-test integration-test package-test test-enroot-release bench demo demo-down clean
+.PHONY: man all build front test-slurm check-slurm-headers install uninstall deb test lint unit-test integration-test package-test test-enroot-release bench demo demo-down clean
 
 all: build
 
@@ -115,6 +116,11 @@ build: $(STDCXX_DIR)/libstdc++.so
 	@# SwiftPM links with RUNPATH=$$ORIGIN: the loader would look for libc in our install
 	@# directories first (a hazard for a plugin loaded by root, and wasted syscalls).
 	cd $(STAGE) && $(PATCHELF) --remove-rpath pyxis/spank_pyxis_core.so $(EXECUTABLES) $(ADMIN_COMMANDS)
+
+# spank_pyxis(8), as the packages install it, printed from the option catalog (after `make build`).
+man:
+	@test -x $(RELEASE_DIR)/pyxis-option-table || $(SUBMAKE) build
+	$(RELEASE_DIR)/pyxis-option-table --man $$(date -u +%F) | man -l -
 
 # The front alone, for SLURM_PREFIX's release (after a `make build`: it needs the generated table).
 front:

@@ -10,6 +10,7 @@
 
 load other-release
 load installed-root
+bats_require_minimum_version 1.5.0   # run -N, --separate-stderr
 
 repo=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 # shellcheck disable=SC2012  # the newest by time; make deb names them swift-pyxis_VERSION_ARCH.deb
@@ -46,6 +47,21 @@ paths_in() { (cd "$1" && find . -path ./var -prune -o \( -type f -o -type l \) -
     missing=$(comm -23 <(paths_in "$staged") <(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\.||' | sort))
     rm -rf "$staged"
     [[ -z $missing ]] || { echo "not in the package: $missing" >&2; false; }
+}
+
+@test "make deb: spank_pyxis(8) renders without a warning and names every option and plugstack key" {
+    local page options keys
+    page=$(mktemp)
+    dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/man/man8/spank_pyxis.8.gz | gunzip > "$page"
+    run --separate-stderr -0 man --warnings -l "$page"
+    rm -f "$page"
+    [[ -z $stderr ]] || { echo "$stderr" >&2; false; }
+    # The catalogs the page is made from: the option names, and the plugstack keys.
+    options=$(grep -o '"\(no-\)\{0,1\}container-[a-z-]*"' "$repo/Sources/PyxisCore/OptionCatalog.swift" | tr -d '"' | sort -u)
+    keys=$(sed -n '/static let keys = \[/,/\]/p' "$repo/Sources/PyxisCore/PluginConfig.swift" | grep -o '"[a-z_]*"' | tr -d '"')
+    [[ $(wc -l <<<"$options") -ge 17 && $(wc -l <<<"$keys") -ge 13 ]] || { echo "options: $options keys: $keys" >&2; false; }
+    for word in $options; do [[ $output == *"--$word"* ]] || { echo "no --$word in spank_pyxis(8)" >&2; false; }; done
+    for word in $keys; do [[ $output == *"$word="* ]] || { echo "no $word= in spank_pyxis(8)" >&2; false; }; done
 }
 
 @test "make deb: Depends pins slurm-wlm-basic-plugins, the package of libslurmfull and Slurm's plugin directory" {

@@ -59,7 +59,8 @@ top_directory() {
 # install_manuals ROOT: manual pages of the commands on PATH, made from their own --help by
 # swift-argument-parser's generate-manual (a debug build of the tool; seconds once built),
 # gzipped under ROOT/usr/share/man, for ROOT/usr/sbin/pyxis-doctor and
-# ROOT/usr/libexec/pyxis/pyxis-image-cache as `make install` put them there.
+# ROOT/usr/libexec/pyxis/pyxis-image-cache as `make install` put them there; and the plugin's
+# spank_pyxis(8), which `make build`'s pyxis-option-table prints from the option catalog.
 install_manuals() {
     local root=$1 manuals changed
     swift build -c debug --product generate-manual 2>&1 | grep -v "^\[" >&2 || true
@@ -70,6 +71,8 @@ install_manuals() {
     .build/debug/generate-manual "$root/usr/libexec/pyxis/pyxis-image-cache" --section 1 --date "$changed" -o "$manuals"
     gzip -9n < "$manuals/pyxis-doctor.8" > "$root/usr/share/man/man8/pyxis-doctor.8.gz"
     gzip -9n < "$manuals/pyxis-image-cache.1" > "$root/usr/share/man/man1/pyxis-image-cache.1.gz"
+    .build/release/pyxis-option-table --man "$changed" > "$manuals/spank_pyxis.8"
+    gzip -9n < "$manuals/spank_pyxis.8" > "$root/usr/share/man/man8/spank_pyxis.8.gz"
     chmod 0644 "$root/usr/share/man/"*/*.gz
     rm -rf "$manuals"
 }

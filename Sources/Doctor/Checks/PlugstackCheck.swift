@@ -95,7 +95,7 @@ public enum PlugstackCheck {
         do {
             _ = try PluginConfig(arguments: line.arguments)
         } catch {
-            return .failure(name, "\(line.origin): \(error.message): Slurm will not load pyxis", fix: "correct the argument (README \"Plugstack arguments\")")
+            return .failure(name, "\(line.origin): \(error.message): Slurm will not load pyxis", fix: "correct the argument (spank_pyxis(8), PLUGSTACK ARGUMENTS)")
         }
         let settings = line.arguments.isEmpty ? "pyxis's defaults" : line.arguments.joined(separator: " ")
         guard line.required else {

@@ -1,6 +1,22 @@
 // Prints the C front's option table (pyxis_options.h) from the Swift option catalog, so the
 // two cannot drift apart: `make` regenerates it before compiling Sources/PyxisFront/front.c.
+// `pyxis-option-table --man DATE` prints spank_pyxis(8) from the same catalog (ManualPage.swift).
+#if canImport(Glibc)
+import Glibc
+#endif
 import PyxisCore
+
+let arguments = CommandLine.arguments
+if arguments.count == 3, arguments[1] == "--man" {
+    do {
+        print(try ManualPage.render(date: arguments[2]), terminator: "")
+        exit(0)
+    } catch {
+        let line = Array("\(error.description)\n".utf8)
+        _ = write(2, line, line.count)
+        exit(1)
+    }
+}
 
 /// TEXT as a C string literal.
 func literal(_ text: String) -> String {

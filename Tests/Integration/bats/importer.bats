@@ -1,4 +1,4 @@
-# importer=PATH (README "Plugstack arguments"): the site's importer instead of enroot import. Each `get` gets exactly
+# importer=PATH (spank_pyxis(8)): the site's importer instead of enroot import. Each `get` gets exactly
 # one `release`, whatever path the step takes, and a step that attaches to a running container
 # gets nothing.
 # use_squashfuse: 0 auto
