@@ -8,7 +8,7 @@
 # put in $SLURM_HEADERS_DIR/RELEASE (default .build/slurm-headers) by scripts/slurm-headers.sh.
 # The files: Sources/PyxisFront/front.c (with the generated pyxis_options.h from
 # $PYXIS_GENERATED, default .build/generated, which `make` writes) and every other C file under
-# Sources/ that includes <slurm/...> (the Swift core's shim, Sources/PyxisPlugin/CSpank/cspank.c).
+# Sources/ that includes <slurm/...> (the Swift core's shim, Sources/CSpank/cspank.c).
 # Each is compiled to /dev/null with $CC and $CFLAGS (default: the front's, -O2 -fPIC -Wall
 # -Wextra -Werror), and each release's SLURM_VERSION_NUMBER is checked to be the one asked for
 # (so that the headers compiled against were that release's, not /usr/include's).

@@ -6,7 +6,7 @@
 # plugin_version symbol: SPANK_PLUGIN(pyxis, 1) in the front defines it as the
 # SLURM_VERSION_NUMBER (0xMMmmuu) of the headers it was compiled with, and Slurm reads it with
 # dlsym before it accepts the plugin. Read from the file's bytes as pyxis-doctor reads it
-# (Sources/Doctor/ELFSymbol.swift): the dynamic symbol's address, mapped to a file offset
+# (Sources/PyxisDoctor/ELFSymbol.swift): the dynamic symbol's address, mapped to a file offset
 # through the section that holds it; 4 bytes, little-endian. So the package names the release
 # of the binary it ships, whatever headers /usr/include has.
 slurm_release() {
