@@ -102,8 +102,11 @@ public protocol CacheClock {
     func sleep(milliseconds: Int)
     var host: String { get }
     var pid: Int32 { get }
-    /// The start time of process PID of this host, nil when there is none.
+    /// The start time of process PID of this host, nil when there is none (or /proc hides it).
     func processStart(_ pid: Int32) -> UInt64?
+    /// Whether process PID of this host exists, even one /proc hides from this user
+    /// (`hidepid`): kill(PID, 0) tells.
+    func processExists(_ pid: Int32) -> Bool
     /// A fresh random token (hexadecimal) no other step can guess.
     func randomToken() -> String
 }

@@ -70,6 +70,7 @@ public struct SystemClock: CacheClock {
     public var host: String { Unique.host }
     public var pid: Int32 { getpid() }
     public func processStart(_ pid: Int32) -> UInt64? { ProcessLiveness.startTime(pid) }
+    public func processExists(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
     public func randomToken() -> String { Unique.token() }
 }
 

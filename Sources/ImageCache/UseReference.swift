@@ -16,6 +16,7 @@ public struct UseReference: Equatable, Sendable {
         /// The step, as `JOBID.STEPID` (`123.0`, `123.batch`, `123+1.0`).
         public var step: String
         public var pid: Int32
+        /// Its start time (`/proc/PID/stat`), 0 when /proc hides it (`hidepid`).
         public var start: UInt64
 
         public init(host: String, step: String, pid: Int32, start: UInt64) {
@@ -59,10 +60,12 @@ public struct UseReference: Equatable, Sendable {
     }
 
     /// Whether the step that took it is gone: on this host, its slurmstepd (pid and start time)
-    /// no longer runs; elsewhere, it is older than `maxAge`.
-    public func isStale(now: Int64, host: String, startTime: (Int32) -> UInt64?, maxAge: Int64) -> Bool {
-        if holder.host == host { return startTime(holder.pid) != holder.start }
-        return now - created > maxAge
+    /// no longer runs, or, where /proc hides it, no process has its pid; elsewhere, it is older
+    /// than `maxAge`.
+    public func isStale(now: Int64, host: String, startTime: (Int32) -> UInt64?, exists: (Int32) -> Bool, maxAge: Int64) -> Bool {
+        guard holder.host == host else { return now - created > maxAge }
+        if holder.start != 0, let start = startTime(holder.pid) { return start != holder.start }
+        return !exists(holder.pid)
     }
 }
 
@@ -93,7 +96,8 @@ public struct CacheReferences {
         let now = clock.now()
         return storage.references().filter { name in
             guard let reference = UseReference(fileName: name),
-                  reference.isStale(now: now, host: clock.host, startTime: clock.processStart, maxAge: maxAge) else { return false }
+                  reference.isStale(now: now, host: clock.host, startTime: clock.processStart,
+                                    exists: clock.processExists, maxAge: maxAge) else { return false }
             return (try? storage.remove(name)) != nil
         }
     }

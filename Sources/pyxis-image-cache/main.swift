@@ -75,10 +75,11 @@ struct StepOptions: ParsableArguments {
             return nil
         }
         guard UseReference.Holder.isValidStep(step) else { throw ValidationError("--step: not a step id: '\(step)'") }
-        guard let pid = stepPid, pid > 0, let start = ProcessLiveness.startTime(pid) else {
+        let clock = SystemClock()
+        guard let pid = stepPid, pid > 0, clock.processExists(pid) else {
             throw ValidationError("--step needs --step-pid, the pid of a running process")
         }
-        return UseReference.Holder(host: SystemClock().host, step: step, pid: pid, start: start)
+        return UseReference.Holder(host: clock.host, step: step, pid: pid, start: clock.processStart(pid) ?? 0)
     }
 }
 

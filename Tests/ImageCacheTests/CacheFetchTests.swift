@@ -96,7 +96,10 @@ final class FakeClock: CacheClock {
     func now() -> Int64 { time }
     func monotonicMilliseconds() -> Int64 { time * 1000 }
     func sleep(milliseconds: Int) { sleeps += 1; time += 1; meanwhile() }
-    func processStart(_ pid: Int32) -> UInt64? { starts[pid] }
+    func processStart(_ pid: Int32) -> UInt64? { hidden.contains(pid) ? nil : starts[pid] }
+    /// Processes /proc hides (hidepid): they exist, without a start time.
+    var hidden: Set<Int32> = []
+    func processExists(_ pid: Int32) -> Bool { starts[pid] != nil }
     func randomToken() -> String { tokens += 1; return "token\(tokens)" }
 }
 

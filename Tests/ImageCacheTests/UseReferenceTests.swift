@@ -59,6 +59,20 @@ import Testing
         #expect(h.reports.filter { $0.hasSuffix("the reference of a step that is gone") }.count == 2)
     }
 
+    /// With /proc mounted hidepid, a user cannot read root's slurmstepd: its reference counts
+    /// while a process has its pid.
+    @Test func aHiddenSlurmstepdIsJudgedByItsPidAlone() throws {
+        let h = Harness()
+        h.storage.files[fileA] = .init(text: "", bytes: 100, time: 1, complete: true)
+        h.clock.starts[9] = 900
+        h.clock.hidden = [9]
+        let hidden = UseReference(cacheName: fileA, holder: .init(host: "node1", step: "43.0", pid: 9, start: 0), created: 1000, token: "hidden")
+        let gone = UseReference(cacheName: fileA, holder: .init(host: "node1", step: "44.0", pid: 10, start: 0), created: 1000, token: "gone")
+        for reference in [hidden, gone] { _ = try h.storage.link(fileA, as: reference.fileName) }
+        _ = try h.fetch.get("docker://busybox")
+        #expect(h.storage.references() == [hidden.fileName])
+    }
+
     @Test func aFileRemovedBeforeTheReferenceIsLookedForAgain() throws {
         var h = Harness()
         h.storage.files[fileA] = .init(text: "", bytes: 100, time: 1, complete: true)
