@@ -9,20 +9,21 @@ public final class Plugin {
 
     public private(set) var commandLine = CommandLineOptions()
     public private(set) var resolution: Resolution?
-    /// An error found in slurmstepd before the tasks exist. Slurm does not show the user a
-    /// failure of those early callbacks, so it is reported from task_init, in the task.
-    public private(set) var deferredError: PyxisError?
+    /// Errors found in slurmstepd before the tasks exist, reported from task_init.
+    public let deferred: DeferredFailure
 
-    init(config: PluginConfig, host: SpankHost, system: NodeSystem) {
+    init(config: PluginConfig, host: SpankHost, system: NodeSystem, deferred: DeferredFailure) {
         self.config = config
         self.host = host
         self.system = system
+        self.deferred = deferred
     }
 
     /// `slurm_spank_init`: reads the plugstack arguments and does the per-context set-up.
     /// Returns nil (after logging why) when the plugin must not load. The C front registers
     /// the options, from a table generated out of `OptionID`, before it loads the core.
-    public static func initialize(arguments: [String], host: SpankHost, system: NodeSystem) -> Plugin? {
+    public static func initialize(arguments: [String], host: SpankHost, system: NodeSystem,
+                                  deferred: DeferredFailure = DeferredFailure()) -> Plugin? {
         let config: PluginConfig
         do {
             config = try PluginConfig(arguments: arguments)
@@ -31,7 +32,7 @@ public final class Plugin {
             host.log(.error, "failed to parse configuration")
             return nil
         }
-        let plugin = Plugin(config: config, host: host, system: system)
+        let plugin = Plugin(config: config, host: host, system: system, deferred: deferred)
         return plugin.setUp() ? plugin : nil
     }
 
@@ -60,8 +61,8 @@ public final class Plugin {
             // slurmstepd ignores a failing option callback and would run the step without
             // the option — on the host. (srun checked the value already, but a login node can
             // run another version of the plugin.) task_init fails the task instead.
-            if host.context == .remote, deferredError == nil {
-                deferredError = error
+            if host.context == .remote {
+                deferred.record(error)
             }
             return -1
         }
@@ -98,7 +99,7 @@ public final class Plugin {
                     try checkMountSources(resolution.options.mounts)
                 }
             } catch {
-                deferredError = deferredError ?? error
+                deferred.record(error)
             }
             return 0
         case .slurmd, .jobScript, .unknown:
@@ -158,14 +159,13 @@ public final class Plugin {
     /// `slurm_spank_task_init`, first part: reports an error found in post_opt, where Slurm
     /// would not have shown it. The container itself is the lifecycle's job.
     public func taskInit() -> Int32 {
-        guard host.context == .remote, let deferredError else { return 0 }
-        host.log(.error, deferredError.message)
-        return -1
+        guard host.context == .remote else { return 0 }
+        return deferred.report(host.log) ? -1 : 0
     }
 
     /// The resolved options when this step runs in a container.
     public var activeOptions: ContainerOptions? {
-        guard let options = resolution?.options, options.isActive, deferredError == nil else { return nil }
+        guard let options = resolution?.options, options.isActive, deferred.isEmpty else { return nil }
         return options
     }
 }

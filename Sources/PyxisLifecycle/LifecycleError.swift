@@ -25,13 +25,17 @@ public struct LifecycleError: Error, Equatable {
     }
 
     public func report(to host: StepHost) {
-        host.log(level, message)
+        for line in lines { host.log(line.level, line.text) }
+    }
+
+    /// What `report` logs: the message, enroot's log under pyxis's header, the hint.
+    public var lines: [(level: LogLevel, text: String)] {
+        var lines = [(level, message)]
         if !log.isEmpty {
-            host.log(.error, "printing enroot log file:")
-            for line in log {
-                host.log(.error, "    " + line)
-            }
+            lines.append((.error, "printing enroot log file:"))
+            lines += log.map { (.error, "    " + $0) }
         }
-        if let hint { host.log(level, hint) }
+        if let hint { lines.append((level, hint)) }
+        return lines
     }
 }

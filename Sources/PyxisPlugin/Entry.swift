@@ -12,12 +12,15 @@ import PyxisLifecycle
 nonisolated(unsafe) private var plugin: Plugin?
 nonisolated(unsafe) private let slurm = SlurmHost()
 nonisolated(unsafe) private let node = PosixNodeSystem()
+/// slurmstepd's failures before the tasks exist, from the options and from the container's
+/// callbacks alike, reported from task_init.
+nonisolated(unsafe) private let deferred = DeferredFailure()
 
 /// The C front registered the options (from the same catalog) before loading us.
 @_cdecl("pyxis_swift_init")
 public func spankInit(_ spank: UnsafeMutableRawPointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     slurm.handle = spank
-    plugin = Plugin.initialize(arguments: strings(argc, argv), host: slurm, system: node)
+    plugin = Plugin.initialize(arguments: strings(argc, argv), host: slurm, system: node, deferred: deferred)
     return plugin == nil ? -1 : 0
 }
 
@@ -38,7 +41,7 @@ public func spankInitPostOpt(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     guard let plugin else { return 0 }
     let rc = plugin.postOptions()
     if rc == 0, slurm.context == .remote, let options = plugin.activeOptions {
-        Slurmstepd.postOptions(host: slurm, config: plugin.config, options: options)
+        Slurmstepd.postOptions(host: slurm, deferred: deferred, config: plugin.config, options: options)
     }
     return rc
 }
@@ -51,26 +54,26 @@ private func serving(_ spank: UnsafeMutableRawPointer?, _ body: () -> Int32) -> 
 
 @_cdecl("pyxis_swift_user_init")
 public func spankUserInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
-    serving(spank) { Slurmstepd.userInit(); return 0 }
+    serving(spank) { Slurmstepd.step?.userInit(); return 0 }
 }
 
 @_cdecl("pyxis_swift_task_init")
 public func spankTaskInit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     serving(spank) {
         guard let plugin, plugin.taskInit() == 0 else { return -1 }
-        return Slurmstepd.taskInit(host: slurm)
+        return Slurmstepd.step?.taskInit() ?? 0
     }
 }
 
 @_cdecl("pyxis_swift_task_exit")
 public func spankTaskExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
-    serving(spank) { Slurmstepd.taskExit(); return 0 }
+    serving(spank) { Slurmstepd.step?.taskExit(); return 0 }
 }
 
 @_cdecl("pyxis_swift_exit")
 public func spankExit(_ spank: UnsafeMutableRawPointer?) -> Int32 {
     serving(spank) {
-        if slurm.context == .remote { Slurmstepd.exit() }
+        if slurm.context == .remote { Slurmstepd.step?.exit() }
         return 0
     }
 }

@@ -4,17 +4,12 @@ import PyxisLifecycle
 
 /// The slurmstepd-only items of the `spank_t` handle: the job's identity and environment, the
 /// task being set up, and changes to the environment the task will exec with.
-extension SlurmHost: StepHost {
-    struct Job {
-        var uid: UInt32, gid: UInt32, jobID: UInt32, stepID: UInt32
-        var localTaskCount: Int, totalTaskCount: Int
-    }
-
-    func job() -> Job? {
+extension SlurmHost: SlurmstepdHost {
+    func job() -> StepJob? {
         var raw = cspank_job()
         guard cspank_get_job(handle, &raw) == 0 else { return nil }
-        return Job(uid: raw.uid, gid: raw.gid, jobID: raw.job_id, stepID: raw.step_id,
-                   localTaskCount: Int(raw.local_task_count), totalTaskCount: Int(raw.total_task_count))
+        return StepJob(uid: raw.uid, gid: raw.gid, jobID: raw.job_id, stepID: raw.step_id,
+                       localTaskCount: Int(raw.local_task_count), totalTaskCount: Int(raw.total_task_count))
     }
 
     func supplementaryGroups() -> [UInt32] {

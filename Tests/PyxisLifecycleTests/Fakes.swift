@@ -4,7 +4,7 @@ import PyxisSystem
 @testable import PyxisLifecycle
 
 /// Slurm as the lifecycle sees it: what was logged, and the task's environment.
-final class FakeHost: StepHost {
+class FakeHost: StepHost {
     var lines: [(LogLevel, String)] = []
     var notices: [String] = []
     var job: [(String, String)] = [("PWD", "/home/u"), ("SLURM_JOB_ID", "42")]
