@@ -145,7 +145,7 @@ struct ContainerSetup {
                                        tagTTL: context.config.imageCacheTagTTL, step: context.step.stepLabel,
                                        damaged: (file, cacheFile.identity))
             } catch let recheck {
-                if recheck.status == ImageCacheAnswer.fileSoundStatus { throw error }
+                if recheck.status == ImageCacheWire.fileSoundStatus { throw error }
                 throw LifecycleError("failed to import docker image: \(context.imageText) into the image cache \(directory) again, after its file \(file) failed", recheck)
             }
             for line in answer.log { host.log(.verbose, line) }
@@ -259,9 +259,11 @@ struct ContainerSetup {
                                    tagTTL: context.config.imageCacheTagTTL, step: context.step.stepLabel, damaged: nil)
             cacheFile.identity = answer.identity
         } catch {
-            if error.status == ImageCacheAnswer.cacheUnusableStatus, context.config.imageCacheFallback {
-                let prefix = "pyxis-image-cache: "
-                let why = error.log.first.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 } ?? error.ending
+            if error.status == ImageCacheWire.cacheUnusableStatus, context.config.imageCacheFallback {
+                let why = error.log.first.map { line in
+                    if case .report(let said) = ImageCacheWire.parse(line) { return said }
+                    return line
+                } ?? error.ending
                 host.log(.info, "not using the image cache: \(why); importing without it")
                 return try obtainFile(.enrootImport(uri: uri, output: ContainerPlan.temporarySquashfsPath(config: context.config, step: context.step)))
             }

@@ -102,10 +102,4 @@ public struct ImageCacheAnswer: Equatable, Sendable {
         self.log = log
         self.identity = identity
     }
-
-    /// `pyxis-image-cache get` exits with this when the cache directory cannot be used (as
-    /// opposed to an image that cannot be imported).
-    public static let cacheUnusableStatus: Int32 = 3
-    /// `get --damaged FILE` exits with this when FILE reads whole: the failure lies elsewhere.
-    public static let fileSoundStatus: Int32 = 4
 }

@@ -173,13 +173,10 @@ public final class ImageCacheCommand: ImageCacheClient {
         var identity: String?
         var log: [String] = []
         for line in result.logLines {
-            if line.hasPrefix("pyxis-image-cache: outcome: "),
-               let said = ImageCacheAnswer.Outcome(rawValue: String(line.dropFirst("pyxis-image-cache: outcome: ".count))) {
-                outcome = said
-            } else if line.hasPrefix("pyxis-image-cache: identity: ") {
-                identity = String(line.dropFirst("pyxis-image-cache: identity: ".count))
-            } else {
-                log.append(line)
+            switch ImageCacheWire.parse(line) {
+            case .value(.outcome, let value): outcome = ImageCacheAnswer.Outcome(rawValue: value) ?? outcome
+            case .value(.identity, let value): identity = value
+            case .report: log.append(line)
             }
         }
         return ImageCacheAnswer(path: file, outcome: outcome, log: log, identity: identity)

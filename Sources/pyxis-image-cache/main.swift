@@ -99,11 +99,11 @@ func lookupSettings(enroot: String) -> LookupSettings {
 }
 
 /// A failure reported on stderr (one line, then the log of the command that failed) and a
-/// non-zero exit: 3 when the cache directory cannot be used (pyxis may then import without the
-/// cache), 4 when `get --damaged FILE` finds the file whole, 1 otherwise.
+/// non-zero exit: ImageCacheWire's statuses when the cache directory cannot be used or
+/// `get --damaged FILE` finds the file whole, 1 otherwise.
 struct Failure: Error, CustomStringConvertible {
-    static let cacheUnusable: Int32 = 3
-    static let fileSound: Int32 = 4
+    static let cacheUnusable = ImageCacheWire.cacheUnusableStatus
+    static let fileSound = ImageCacheWire.fileSoundStatus
     let description: String
     let status: Int32
     init(_ description: String, log: [String] = [], status: Int32 = 1) {
@@ -125,7 +125,7 @@ func currentEnvironment() -> [String] {
 }
 
 func say(_ line: String) {
-    let text = "pyxis-image-cache: \(line)\n"
+    let text = ImageCacheWire.prefix + line + "\n"
     _ = text.withCString { write(2, $0, strlen($0)) }
 }
 
@@ -263,8 +263,8 @@ struct PyxisImageCache: ParsableCommand {
             if let damaged { try discard(damaged, with: fetch) }
             let result = try getFile(Prefetch.normalized(uri), from: fetch)
             // What happened, for the plugin's messages (stdout holds only the file).
-            say("outcome: \(result.outcome)")
-            if let id = fetch.storage.identity(Self.name(of: result.path)) { say("identity: \(id)") }
+            say(ImageCacheWire.text(.outcome, "\(result.outcome)"))
+            if let id = fetch.storage.identity(Self.name(of: result.path)) { say(ImageCacheWire.text(.identity, id.description)) }
             print(result.path)
         }
 
