@@ -1,4 +1,5 @@
 import EnvRemap
+import PyxisCore
 
 /// The settings of enroot's registry requests that a native look-up must share with
 /// `enroot digest` (its curl options, credentials and trust), and whether it can: where enroot
@@ -19,9 +20,9 @@ public struct LookupSettings: Equatable, Sendable {
                               "ENROOT_TRANSFER_TIMEOUT", "ENROOT_TRANSFER_RETRIES", "SSL_CERT_DIR", "SSL_CERT_FILE",
                               "all_proxy", "no_proxy", "http_proxy", "https_proxy"]
 
-    /// From the environment, the text of enroot.conf and its drop-ins, `uname -m`, and a
-    /// reader of the credentials file.
-    public init(environment: (String) -> String?, configurations: [String], machine: String,
+    /// From the environment, what enroot.conf and its drop-ins assign
+    /// (`EnrootInstallation.configuredAssignments`), `uname -m`, and a reader of the credentials file.
+    public init(environment: (String) -> String?, configured: [String: String], machine: String,
                 credentials: (String) -> String?) {
         switch machine {
         case "x86_64": architecture = "amd64"
@@ -29,11 +30,8 @@ public struct LookupSettings: Equatable, Sendable {
         case "ppc64le": architecture = "ppc64le"
         default: architecture = machine; enrootOnly = "architecture \(machine)"
         }
-        for text in configurations {
-            for line in text.split(separator: "\n") {
-                let key = String(line.drop(while: { $0 == " " || $0 == "\t" }).prefix(while: { $0 != " " && $0 != "\t" && $0 != "=" }))
-                if Self.requestKeys.contains(key) { enrootOnly = "\(key) is set in enroot.conf" }
-            }
+        for key in Self.requestKeys where configured[key] != nil {
+            enrootOnly = "\(key) is set in enroot.conf"
         }
         if EnrootSwitch.isOn(environment("ENROOT_ALLOW_HTTP")) { enrootOnly = "ENROOT_ALLOW_HTTP" }
         connectTimeout = environment("ENROOT_CONNECT_TIMEOUT") ?? connectTimeout
@@ -42,8 +40,7 @@ public struct LookupSettings: Equatable, Sendable {
         for value in [connectTimeout, transferTimeout, retries] where value.isEmpty || !value.utf8.allSatisfy({ (48...57).contains($0) }) {
             enrootOnly = "a timeout or retry count of '\(value)'"
         }
-        let home = environment("HOME") ?? ""
-        let configPath = environment("ENROOT_CONFIG_PATH") ?? ((environment("XDG_CONFIG_HOME") ?? home + "/.config") + "/enroot")
+        let configPath = EnrootInstallation.userConfigDirectory(environment: environment, configured: configured)
         credentialsText = credentials(configPath + "/.credentials") ?? ""
     }
 

@@ -13,10 +13,7 @@ public final class PosixStepNode: StepNode {
     public func enrootInstallation(at path: String) -> (installation: EnrootInstallation, configured: [String: String]) {
         guard let script = Executables.readText(path) else { return (EnrootInstallation(), [:]) }
         let installation = EnrootInstallation(script: script)
-        let conf = installation.sysconfDirectory + "/enroot.conf"
-        let dropIns = Executables.directoryEntries(conf + ".d").filter { $0.hasSuffix(".conf") }.sorted()
-        let texts = ([conf] + dropIns.map { conf + ".d/" + $0 }).compactMap { Executables.readText($0) }
-        return (installation, EnrootInstallation.settings(inConfigurationFiles: texts))
+        return (installation, installation.configured(listing: { Executables.directoryEntries($0) }, read: { Executables.readText($0) }))
     }
 
     /// FUSE, `squashfuse`, and `fuse-overlayfs` unless enroot uses the kernel's overlayfs

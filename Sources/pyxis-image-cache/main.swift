@@ -88,13 +88,11 @@ struct StepOptions: ParsableArguments {
 /// user's credentials file.
 func lookupSettings(enroot: String) -> LookupSettings {
     let installation = Executables.readText(enroot).map(EnrootInstallation.init(script:)) ?? EnrootInstallation()
-    let configuration = installation.sysconfDirectory + "/enroot.conf"
-    let dropIns = Executables.directoryEntries(configuration + ".d").filter { $0.hasSuffix(".conf") }.sorted()
-    let texts = ([configuration] + dropIns.map { configuration + ".d/" + $0 }).compactMap { Executables.readText($0) }
+    let configured = installation.configuredAssignments(listing: { Executables.directoryEntries($0) }, read: { Executables.readText($0) })
     var name = utsname()
     uname(&name)
     let machine = withUnsafeBytes(of: name.machine) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-    return LookupSettings(environment: environment, configurations: texts, machine: machine,
+    return LookupSettings(environment: environment, configured: configured, machine: machine,
                           credentials: { Executables.readText($0) })
 }
 

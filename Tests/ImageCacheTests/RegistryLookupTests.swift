@@ -1,3 +1,4 @@
+import PyxisCore
 import Testing
 @testable import ImageCache
 
@@ -84,7 +85,8 @@ import Testing
 
     func settings(_ variables: [String: String] = [:], configurations: [String] = [], machine: String = "x86_64",
                   credentials: String? = nil) -> LookupSettings {
-        LookupSettings(environment: { variables[$0] }, configurations: configurations, machine: machine,
+        LookupSettings(environment: { variables[$0] }, configured: EnrootInstallation.assignments(inConfigurationFiles: configurations),
+                       machine: machine,
                        credentials: { $0 == "/home/u/.config/enroot/.credentials" ? credentials : nil })
     }
 

@@ -57,4 +57,33 @@ import Testing
         #expect(main.isEnabled("ENROOT_NATIVE_OVERLAYFS", environment: nil, configured: [:]))
         #expect(!main.isEnabled("ENROOT_NATIVE_OVERLAYFS", environment: nil, configured: ["ENROOT_NATIVE_OVERLAYFS": "no"]))
     }
+
+    /// The one reading of enroot's configuration files that the plugin, the dry run, the doctor
+    /// and pyxis-image-cache share: enroot.conf, then the drop-ins as bash's glob sorts them.
+    @Test func configurationFilesAreReadInEnrootsOrder() {
+        let installation = EnrootInstallation(sysconfDirectory: "/etc/enroot")
+        let files = ["/etc/enroot/enroot.conf": "ENROOT_ROOTFS_WRITABLE no\nhttps_proxy http://proxy:3128\n",
+                     "/etc/enroot/enroot.conf.d/20-b.conf": "ENROOT_ROOTFS_WRITABLE yes\nENROOT_MOUNT_HOME yes\n",
+                     "/etc/enroot/enroot.conf.d/10-a.conf": "ENROOT_MOUNT_HOME no\n"]
+        let listing = { (directory: String) -> [String] in
+            directory == "/etc/enroot/enroot.conf.d" ? ["20-b.conf", "README", "10-a.conf"] : []
+        }
+        #expect(installation.configurationFiles(listing: listing) == [
+            "/etc/enroot/enroot.conf", "/etc/enroot/enroot.conf.d/10-a.conf", "/etc/enroot/enroot.conf.d/20-b.conf"])
+        let configured = installation.configured(listing: listing, read: { files[$0] })
+        #expect(configured == ["ENROOT_ROOTFS_WRITABLE": "no", "ENROOT_MOUNT_HOME": "no"])
+        #expect(installation.configuredAssignments(listing: listing, read: { files[$0] })["https_proxy"] == "http://proxy:3128")
+    }
+
+    @Test func theUsersConfigurationDirectory() {
+        let home = ["HOME": "/home/u"]
+        #expect(EnrootInstallation.userConfigDirectory(environment: { home[$0] }, configured: [:]) == "/home/u/.config/enroot")
+        let xdg = ["HOME": "/home/u", "XDG_CONFIG_HOME": "/x"]
+        #expect(EnrootInstallation.userConfigDirectory(environment: { xdg[$0] }, configured: [:]) == "/x/enroot")
+        #expect(EnrootInstallation.userConfigDirectory(environment: { home[$0] }, configured: ["ENROOT_CONFIG_PATH": "/site/enroot"]) == "/site/enroot")
+        // A value that needs the shell to expand it is left to enroot's default.
+        #expect(EnrootInstallation.userConfigDirectory(environment: { home[$0] }, configured: ["ENROOT_CONFIG_PATH": "${HOME}/e"]) == "/home/u/.config/enroot")
+        let set = ["HOME": "/home/u", "ENROOT_CONFIG_PATH": "/mine"]
+        #expect(EnrootInstallation.userConfigDirectory(environment: { set[$0] }, configured: ["ENROOT_CONFIG_PATH": "/site/enroot"]) == "/mine")
+    }
 }

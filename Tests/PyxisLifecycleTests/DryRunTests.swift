@@ -33,6 +33,17 @@ import PyxisCore
         #expect(report.filter { $0.hasPrefix("dry run") }.count == 1)   // one report per node
     }
 
+    /// The plugin never passes the job's ENROOT_SYSCONF_PATH to enroot, so its hooks.d is not
+    /// what enroot will run: the report lists the installation's.
+    @Test func theHooksListedAreTheInstallationsNotTheJobsSysconfPath() throws {
+        let h = try Harness(["--container-image=ubuntu", "--container-dry-run"],
+                            job: [("ENROOT_SYSCONF_PATH", "/home/u/my-enroot"), ("HOME", "/home/u")])
+        h.node.hooks = ["/etc/enroot/hooks.d": ["10-aptfix.sh"], "/home/u/my-enroot/hooks.d": ["10-mine.sh"]]
+        h.runStep()
+        let hooks = h.host.notices.drop(while: { $0 != "hooks enroot start would run, in order:" }).dropFirst().prefix(2)
+        #expect(Array(hooks) == ["    /etc/enroot/hooks.d/10-aptfix.sh", "    hooks() of the start configuration"])
+    }
+
     @Test func theOriginsOfSettingsAreNamed() throws {
         let h = try Harness(["--container-image=/images/a.sqsh", "--container-dry-run"],
                             plugstack: ["execute_entrypoint=1"])

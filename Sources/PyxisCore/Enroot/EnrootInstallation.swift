@@ -46,18 +46,55 @@ public struct EnrootInstallation: Equatable, Sendable {
         }
     }
 
+    /// The files enroot reads its settings from, in its order: `enroot.conf`, then
+    /// `enroot.conf.d/*.conf` as bash's glob sorts them. `listing` gives a directory's names.
+    public func configurationFiles(listing: (String) -> [String]) -> [String] {
+        let configuration = sysconfDirectory + "/enroot.conf"
+        let dropIns = listing(configuration + ".d").filter { $0.hasSuffix(".conf") }.sorted()
+        return [configuration] + dropIns.map { configuration + ".d/" + $0 }
+    }
+
+    /// Every assignment of those files (any name: enroot exports proxies and `SSL_CERT_*` too),
+    /// as `assignments(inConfigurationFiles:)` reads them; `read` gives a file's text.
+    public func configuredAssignments(listing: (String) -> [String], read: (String) -> String?) -> [String: String] {
+        Self.assignments(inConfigurationFiles: configurationFiles(listing: listing).compactMap(read))
+    }
+
+    /// The `ENROOT_*` settings of those files.
+    public func configured(listing: (String) -> [String], read: (String) -> String?) -> [String: String] {
+        configuredAssignments(listing: listing, read: read).filter { Self.isEnrootSetting($0.key) }
+    }
+
+    /// enroot's directory of the user's configuration (`hooks.d`, `.credentials`):
+    /// `ENROOT_CONFIG_PATH` from the environment, else from the configuration files (unless it
+    /// needs the shell to expand it), else `$XDG_CONFIG_HOME/enroot` or `$HOME/.config/enroot`.
+    public static func userConfigDirectory(environment: (String) -> String?, configured: [String: String]) -> String {
+        if let path = environment("ENROOT_CONFIG_PATH") { return path }
+        if let path = configured["ENROOT_CONFIG_PATH"], !path.contains("$") { return path }
+        return (environment("XDG_CONFIG_HOME") ?? (environment("HOME") ?? "") + "/.config") + "/enroot"
+    }
 
     /// The first `ENROOT_*` assignments of configuration files (`NAME value` or `NAME=value`),
     /// in the order enroot reads them. Values stay as written, less one level of quotes
     /// (enroot evaluates them with `echo`; the switches read here are plain words).
     public static func settings(inConfigurationFiles texts: [String]) -> [String: String] {
+        assignments(inConfigurationFiles: texts).filter { isEnrootSetting($0.key) }
+    }
+
+    static func isEnrootSetting(_ name: String) -> Bool {
+        name.hasPrefix("ENROOT_") && name.dropFirst(7).allSatisfy { ($0 >= "A" && $0 <= "Z") || $0 == "_" }
+    }
+
+    /// The first assignment of every variable name in configuration files, in order.
+    public static func assignments(inConfigurationFiles texts: [String]) -> [String: String] {
         var result: [String: String] = [:]
         for text in texts {
             for line in text.split(separator: "\n") {
                 let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
                 guard let end = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "=" }) else { continue }
                 let name = String(trimmed[..<end])
-                guard name.hasPrefix("ENROOT_"), name.dropFirst(7).allSatisfy({ ($0 >= "A" && $0 <= "Z") || $0 == "_" }),
+                guard let first = name.first, first == "_" || first.isLetter, first.isASCII,
+                      name.allSatisfy({ $0 == "_" || (($0.isLetter || $0.isNumber) && $0.isASCII) }),
                       result[name] == nil else { continue }
                 let rest = trimmed[trimmed.index(after: end)...]
                     .drop(while: { $0 == " " || $0 == "\t" || $0 == "=" })

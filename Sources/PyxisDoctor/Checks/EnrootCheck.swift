@@ -41,9 +41,7 @@ public enum EnrootCheck {
         facts.installation = EnrootInstallation(script: script)
         if let configDirectory { facts.installation.sysconfDirectory = configDirectory }
         facts.version = version(inScript: script)
-        let conf = facts.installation.sysconfDirectory + "/enroot.conf"
-        let dropIns = node.entries(of: conf + ".d").filter { $0.hasSuffix(".conf") }.map { conf + ".d/" + $0 }
-        facts.configured = EnrootInstallation.settings(inConfigurationFiles: ([conf] + dropIns).compactMap { node.readText($0) })
+        facts.configured = facts.installation.configured(listing: { node.entries(of: $0) }, read: { node.readText($0) })
         return facts
     }
 

@@ -79,13 +79,12 @@ struct DryRun {
     }
 
     /// enroot's `hook_dirs`: the system's, then the user's, then the start configuration's.
+    /// The system's is the installation's: the plugin never passes the job's
+    /// `ENROOT_SYSCONF_PATH` on to enroot (`EnrootEnvironment.denied`).
     private var hooks: [String] {
-        let job = context.host.jobEnvironment
-        let system = (job("ENROOT_SYSCONF_PATH") ?? "/etc/enroot") + "/hooks.d"
-        let configured = tools.node.enrootInstallation(at: tools.enroot.path).configured["ENROOT_CONFIG_PATH"]
-        let user = job("ENROOT_CONFIG_PATH") ?? configured.flatMap { $0.contains("$") ? nil : $0 }
-            ?? ((job("XDG_CONFIG_HOME") ?? (job("HOME") ?? "") + "/.config") + "/enroot")
-        return tools.node.hookFiles(in: system) + tools.node.hookFiles(in: user + "/hooks.d")
+        let (installation, configured) = tools.node.enrootInstallation(at: tools.enroot.path)
+        let user = EnrootInstallation.userConfigDirectory(environment: context.host.jobEnvironment, configured: configured)
+        return tools.node.hookFiles(in: installation.sysconfDirectory + "/hooks.d") + tools.node.hookFiles(in: user + "/hooks.d")
             + ["hooks() of the start configuration"]
     }
 }
