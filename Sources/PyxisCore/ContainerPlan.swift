@@ -46,6 +46,31 @@ public struct ContainerPlan: Equatable, Sendable {
             self.available = available
             self.reason = reason
         }
+
+        /// The rule the plugin and pyxis-doctor share: `enroot start FILE` needs /dev/fuse usable
+        /// by the user, squashfuse (or squashfuse_ll), and fuse-overlayfs unless enroot uses the
+        /// kernel's overlayfs (`ENROOT_NATIVE_OVERLAYFS`, on by default in enroot 4).
+        /// `device`: what is wrong with /dev/fuse, with its fix (nil: usable).
+        public static func judge(device: Problem?, squashfuse: String?, fuseOverlayfs: String?, nativeOverlay: Bool)
+            -> (support: SquashfuseSupport, problems: [Problem]) {
+            var problems: [Problem] = []
+            if let device { problems.append(device) }
+            if squashfuse == nil { problems.append(Problem("squashfuse is not installed", fix: "apt-get install squashfuse")) }
+            if !nativeOverlay, fuseOverlayfs == nil {
+                problems.append(Problem("fuse-overlayfs is not installed and ENROOT_NATIVE_OVERLAYFS is off", fix: "apt-get install fuse-overlayfs"))
+            }
+            if let first = problems.first { return (SquashfuseSupport(available: false, reason: first.text), problems) }
+            let found = nativeOverlay ? "\(squashfuse ?? "squashfuse") found, enroot uses native overlayfs"
+                : "\(squashfuse ?? "squashfuse") and \(fuseOverlayfs ?? "fuse-overlayfs") found"
+            return (SquashfuseSupport(available: true, reason: found), [])
+        }
+
+        /// What stands in the way of the fast path, and what fixes it.
+        public struct Problem: Equatable, Sendable {
+            public var text: String
+            public var fix: String
+            public init(_ text: String, fix: String) { (self.text, self.fix) = (text, fix) }
+        }
     }
 
     /// True when `decide` may start straight from a squashfs file, and so asks whether the root

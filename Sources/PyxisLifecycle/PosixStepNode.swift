@@ -16,22 +16,13 @@ public final class PosixStepNode: StepNode {
         return (installation, installation.configured(listing: { Executables.directoryEntries($0) }, read: { Executables.readText($0) }))
     }
 
-    /// FUSE, `squashfuse`, and `fuse-overlayfs` unless enroot uses the kernel's overlayfs
-    /// (`ENROOT_NATIVE_OVERLAYFS`, on by default in enroot 4).
+    /// `SquashfuseSupport.judge` on this node's facts.
     public func squashfuseSupport(nativeOverlay: Bool) -> ContainerPlan.SquashfuseSupport {
-        guard Executables.canReadAndWrite("/dev/fuse") else {
-            return .init(available: false, reason: "/dev/fuse is not usable")
-        }
-        guard let squashfuse = Executables.find("squashfuse") ?? Executables.find("squashfuse_ll") else {
-            return .init(available: false, reason: "squashfuse is not installed")
-        }
-        if nativeOverlay {
-            return .init(available: true, reason: "\(squashfuse) found, enroot uses native overlayfs")
-        }
-        guard let overlay = Executables.find("fuse-overlayfs") else {
-            return .init(available: false, reason: "fuse-overlayfs is not installed and ENROOT_NATIVE_OVERLAYFS is off")
-        }
-        return .init(available: true, reason: "\(squashfuse) and \(overlay) found")
+        ContainerPlan.SquashfuseSupport.judge(
+            device: Executables.canReadAndWrite("/dev/fuse") ? nil : .init("/dev/fuse is not usable", fix: "chmod 0666 /dev/fuse"),
+            squashfuse: Executables.find("squashfuse") ?? Executables.find("squashfuse_ll"),
+            fuseOverlayfs: nativeOverlay ? nil : Executables.find("fuse-overlayfs"),
+            nativeOverlay: nativeOverlay).support
     }
 
     public func checkWritable(directory: String) throws(SystemError) {

@@ -5,8 +5,8 @@ import PyxisCore
 
 /// The fast path (`use_squashfuse`): `enroot start FILE` mounts the squashfs file with
 /// squashfuse (or squashfuse_ll) through /dev/fuse, under fuse-overlayfs unless enroot uses the
-/// kernel's overlayfs. The plugin's `auto` takes it only when all of that is there
-/// (`PosixStepNode.squashfuseSupport`); `1` takes it always.
+/// kernel's overlayfs. The plugin's `auto` takes it only when all of that is there; both ask
+/// `ContainerPlan.SquashfuseSupport.judge`. `1` takes it always.
 public enum FuseCheck {
     public static let name = "fuse"
     public static let device = "/dev/fuse"
@@ -40,24 +40,21 @@ public enum FuseCheck {
               fuseOverlayfs: node.findExecutable("fuse-overlayfs", in: searchPath), nativeOverlay: nativeOverlay)
     }
 
-    /// What stands in the way of the fast path, each with its fix.
+    /// What stands in the way of the fast path, each with its fix: the plugin's rule, with what
+    /// the doctor can tell of /dev/fuse.
     static func problems(_ facts: Facts) -> [(problem: String, fix: String)] {
-        var found: [(String, String)] = []
+        var device: ContainerPlan.SquashfuseSupport.Problem?
         if facts.device == nil {
-            found.append(("\(device) does not exist", "modprobe fuse"))
+            device = .init("\(self.device) does not exist", fix: "modprobe fuse")
         } else if facts.device?.kind != .characterDevice {
-            found.append(("\(device) is not a character device", "rm \(device); modprobe fuse"))
+            device = .init("\(self.device) is not a character device", fix: "rm \(self.device); modprobe fuse")
         } else if let code = facts.openErrno {
-            found.append(("\(facts.user.described) cannot open \(device): \(describeErrno(code))",
-                          "chmod 0666 \(device) (what the fuse package's udev rule does)"))
+            device = .init("\(facts.user.described) cannot open \(self.device): \(describeErrno(code))",
+                           fix: "chmod 0666 \(self.device) (what the fuse package's udev rule does)")
         }
-        if facts.squashfuse == nil {
-            found.append(("squashfuse is not installed", "apt-get install squashfuse"))
-        }
-        if !facts.nativeOverlay, facts.fuseOverlayfs == nil {
-            found.append(("fuse-overlayfs is not installed and ENROOT_NATIVE_OVERLAYFS is off", "apt-get install fuse-overlayfs"))
-        }
-        return found
+        return ContainerPlan.SquashfuseSupport.judge(device: device, squashfuse: facts.squashfuse,
+                                                     fuseOverlayfs: facts.fuseOverlayfs, nativeOverlay: facts.nativeOverlay)
+            .problems.map { ($0.text, $0.fix) }
     }
 
     public static func verdict(_ facts: Facts) -> CheckResult {
