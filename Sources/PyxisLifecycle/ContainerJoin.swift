@@ -9,7 +9,7 @@ struct ContainerJoin {
     static let namespaceNames = ["user": "user", "cgroup": "cgroup", "mnt": "mount", "ipc": "IPC", "uts": "UTS", "net": "network"]
 
     let context: StepContext
-    let node: StepNode
+    let node: ContainerProcesses
 
     /// Handles on the container process; taken while the process is sure to exist.
     func open(pid: Int32) throws(LifecycleError) -> JoinableContainer {

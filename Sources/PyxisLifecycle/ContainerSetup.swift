@@ -22,7 +22,7 @@ struct ContainerSetup {
         try checkSaveTarget()
         let lock = try lockName()
         defer { withExtendedLifetime(lock) {} }
-        let installation = InstalledEnroot(path: tools.enroot.path, node: tools.node)
+        let installation = InstalledEnroot(path: tools.enroot.path, node: tools.facts)
         let plan = try decide(installation)
         if case .attach(let pid) = plan.action {
             rendezvous.pid = pid
@@ -39,7 +39,7 @@ struct ContainerSetup {
     private func lockName() throws(LifecycleError) -> AnyObject? {
         guard let name = options.name else { return nil }
         do {
-            return try tools.node.lockName(context.runtimeDirectory + "/" + context.containerName + ".lock",
+            return try tools.files.lockName(context.runtimeDirectory + "/" + context.containerName + ".lock",
                                            timeout: Self.nameLockTimeout) {
                 host.log(.info, "waiting for another step on this node to finish setting up container '\(name.name)'")
             }
@@ -72,7 +72,7 @@ struct ContainerSetup {
                     : options.writable ?? false,
                 imageCache: imageCache,
                 squashfuse: {
-                    tools.node.squashfuseSupport(nativeOverlay: installation.isEnabled(
+                    tools.facts.squashfuseSupport(nativeOverlay: installation.isEnabled(
                         "ENROOT_NATIVE_OVERLAYFS", option: nil, job: host.jobEnvironment))
                 })
         } catch {
@@ -88,7 +88,7 @@ struct ContainerSetup {
     private func imageCacheDirectory() throws(LifecycleError) -> String? {
         let config = context.config
         do throws(PyxisError) {
-            guard let directory = try context.imageCacheDirectory(node: tools.node) else { return nil }
+            guard let directory = try context.imageCacheDirectory(node: tools.facts) else { return nil }
             guard tools.imageCache != nil else {
                 throw PyxisError("cannot use the image cache: pyxis-image-cache was not found (plugstack image_cache_command=)")
             }
@@ -161,7 +161,7 @@ struct ContainerSetup {
         guard let save = options.save else { return }
         let directory = StepContext.split(context.step.absolute(save)).directory
         do {
-            try tools.node.checkWritable(directory: directory)
+            try tools.facts.checkWritable(directory: directory)
         } catch {
             throw LifecycleError("--container-save: cannot write to the directory \(directory): \(error.reason)")
         }
@@ -171,9 +171,9 @@ struct ContainerSetup {
     /// otherwise every start fails with enroot's log and "This account is not available".
     private func checkLoginShell(of installation: InstalledEnroot) throws(LifecycleError) {
         let uid = context.step.uid
-        guard let shell = tools.node.loginShell(uid: uid), LoginShell.refusesCommands(shell),
+        guard let shell = tools.facts.loginShell(uid: uid), LoginShell.refusesCommands(shell),
               installation.isEnabled("ENROOT_LOGIN_SHELL", option: nil, job: host.jobEnvironment) else { return }
-        let name = tools.node.userName(uid: uid) ?? String(uid)
+        let name = tools.facts.userName(uid: uid) ?? String(uid)
         guard let problem = LoginShell.problem(user: name, shell: shell) else { return }
         var error = LifecycleError(problem + "; nothing was started")
         error.hint = LoginShell.fix(user: name)
@@ -310,7 +310,7 @@ struct ContainerSetup {
         // The unpacked filesystem is all that is needed now.
         switch source {
         case .enrootImport:
-            tools.node.removeFile(ContainerPlan.temporarySquashfsName(step: context.step), in: context.runtimeDirectory)
+            tools.files.removeFile(ContainerPlan.temporarySquashfsName(step: context.step), in: context.runtimeDirectory)
             rendezvous.record.squashfsImported = false
         case .importer:
             ContainerTeardown.releaseImporter(context, tools, rendezvous)

@@ -9,11 +9,11 @@ extension ContainerSetup {
         let configuration = context.runtimeDirectory + "/\(context.step.stepLabel).conf"
         let text = try startConfiguration()
         do {
-            try tools.node.writeFile(configuration, text)
+            try tools.files.writeFile(configuration, text)
         } catch {
             throw LifecycleError("couldn't create enroot start configuration script: \(error.description)")
         }
-        defer { tools.node.removeFile(StepContext.split(configuration).base, in: context.runtimeDirectory) }
+        defer { tools.files.removeFile(StepContext.split(configuration).base, in: context.runtimeDirectory) }
         host.log(.verbose, "starting container: \(target)")
         let started: StartedContainer
         do {

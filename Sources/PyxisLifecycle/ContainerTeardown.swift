@@ -24,7 +24,7 @@ struct ContainerTeardown {
         }
         if record.ownsProcess, rendezvous.pid > 0 {
             let start = MonotonicClock.milliseconds()
-            tools.node.end(pid: rendezvous.pid)
+            tools.processes.end(pid: rendezvous.pid)
             host.timing("end-container-process", since: start)
         }
         if let save = context.options.save {
@@ -35,7 +35,7 @@ struct ContainerTeardown {
             }
         }
         if record.squashfsImported {
-            tools.node.removeFile(ContainerPlan.temporarySquashfsName(step: context.step), in: context.runtimeDirectory)
+            tools.files.removeFile(ContainerPlan.temporarySquashfsName(step: context.step), in: context.runtimeDirectory)
             rendezvous.record.squashfsImported = false
         }
         Self.releaseImporter(context, tools, rendezvous)
@@ -69,7 +69,7 @@ struct ContainerTeardown {
         rendezvous.record.cacheUsePending = false
         let directory: String?
         do throws(PyxisError) {
-            directory = try context.imageCacheDirectory(node: tools.node)
+            directory = try context.imageCacheDirectory(node: tools.facts)
         } catch {
             context.host.log(.error, "failed to release the image cache's reference: \(error.message)")
             return
@@ -103,14 +103,14 @@ struct ContainerTeardown {
             try tools.enroot.export(name: context.containerName, to: temporary)
         } catch {
             LifecycleError(failure, error).report(to: host)
-            tools.node.removeAsUser(temporary)
+            tools.files.removeAsUser(temporary)
             return
         }
         do {
-            try tools.node.moveAsUser(temporary, to: target)
+            try tools.files.moveAsUser(temporary, to: target)
         } catch {
             LifecycleError(failure + " (moving the exported file into place)", error).report(to: host)
-            tools.node.removeAsUser(temporary)
+            tools.files.removeAsUser(temporary)
             return
         }
         host.notice("exported container \(context.containerName) to \(given)")

@@ -4,10 +4,10 @@ import PyxisCore
 /// named container never does).
 final class InstalledEnroot {
     let path: String
-    private let node: StepNode
+    private let node: NodeFacts
     private var loaded: (installation: EnrootInstallation, configured: [String: String])?
 
-    init(path: String, node: StepNode) {
+    init(path: String, node: NodeFacts) {
         self.path = path
         self.node = node
     }

@@ -29,7 +29,7 @@ public struct StepContext {
 
     /// The user's image cache directory for a registry image (docs/image-cache.md), or nil
     /// when the step uses none; the set-up and the teardown agree on it.
-    func imageCacheDirectory(node: StepNode) throws(PyxisError) -> String? {
+    func imageCacheDirectory(node: NodeFacts) throws(PyxisError) -> String? {
         guard case .uri = options.image, config.imageCache != nil || config.imageCacheUser else { return nil }
         return try ImageCachePath.directory(
             config: config, jobVariable: host.jobEnvironment("PYXIS_IMAGE_CACHE"),
@@ -48,13 +48,23 @@ public struct StepContext {
 public struct StepTools {
     public let enroot: Enroot
     public let importer: Importer?
-    public let node: StepNode
+    public let facts: NodeFacts
+    public let files: NodeFiles
+    public let processes: ContainerProcesses
     public let imageCache: ImageCacheClient?
 
+    /// One node object serving all three parts (the real one, a fake).
     public init(enroot: Enroot, importer: Importer?, node: StepNode, imageCache: ImageCacheClient? = nil) {
+        self.init(enroot: enroot, importer: importer, facts: node, files: node, processes: node, imageCache: imageCache)
+    }
+
+    public init(enroot: Enroot, importer: Importer?, facts: NodeFacts, files: NodeFiles, processes: ContainerProcesses,
+                imageCache: ImageCacheClient?) {
         self.enroot = enroot
         self.importer = importer
-        self.node = node
+        self.facts = facts
+        self.files = files
+        self.processes = processes
         self.imageCache = imageCache
     }
 }

@@ -69,8 +69,8 @@ public final class StepLifecycle {
             // The task that tried has said why; one failure message per node is enough.
             throw LifecycleError("container was not started successfully by another task", level: .verbose)
         }
-        let node: StepNode
-        if let tools { node = tools.node } else { node = try makeTools().node }
+        let node: ContainerProcesses
+        if let tools { node = tools.processes } else { node = try makeTools().processes }
         let join = ContainerJoin(context: context, node: node)
         let container = try join.open(pid: rendezvous.pid)
         rendezvous.arrived += 1

@@ -17,7 +17,9 @@ struct DryRun {
                                     batchScript: context.batchScript)
         let stand = StepTools(enroot: RehearsalEnroot(tools.enroot, rehearsal),
                               importer: tools.importer.map { RehearsalImporter($0, rehearsal) },
-                              node: RehearsalNode(tools.node, rehearsal),
+                              facts: tools.facts,   // what it reads is real
+                              files: RehearsalFiles(rehearsal),
+                              processes: RehearsalProcesses(),
                               imageCache: tools.imageCache.map { RehearsalImageCache($0, rehearsal) })
         let rendezvous = RehearsalRendezvous()
         var failure: LifecycleError?
@@ -82,9 +84,9 @@ struct DryRun {
     /// The system's is the installation's: the plugin never passes the job's
     /// `ENROOT_SYSCONF_PATH` on to enroot (`EnrootEnvironment.denied`).
     private var hooks: [String] {
-        let (installation, configured) = tools.node.enrootInstallation(at: tools.enroot.path)
+        let (installation, configured) = tools.facts.enrootInstallation(at: tools.enroot.path)
         let user = EnrootInstallation.userConfigDirectory(environment: context.host.jobEnvironment, configured: configured)
-        return tools.node.hookFiles(in: installation.sysconfDirectory + "/hooks.d") + tools.node.hookFiles(in: user + "/hooks.d")
+        return tools.facts.hookFiles(in: installation.sysconfDirectory + "/hooks.d") + tools.facts.hookFiles(in: user + "/hooks.d")
             + ["hooks() of the start configuration"]
     }
 }

@@ -92,26 +92,25 @@ final class RehearsalImageCache: ImageCacheClient {
     }
 }
 
-/// The node for a dry run: what it reads is real; files, locks and processes are not made.
-final class RehearsalNode: StepNode {
-    let real: StepNode
+/// Files for a dry run: written down, not made; the name lock is not taken.
+final class RehearsalFiles: NodeFiles {
     let rehearsal: Rehearsal
 
-    init(_ real: StepNode, _ rehearsal: Rehearsal) {
-        self.real = real
-        self.rehearsal = rehearsal
-    }
+    init(_ rehearsal: Rehearsal) { self.rehearsal = rehearsal }
 
-    func enrootInstallation(at path: String) -> (installation: EnrootInstallation, configured: [String: String]) {
-        real.enrootInstallation(at: path)
-    }
-    func squashfuseSupport(nativeOverlay: Bool) -> ContainerPlan.SquashfuseSupport { real.squashfuseSupport(nativeOverlay: nativeOverlay) }
-    func checkWritable(directory: String) throws(SystemError) { try real.checkWritable(directory: directory) }
     func lockName(_ path: String, timeout: Double, onWait: () -> Void) throws(NameLock.Failure) -> AnyObject { rehearsal }
     func writeFile(_ path: String, _ text: String) throws(SystemError) { rehearsal.files.append((path, text)) }
     func removeFile(_ name: String, in directory: String) {
         rehearsal.commands.append(Rehearsal.commandLine(["rm", "-f", directory + "/" + name]) + "   # by the plugin")
     }
+    func moveAsUser(_ from: String, to: String) throws(CommandFailure) {
+        rehearsal.commands.append(Rehearsal.commandLine(["mv", "-f", "-T", from, to]))
+    }
+    func removeAsUser(_ path: String) { rehearsal.commands.append(Rehearsal.commandLine(["rm", "-f", "--", path])) }
+}
+
+/// Processes for a dry run: none is started, so none is joined, resumed or ended.
+final class RehearsalProcesses: ContainerProcesses {
     func openContainer(pid: Int32) throws(ContainerProcess.Failure) -> JoinableContainer {
         throw ContainerProcess.Failure.environment(SystemError("a dry run starts no container", errno: ESRCH))
     }
@@ -119,13 +118,6 @@ final class RehearsalNode: StepNode {
     func installSeccompFilter() throws(LifecycleError) {}
     func resume(pid: Int32) throws(SystemError) {}
     func end(pid: Int32) {}
-    func moveAsUser(_ from: String, to: String) throws(CommandFailure) {
-        rehearsal.commands.append(Rehearsal.commandLine(["mv", "-f", "-T", from, to]))
-    }
-    func removeAsUser(_ path: String) { rehearsal.commands.append(Rehearsal.commandLine(["rm", "-f", "--", path])) }
-    func userName(uid: UInt32) -> String? { real.userName(uid: uid) }
-    func loginShell(uid: UInt32) -> String? { real.loginShell(uid: uid) }
-    func hookFiles(in directory: String) -> [String] { real.hookFiles(in: directory) }
 }
 
 /// Slurm for a dry run: messages are collected for the report; the job's environment is real.
