@@ -138,15 +138,10 @@ struct ContainerSetup {
         do {
             try use(file)
         } catch {
-            guard case .cache(let uri, let directory) = source, let cache = tools.imageCache else { throw error }
-            let answer: ImageCacheAnswer
-            do throws(CommandFailure) {
-                answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
-                                       tagTTL: context.config.imageCacheTagTTL, step: context.step.stepLabel,
-                                       damaged: (file, cacheFile.identity))
-            } catch let recheck {
-                if recheck.status == ImageCacheWire.fileSoundStatus { throw error }
-                throw LifecycleError("failed to import docker image: \(context.imageText) into the image cache \(directory) again, after its file \(file) failed", recheck)
+            guard case .cache(let uri, let directory) = source, let client = tools.imageCache else { throw error }
+            let cache = StepImageCache(client: client, context: context, directory: directory)
+            guard case .replaced(let answer) = try cache.reportDamage(of: file, identity: cacheFile.identity, uri: uri) else {
+                throw error
             }
             for line in answer.log { host.log(.verbose, line) }
             host.log(.info, "the image cache file \(file) was damaged: removed it and imported docker image \(context.imageText) again")
@@ -249,28 +244,23 @@ struct ContainerSetup {
     /// The image's file in the user's cache. A cache that cannot be used (its directory) falls
     /// back to a plain import when the site allows it; an image that cannot be imported fails.
     private func cachedFile(_ uri: String, directory: String) throws(LifecycleError) -> String {
-        guard let cache = tools.imageCache else { throw LifecycleError("cannot use the image cache: pyxis-image-cache was not found") }
+        guard let client = tools.imageCache else { throw LifecycleError("cannot use the image cache: pyxis-image-cache was not found") }
         let start = MonotonicClock.milliseconds()
-        let answer: ImageCacheAnswer
         // Recorded before it runs: a get that fails after its reference still made one.
         rendezvous.record.cacheUsePending = true
-        do {
-            answer = try cache.get(uri, directory: directory, limit: context.config.imageCacheMax,
-                                   tagTTL: context.config.imageCacheTagTTL, step: context.step.stepLabel, damaged: nil)
+        let answer: ImageCacheAnswer
+        switch try StepImageCache(client: client, context: context, directory: directory).file(for: uri) {
+        case .file(let file):
+            answer = file
             cacheFile.identity = answer.identity
-        } catch {
-            if error.status == ImageCacheWire.cacheUnusableStatus, context.config.imageCacheFallback {
-                let why = error.log.first.map { line in
-                    if case .report(let said) = ImageCacheWire.parse(line) { return said }
-                    return line
-                } ?? error.ending
-                host.log(.info, "not using the image cache: \(why); importing without it")
-                return try obtainFile(.enrootImport(uri: uri, output: ContainerPlan.temporarySquashfsPath(config: context.config, step: context.step)))
-            }
-            throw LifecycleError("failed to import docker image: \(context.imageText) into the image cache \(directory)", error)
+        case .unusable(let why, _) where context.config.imageCacheFallback:
+            host.log(.info, "not using the image cache: \(why); importing without it")
+            return try obtainFile(.enrootImport(uri: uri, output: ContainerPlan.temporarySquashfsPath(config: context.config, step: context.step)))
+        case .unusable(_, let failure):
+            throw LifecycleError("failed to import docker image: \(context.imageText) into the image cache \(directory)", failure)
         }
         guard answer.path.hasPrefix("/") else {
-            throw LifecycleError("the image cache did not return a squashfs path: \(cache.path) printed '\(answer.path)'", log: answer.log)
+            throw LifecycleError("the image cache did not return a squashfs path: \(client.path) printed '\(answer.path)'", log: answer.log)
         }
         for line in answer.log { host.log(.verbose, line) }
         let took = formatMilliseconds(MonotonicClock.milliseconds() - start)
