@@ -32,87 +32,72 @@ teardown() { sweep; reset_plugstack; }
     [[ -d $PYXIS_RUNTIME_PATH ]]
 }
 
-# core_mapped [VAR=value...] -- [SRUN_ARGS...]: prints yes or no: whether the step's slurmstepd
-# mapped the Swift core (looked at while the step's task sleeps); `unknown`, and why on stderr,
-# when it cannot tell (no task, a parent that is not slurmstepd, maps it cannot read).
+# core_mapped PROCESS [VAR=value...] -- [SRUN_ARGS...]: prints yes or no: whether PROCESS,
+# `slurmstepd` (the task's parent) or `srun`, mapped the Swift core, looked at while the step's
+# task sleeps; `unknown`, and why on stderr, when it cannot tell (no task, a parent that is not
+# slurmstepd, maps it cannot read).
 core_mapped() {
-    local env=() task="" stepd="" found=0 i
-    while [[ $1 != -- ]]; do env+=("$1"); shift; done
-    shift
-    as_user env "${env[@]}" srun "$@" sleep 2 >/dev/null 2>&1 3>&- &
-    local srun_pid=$!
-    for ((i = 0; i < 100; i++)); do
-        task=$(pgrep -u "$PYXIS_TEST_USER" -x sleep | head -1)
-        [[ -n $task ]] && break
-        sleep 0.05
-    done
-    if [[ -z $task ]]; then echo "no task" >&2; echo unknown; wait "$srun_pid" || true; return; fi
-    stepd=$(awk '{print $4}' "/proc/$task/stat")
-    # Debian's slurmstepd is /usr/sbin/slurmstepd-wlm (through alternatives); upstream's slurmstepd.
-    if [[ $(readlink "/proc/$stepd/exe") != */slurmstepd && $(readlink "/proc/$stepd/exe") != */slurmstepd-wlm ]]; then
-        echo "the task's parent $stepd is not slurmstepd" >&2; echo unknown
-    else
-        grep -q spank_pyxis_core "/proc/$stepd/maps" || found=$?
-        case $found in 0) echo yes ;; 1) echo no ;; *) echo unknown ;; esac
-    fi
-    wait "$srun_pid" || true
-}
-
-@test "a plain step's slurmstepd does not load the Swift core" {
-    [[ $(core_mapped --) == no ]]
-}
-
-@test "a step with a --container-* option loads the Swift core" {
-    [[ $(core_mapped -- --container-mount-home) == yes ]]
-}
-
-@test "a step with a PYXIS_* variable loads the Swift core" {
-    [[ $(core_mapped PYXIS_CONTAINER_MOUNT_HOME=1 --) == yes ]]
-}
-
-# srun_core_mapped [VAR=value...] -- [SRUN_ARGS...]: prints yes or no: whether srun itself
-# mapped the Swift core (looked at while the step's task sleeps), or unknown.
-srun_core_mapped() {
-    local env=() srun="" i found=0
+    local which=$1 env=() task="" pid="" found=0 i; shift
     while [[ $1 != -- ]]; do env+=("$1"); shift; done
     shift
     as_user env "${env[@]}" srun "$@" sleep 2 >/dev/null 2>&1 3>&- &
     local bg=$!
     for ((i = 0; i < 100; i++)); do
-        if pgrep -u "$PYXIS_TEST_USER" -x sleep >/dev/null; then
-            # An earlier step's srun can linger as a zombie, which has no maps.
-            for srun in $(pgrep -u "$PYXIS_TEST_USER" -x srun) ""; do
-                [[ -n $srun && -n $(readlink "/proc/$srun/exe") ]] && break
-            done
-        fi
-        [[ -n $srun ]] && break
+        task=$(pgrep -u "$PYXIS_TEST_USER" -x sleep | head -1)
+        [[ -n $task ]] && break
         sleep 0.05
     done
-    if [[ -z $srun ]]; then
-        echo "no srun with a running task" >&2; echo unknown
+    if [[ -z $task ]]; then
+        echo "no task" >&2
+    elif [[ $which == slurmstepd ]]; then
+        pid=$(awk '{print $4}' "/proc/$task/stat")
+        # Debian's slurmstepd is /usr/sbin/slurmstepd-wlm (through alternatives); upstream's slurmstepd.
+        [[ $(readlink "/proc/$pid/exe") == */slurmstepd || $(readlink "/proc/$pid/exe") == */slurmstepd-wlm ]] ||
+            { echo "the task's parent $pid is not slurmstepd" >&2; pid=""; }
     else
-        grep -q spank_pyxis_core "/proc/$srun/maps" || found=$?
+        # An earlier step's srun can linger as a zombie, which has no maps.
+        for pid in $(pgrep -u "$PYXIS_TEST_USER" -x srun) ""; do
+            [[ -n $pid && -n $(readlink "/proc/$pid/exe") ]] && break
+        done
+        [[ -n $pid ]] || echo "no srun with a running task" >&2
+    fi
+    if [[ -z $pid ]]; then
+        echo unknown
+    else
+        grep -q spank_pyxis_core "/proc/$pid/maps" || found=$?
         case $found in 0) echo yes ;; 1) echo no ;; *) echo unknown ;; esac
     fi
     wait "$bg" || true
 }
 
+@test "a plain step's slurmstepd does not load the Swift core" {
+    [[ $(core_mapped slurmstepd --) == no ]]
+}
+
+@test "a step with a --container-* option loads the Swift core" {
+    [[ $(core_mapped slurmstepd -- --container-mount-home) == yes ]]
+}
+
+@test "a step with a PYXIS_* variable loads the Swift core" {
+    [[ $(core_mapped slurmstepd PYXIS_CONTAINER_MOUNT_HOME=1 --) == yes ]]
+}
+
 @test "a plain srun does not load the Swift core" {
-    [[ $(srun_core_mapped --) == no ]]
+    [[ $(core_mapped srun --) == no ]]
 }
 
 @test "srun with a --container-* option loads the Swift core" {
-    [[ $(srun_core_mapped -- --container-mount-home) == yes ]]
+    [[ $(core_mapped srun -- --container-mount-home) == yes ]]
 }
 
 @test "srun with a PYXIS_* variable loads the Swift core" {
-    [[ $(srun_core_mapped PYXIS_CONTAINER_MOUNT_HOME=1 --) == yes ]]
+    [[ $(core_mapped srun PYXIS_CONTAINER_MOUNT_HOME=1 --) == yes ]]
 }
 
 @test "a valid plugstack line the front cannot vouch for: srun loads the core, and plain steps run" {
     # 1iB is a size the core accepts (one byte) and the front's narrower reading leaves to it.
     plugstack image_cache_max=1iB
-    [[ $(srun_core_mapped --) == yes ]]
+    [[ $(core_mapped srun --) == yes ]]
     urun srun echo ok
     assert_success
     assert_output_is ok
