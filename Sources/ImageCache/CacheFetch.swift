@@ -151,6 +151,9 @@ public struct CacheFetch {
         case .sound:
             return false
         case .inconclusive(let why):
+            // Another step removed or replaced the file while this one checked it (unsquashfs
+            // then finds no file): that step found it damaged, and this one gets the new file.
+            if storage.identity(name) != checked { return true }
             report("could not check the cache file \(path) (\(why)); it is kept")
             return false
         case .damaged(let damage):

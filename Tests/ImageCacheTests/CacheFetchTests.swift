@@ -200,6 +200,23 @@ let fileC = try! CacheFileName(digest: ImageDigest("sha256:" + String(repeating:
         #expect(h.reports == ["could not check the cache file /cache/\(fileA) (unsquashfs was killed by signal 9); it is kept"])
     }
 
+    /// Another step found the file damaged and removed it while this one's unsquashfs ran, which
+    /// then found no file: not "inconclusive", but the other step's verdict (this one gets the
+    /// new file). Seen with -N2 on four nodes.
+    @Test func aFileRemovedDuringTheCheckCountsAsDamaged() throws {
+        let h = Harness()
+        h.storage.files[fileA] = .init(text: "", bytes: 100, time: 1, complete: true)
+        struct VanishingChecker: SquashfsChecker {
+            let storage: FakeStorage
+            func check(_ path: String) -> SquashfsVerdict {
+                storage.files[fileA] = nil
+                return .inconclusive("unsquashfs: could not open the file")
+            }
+        }
+        #expect(try h.fetch.discardIfDamaged("/cache/" + fileA, checker: VanishingChecker(storage: h.storage)))
+        #expect(h.reports.isEmpty)
+    }
+
     /// Another step removed the damaged file and published a fresh import between this step's
     /// check and its removal: the fresh file stays.
     @Test func aFileReplacedAfterItsCheckIsNotRemoved() throws {
