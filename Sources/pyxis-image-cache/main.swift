@@ -1,6 +1,7 @@
 // pyxis-image-cache: the image cache's command (docs/image-cache.md). For users and sites it
 // lists, fills and prunes a cache directory; for the plugin it is the importer of a cached
-// step (`get URI` prints the squashfs file, `release` frees nothing: the file stays cached).
+// step (`get --step ID URI` prints the squashfs file and holds it for the step; `release --step
+// ID` lets it go at the teardown, and the file stays cached).
 import ArgumentParser
 import ImageCache
 import PyxisCore
