@@ -43,8 +43,9 @@ public final class ImageRoot {
         try hostPath(try resolve(inImage, followLast: true), for: inImage)
     }
 
-    /// `mkdir -p` inside the root (`FileSystem.makeDirectories`' modes): a directory, or a link
-    /// to one inside the image, is fine; the links are followed inside the root.
+    /// `mkdir -p` inside the root, under the process umask: missing parents get `mode | u+wx`,
+    /// the last directory `mode`. A directory, or a link to one inside the image, is fine; the
+    /// links are followed inside the root.
     public func makeDirectories(_ inImage: String, mode: mode_t = 0o777) throws(HookFailure) {
         let components = inImage.split(separator: "/", omittingEmptySubsequences: true)
         var prefix = ""
@@ -62,14 +63,16 @@ public final class ImageRoot {
         }
     }
 
-    /// `cp -Lpr SOURCE/. DESTINATION` inside the image (`FileSystem.copyTree`), with links in
-    /// the source followed inside the root.
+    /// `cp -Lpr SOURCE/. DESTINATION` inside the image: the contents of directory SOURCE into the
+    /// existing DESTINATION, modes and times kept (DESTINATION given SOURCE's), links in the source
+    /// followed inside the root; devices and sockets skipped.
     public func copyTree(_ source: String, into destination: String) throws(HookFailure) {
         let from = try target(source)
         guard let status = FileSystem.status(from) else { throw HookFailure("cannot stat \(path)\(source): \(describe(errno))") }
         for name in try FileSystem.entries(of: from) {
             let child = source + "/" + name, copy = destination + "/" + name
-            switch FileSystem.kind(try target(child)) {
+            let resolved = try target(child)
+            switch FileSystem.kind(resolved) {
             case .directory:
                 let made = try entry(copy)
                 if FileSystem.kind(made, follow: false) != .directory, mkdir(made, 0o700) != 0 {
@@ -77,7 +80,7 @@ public final class ImageRoot {
                 }
                 try copyTree(child, into: copy)
             case .regular:
-                try FileSystem.copyFile(try target(child), to: try entry(copy), preserve: true)
+                try FileSystem.copyFile(resolved, to: try entry(copy), preserve: true)
             default:
                 continue
             }

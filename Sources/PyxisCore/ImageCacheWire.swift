@@ -11,7 +11,7 @@ public enum ImageCacheWire {
     /// `get --damaged FILE`: the file reads whole, so the failure lies elsewhere.
     public static let fileSoundStatus: Int32 = 4
 
-    public enum Key: String, Sendable {
+    public enum Key: String, CaseIterable, Sendable {
         /// `hit`, `imported` or `waited`.
         case outcome
         /// `DEVICE:INODE` of the file, as the command answered.
@@ -29,8 +29,9 @@ public enum ImageCacheWire {
     public static func text(_ key: Key, _ value: String) -> String { "\(key.rawValue): \(value)" }
 
     public static func parse(_ line: String) -> Line {
-        let said = line.hasPrefix(prefix) ? String(line.dropFirst(prefix.count)) : line
-        for key in [Key.outcome, .identity] where said.hasPrefix(key.rawValue + ": ") && line.hasPrefix(prefix) {
+        guard line.hasPrefix(prefix) else { return .report(line) }
+        let said = String(line.dropFirst(prefix.count))
+        for key in Key.allCases where said.hasPrefix(key.rawValue + ": ") {
             return .value(key, String(said.dropFirst(key.rawValue.count + 2)))
         }
         return .report(said)
