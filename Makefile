@@ -45,10 +45,11 @@ SWIFT_BUILD_FLAGS ?= -c release -Xswiftc -static-stdlib -Xlinker -L$(STDCXX_DIR)
 STRIP ?= strip
 PATCHELF ?= patchelf
 
-# Hooks are fully static executables (start-up ≈ 0.5 ms above /bin/true, against ≈ 1 ms with
-# only the stdlib static), built separately so that -static-executable does not reach the plugin.
-HOOK_BUILD_FLAGS ?= -c release --disable-local-rpath -Xswiftc -static-executable -Xlinker --gc-sections
-HOOK_SCRATCH := .build-hooks-release
+# pyxis-tools (the hooks, pyxis-seccomp-exec, pyxis-image-cache) is a fully static executable: a
+# hook starts 0.2 ms above /bin/true, against 0.9 ms linked dynamically (bench/README.md). Built
+# separately so that -static-executable does not reach the plugin.
+TOOLS_BUILD_FLAGS ?= -c release --disable-local-rpath -Xswiftc -static-executable -Xlinker --gc-sections
+TOOLS_SCRATCH := .build-hooks-release
 
 # The plugin Slurm loads is a small C front; it loads the Swift core ($(STAGE)/pyxis/, installed
 # as $(SLURM_PLUGINDIR)/pyxis/) only in processes that need it (docs/design.md, "The front").
@@ -78,15 +79,16 @@ SLURM_CHECK_RELEASES ?= system 23.11.11 24.11.7 25.11.7 26.05.3
 
 RELEASE_DIR := .build/release
 STAGE := .build/stage
-HOOKS := pyxis-hook-pytorch pyxis-hook-pmi pyxis-hook-home \
-	pyxis-hook-aptfix pyxis-hook-cgroups pyxis-hook-devices pyxis-hook-localtime pyxis-hook-shadow \
-	pyxis-hook-nvidia pyxis-hook-mellanox
+# The tools pyxis-tools runs as, one per line with a hook's hooks.d drop-in after it, as
+# `pyxis-tools --list` prints them from the one list in the source (Sources/pyxis-tools/Tool.swift).
+TOOLS_LIST := $(STAGE)/tools.list
 # 98-nvidia and 99-mellanox hand over to enroot's own scripts when there are devices to set up:
-# `make install` copies them from here into $(LIBEXECDIR)/pyxis/enroot-hooks/ (hooks.d/README.md).
+# `make install` copies them from here into $(LIBEXECDIR)/pyxis/enroot-hooks/ (docs/hooks.md).
 ENROOT_HOOKS_DIR ?= /etc/enroot/hooks.d
 HANDED_OVER_HOOKS := 98-nvidia.sh 99-mellanox.sh
-EXECUTABLES := pyxis-seccomp-exec pyxis-image-cache
-# Commands for administrators, installed in SBINDIR.
+# Commands for administrators, installed in SBINDIR. pyxis-doctor is its own executable, linked
+# dynamically: it looks users up through NSS (sssd, LDAP), which a static executable cannot do
+# safely.
 ADMIN_COMMANDS := pyxis-doctor
 
 .PHONY: man all build front test-slurm check-slurm-headers install uninstall deb test lint unit-test integration-test package-test test-enroot-release bench demo demo-down clean
@@ -101,21 +103,28 @@ build: $(STDCXX_DIR)/libstdc++.so
 	esac
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product spank_pyxis_core
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product pyxis-option-table
-	@for exe in $(EXECUTABLES) $(ADMIN_COMMANDS); do $(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$exe || exit 1; done
-	@for hook in $(HOOKS); do \
-		$(SWIFT) build $(HOOK_BUILD_FLAGS) --scratch-path $(HOOK_SCRATCH) --product $$hook 2>&1 \
-			| grep -v "statically linked applications requires at runtime" || true; \
-		test -x $(HOOK_SCRATCH)/release/$$hook || exit 1; \
-	done
+	@for exe in $(ADMIN_COMMANDS); do $(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$exe || exit 1; done
+	@# The link warnings name glibc's NSS functions the linked libraries could call; the tools
+	@# never do (they look nothing up by name).
+	@$(SWIFT) build $(TOOLS_BUILD_FLAGS) --scratch-path $(TOOLS_SCRATCH) --product pyxis-tools 2>&1 \
+		| grep -v "statically linked applications requires at runtime\|use of .mktemp. is dangerous" || true
+	@test -x $(TOOLS_SCRATCH)/release/pyxis-tools
 	@mkdir -p $(STAGE)/pyxis $(GENERATED)
 	$(RELEASE_DIR)/pyxis-option-table > $(GENERATED)/pyxis_options.h
 	@$(SUBMAKE) front
 	$(STRIP) --strip-unneeded -o $(STAGE)/pyxis/spank_pyxis_core.so $(RELEASE_DIR)/libspank_pyxis_core.so
-	@for exe in $(EXECUTABLES) $(ADMIN_COMMANDS); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
-	@for hook in $(HOOKS); do $(STRIP) -o $(STAGE)/$$hook $(HOOK_SCRATCH)/release/$$hook || exit 1; done
+	@for exe in $(ADMIN_COMMANDS); do $(STRIP) -o $(STAGE)/$$exe $(RELEASE_DIR)/$$exe || exit 1; done
+	$(STRIP) -o $(STAGE)/pyxis-tools $(TOOLS_SCRATCH)/release/pyxis-tools
+	@# Each tool a link beside the executable; each hook's drop-in a link to it in hooks.d/.
+	@$(STAGE)/pyxis-tools --list > $(TOOLS_LIST)
+	@rm -rf $(STAGE)/hooks.d && mkdir -p $(STAGE)/hooks.d
+	@while read -r tool dropin; do \
+		ln -sfn pyxis-tools $(STAGE)/$$tool || exit 1; \
+		if [ -n "$$dropin" ]; then ln -sfn ../$$tool $(STAGE)/hooks.d/$$dropin || exit 1; fi; \
+	done < $(TOOLS_LIST)
 	@# SwiftPM links with RUNPATH=$$ORIGIN: the loader would look for libc in our install
 	@# directories first (a hazard for a plugin loaded by root, and wasted syscalls).
-	cd $(STAGE) && $(PATCHELF) --remove-rpath pyxis/spank_pyxis_core.so $(EXECUTABLES) $(ADMIN_COMMANDS)
+	cd $(STAGE) && $(PATCHELF) --remove-rpath pyxis/spank_pyxis_core.so $(ADMIN_COMMANDS)
 
 # spank_pyxis(8), as the packages install it, printed from the option catalog (after `make build`).
 man:
@@ -155,17 +164,17 @@ install:
 	install -d $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(STAGE)/spank_pyxis.so $(DESTDIR)$(SLURM_PLUGINDIR)/spank_pyxis.so
 	install -m 0755 $(STAGE)/pyxis/spank_pyxis_core.so $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis/spank_pyxis_core.so
-	@for exe in $(EXECUTABLES) $(HOOKS); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe || exit 1; done
+	install -m 0755 $(STAGE)/pyxis-tools $(DESTDIR)$(LIBEXECDIR)/pyxis/pyxis-tools
 	@for exe in $(ADMIN_COMMANDS); do install -m 0755 $(STAGE)/$$exe $(DESTDIR)$(SBINDIR)/$$exe || exit 1; done
 	@# The core runs pyxis-image-cache from beside itself (wherever LIBEXECDIR is); users from PATH.
 	ln -sfn $(LIBEXECDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis/pyxis-image-cache
 	ln -sfn $(LIBEXECDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(BINDIR)/pyxis-image-cache
-	@# hooks.d/ holds symlinks named like enroot's own hooks; installed, they point at the
-	@# executables' final location (whatever LIBEXECDIR is), so enroot runs them without a shell.
-	@for link in hooks.d/*.sh; do \
-		ln -sfn $(LIBEXECDIR)/pyxis/$$(basename $$(readlink $$link)) \
-			$(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$link) || exit 1; \
-	done
+	@# Each tool a link to pyxis-tools beside it; each drop-in, named like enroot's own hook, a link
+	@# to its hook's final location (whatever LIBEXECDIR is), so enroot runs it without a shell.
+	@while read -r tool dropin; do \
+		ln -sfn pyxis-tools $(DESTDIR)$(LIBEXECDIR)/pyxis/$$tool || exit 1; \
+		if [ -n "$$dropin" ]; then ln -sfn $(LIBEXECDIR)/pyxis/$$tool $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$dropin || exit 1; fi; \
+	done < $(TOOLS_LIST)
 	@# Copies of enroot's scripts for the hand-over, never our own links if a site already
 	@# replaced enroot's files with them.
 	@install -d $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks
@@ -183,11 +192,15 @@ uninstall:
 	rm -f $(DESTDIR)$(SLURM_PLUGINDIR)/spank_pyxis.so $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis/spank_pyxis_core.so
 	rm -f $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis/pyxis-image-cache $(DESTDIR)$(BINDIR)/pyxis-image-cache
 	rm -f $(DESTDIR)$(DATADIR)/pyxis/pyxis.conf
-	@for exe in $(EXECUTABLES) $(HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$exe; done
+	@test -f $(TOOLS_LIST) || { echo "make uninstall: no $(TOOLS_LIST): run make first" >&2; exit 1; }
+	@while read -r tool dropin; do \
+		rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/$$tool; \
+		if [ -n "$$dropin" ]; then rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$dropin; fi; \
+	done < $(TOOLS_LIST)
+	rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/pyxis-tools
 	@for exe in $(ADMIN_COMMANDS); do rm -f $(DESTDIR)$(SBINDIR)/$$exe; done
 	@for hook in $(HANDED_OVER_HOOKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks/$$hook; done
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/pyxis/enroot-hooks 2>/dev/null
-	@for hook in hooks.d/*.sh; do rm -f $(DESTDIR)$(DATADIR)/pyxis/hooks.d/$$(basename $$hook); done
 	-rmdir $(DESTDIR)$(SLURM_PLUGINDIR)/pyxis $(DESTDIR)$(LIBEXECDIR)/pyxis $(DESTDIR)$(DATADIR)/pyxis/hooks.d $(DESTDIR)$(DATADIR)/pyxis 2>/dev/null
 
 # The package installs what `make install` installs with Debian's directories (PREFIX=/usr,
@@ -274,4 +287,4 @@ demo-down:
 	bash scripts/demo.sh down
 
 clean:
-	rm -rf .build $(HOOK_SCRATCH) .build-fuzz
+	rm -rf .build $(TOOLS_SCRATCH) .build-fuzz

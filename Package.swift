@@ -61,29 +61,24 @@ let package = Package(
         .target(name: "EnvRemap", swiftSettings: noRegexEngine),
         .target(name: "StandardHooks", dependencies: ["EnvRemap"], swiftSettings: noRegexEngine),
         .target(name: "HookSupport", dependencies: ["EnvRemap", "StandardHooks"], exclude: ["README.md"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-pytorch", dependencies: ["HookSupport", "EnvRemap"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-pmi", dependencies: ["HookSupport", "EnvRemap"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-home", dependencies: ["HookSupport", "EnvRemap"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-aptfix", dependencies: ["HookSupport"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-cgroups", dependencies: ["HookSupport", "StandardHooks"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-devices", dependencies: ["HookSupport", "StandardHooks"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-localtime", dependencies: ["HookSupport"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-shadow", dependencies: ["HookSupport", "StandardHooks"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-nvidia", dependencies: ["HookSupport", "StandardHooks"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-hook-mellanox", dependencies: ["HookSupport", "StandardHooks"], swiftSettings: noRegexEngine),
+        .target(name: "PyxisHooks", dependencies: ["HookSupport", "EnvRemap", "StandardHooks"], swiftSettings: noRegexEngine),
 
         // The libseccomp fake-success filter, and the command that installs it and execs a program.
         .target(name: "CSeccomp", linkerSettings: [.linkedLibrary("seccomp")]),
         .target(name: "SeccompFilter", dependencies: ["CSeccomp"], exclude: ["README.md"], swiftSettings: noRegexEngine),
-        .executableTarget(name: "pyxis-seccomp-exec", dependencies: ["SeccompFilter"], swiftSettings: noRegexEngine),
+        .target(name: "SeccompExec", dependencies: ["SeccompFilter"], swiftSettings: noRegexEngine),
 
         // The image cache (docs/image-cache.md) and pyxis-image-cache, its command for users,
         // sites and the plugin.
         .target(name: "ImageCache", dependencies: ["PyxisCore", "PyxisSystem", "EnvRemap"]),
-        .executableTarget(
-            name: "pyxis-image-cache",
+        .target(
+            name: "ImageCacheCommand",
             dependencies: ["ImageCache", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+
+        // pyxis-tools: the hooks, pyxis-seccomp-exec and pyxis-image-cache in one executable,
+        // chosen by the name it runs under (docs/design.md, "One executable").
+        .executableTarget(name: "pyxis-tools", dependencies: ["PyxisHooks", "HookSupport", "SeccompExec", "ImageCacheCommand"]),
 
         // pyxis-doctor: is this node ready for pyxis? Each check's verdict is a pure function of
         // facts gathered through NodeProbe; CDoctor holds the trial that forks a child as the user.
@@ -100,17 +95,11 @@ let package = Package(
         .testTarget(name: "PyxisSystemTests", dependencies: ["PyxisSystem"]),
         .testTarget(name: "PyxisLifecycleTests", dependencies: ["PyxisLifecycle"]),
         .testTarget(name: "EnvRemapTests", dependencies: ["EnvRemap"]),
-        // The hook executables are dependencies so `swift test` builds them next to the test
-        // bundle; the contract tests run them as enroot would.
-        .testTarget(
-            name: "HooksTests",
-            dependencies: [
-                "HookSupport", "EnvRemap", "StandardHooks", "pyxis-hook-pytorch", "pyxis-hook-pmi", "pyxis-hook-home",
-                "pyxis-hook-aptfix", "pyxis-hook-cgroups", "pyxis-hook-devices", "pyxis-hook-localtime",
-                "pyxis-hook-shadow", "pyxis-hook-nvidia", "pyxis-hook-mellanox",
-            ]
-        ),
+        // pyxis-tools is a dependency so `swift test` builds it next to the test bundle; the
+        // contract tests run each hook through it as enroot would.
+        .testTarget(name: "HooksTests", dependencies: ["HookSupport", "EnvRemap", "StandardHooks", "PyxisHooks", "pyxis-tools"]),
         .testTarget(name: "PyxisDoctorTests", dependencies: ["PyxisDoctor"]),
-        .testTarget(name: "SeccompFilterTests", dependencies: ["SeccompFilter", "pyxis-seccomp-exec"]),
+        .testTarget(name: "SeccompFilterTests", dependencies: ["SeccompFilter", "SeccompExec", "pyxis-tools"]),
+        .testTarget(name: "PyxisToolsTests", dependencies: ["pyxis-tools", "PyxisHooks"]),
     ]
 )

@@ -12,7 +12,7 @@ struct HookRunner {
         var mounts: String
     }
 
-    /// The build products directory: the hooks are built next to the test bundle (under both
+    /// The build products directory: pyxis-tools is built next to the test bundle (under both
     /// `swift test` and `swift test --scratch-path X`); `PYXIS_HOOKS_BIN` overrides it.
     static let productsDirectory: String = {
         if let override = getenv("PYXIS_HOOKS_BIN") { return String(cString: override) }
@@ -24,13 +24,14 @@ struct HookRunner {
         var directory = path
         while let slash = directory.lastIndex(of: "/") {
             directory = String(directory[..<slash])
-            if access(directory + "/pyxis-hook-pytorch", X_OK) == 0 { return directory }
+            if access(directory + "/pyxis-tools", X_OK) == 0 { return directory }
             if directory.isEmpty { break }
         }
         return "."
     }()
 
-    static func executable(_ hook: String) -> String { "\(productsDirectory)/pyxis-hook-\(hook)" }
+    /// The executable every hook runs as; which hook it is, it takes from the name it is run under.
+    static var tools: String { "\(productsDirectory)/pyxis-tools" }
 
     let directory: String
 
@@ -45,13 +46,16 @@ struct HookRunner {
     var mountsPath: String { directory + "/mounts" }
 
     /// Runs `hook` with `variables` plus the enroot ones (unless `enroot` is false), after writing
-    /// `environ` and `mounts` as the files' initial content.
+    /// `environ` and `mounts` as the files' initial content. It runs under the name enroot's
+    /// drop-in would give it when `runAs` names one (`/etc/enroot/hooks.d/10-home.sh`), else as
+    /// `pyxis-hook-HOOK`.
     func run(
         _ hook: String,
         _ variables: [(String, String)],
         environ: String = "",
         mounts: String = "",
-        enroot: Bool = true
+        enroot: Bool = true,
+        runAs: String? = nil
     ) throws -> Result {
         try write(environPath, environ)
         try write(mountsPath, mounts)
@@ -61,7 +65,7 @@ struct HookRunner {
                             "ENROOT_ROOTFS=\(directory)/rootfs", "ENROOT_PID=1"]
         }
         let stderrPath = directory + "/stderr"
-        let status = try spawn(Self.executable(hook), environment: environment, stderr: stderrPath)
+        let status = try spawn(Self.tools, name: runAs ?? "pyxis-hook-\(hook)", environment: environment, stderr: stderrPath)
         return Result(
             status: status,
             stderr: try read(stderrPath),
@@ -99,14 +103,15 @@ struct HookRunner {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// posix_spawn with stdin from /dev/null and stderr into a file; returns the exit status.
-    func spawn(_ path: String, environment: [String], stderr: String) throws -> Int32 {
+    /// posix_spawn of `path` with `name` as argv[0], stdin from /dev/null and stderr into a file;
+    /// returns the exit status.
+    func spawn(_ path: String, name: String, environment: [String], stderr: String) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(name), nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0

@@ -55,6 +55,26 @@ import Testing
         ])
     }
 
+    /// As installed: each hook a link to pyxis-tools; a site may link the drop-in straight at
+    /// the executable (`ln -s "$(readlink -f DROPIN)"`), and it is still ours.
+    @Test func hooksLeadingToTheToolsExecutableAreOurs() {
+        let node = FakeNode([
+            "/etc/enroot/hooks.d/10-home.sh": .link("/usr/share/pyxis/hooks.d/10-home.sh"),
+            "/usr/share/pyxis/hooks.d/10-home.sh": .link("/usr/libexec/pyxis/pyxis-hook-home"),
+            "/usr/libexec/pyxis/pyxis-hook-home": .link("pyxis-tools"),
+            "/usr/libexec/pyxis/pyxis-tools": .file("", mode: 0o755),
+            "/etc/enroot/hooks.d/10-shadow.sh": .link("/opt/site/libexec/pyxis-tools"),
+            "/opt/site/libexec/pyxis-tools": .file("", mode: 0o755),
+            "/etc/enroot/hooks.d/90-site.sh": .link("/opt/site/libexec/site-hook"),
+            "/opt/site/libexec/site-hook": .file("", mode: 0o755),
+        ])
+        let facts = HooksCheck.gather(node, enrootConfigDirectory: "/etc/enroot", plugin: nil)
+        #expect(facts.hooks == [
+            .init(name: "10-home.sh", target: "/usr/libexec/pyxis/pyxis-tools", exists: true, executable: true),
+            .init(name: "10-shadow.sh", target: "/opt/site/libexec/pyxis-tools", exists: true, executable: true),
+        ])
+    }
+
     /// Every file a healthy node has, as the package installs them.
     static func healthyNode() -> FakeNode {
         let node = FakeNode([

@@ -1,4 +1,4 @@
-@testable import pyxis_seccomp_exec
+@testable import SeccompExec
 import Testing
 
 /// The `pyxis-seccomp-exec` command line (see ExecArguments for the grammar).

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 
-/// `pyxis-seccomp-exec` in the build directory of this test binary.
+/// `pyxis-tools` in the build directory of this test binary, run as `pyxis-tools
+/// pyxis-seccomp-exec ARGUMENTS...`.
 private let seccompExec: URL? = {
     guard let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
     var directory = URL(fileURLWithPath: me).deletingLastPathComponent()
     // On Linux the test binary is `<bin>/swift-pyxisPackageTests.xctest`; be lenient about bundles.
     for _ in 0..<3 {
-        let candidate = directory.appendingPathComponent("pyxis-seccomp-exec")
+        let candidate = directory.appendingPathComponent("pyxis-tools")
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         directory.deleteLastPathComponent()
     }
@@ -17,7 +18,7 @@ private let seccompExec: URL? = {
 /// The real filter on the real kernel, through the built `pyxis-seccomp-exec` (installing it in
 /// the test runner would filter the runner itself). The thorough per-syscall, per-ABI checks as
 /// an unprivileged user live in Tests/Integration/seccomp/run.sh.
-@Suite(.enabled(if: seccompExec != nil, "pyxis-seccomp-exec is not built next to the tests"))
+@Suite(.enabled(if: seccompExec != nil, "pyxis-tools is not built next to the tests"))
 struct SeccompExecTests {
     struct Result {
         var status: Int32
@@ -29,7 +30,7 @@ struct SeccompExecTests {
         guard let executable = seccompExec else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = executable
-        process.arguments = arguments
+        process.arguments = ["pyxis-seccomp-exec"] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -24,7 +24,7 @@ public enum HooksCheck {
 
     public struct Facts: Equatable, Sendable {
         /// enroot's hooks.d, and the entries there that are pyxis's (they lead to a
-        /// `pyxis-hook-*` executable, or through a `/pyxis/` directory).
+        /// `pyxis-hook-*` link or to `pyxis-tools`, or through a `/pyxis/` directory).
         public var directory: String
         public var hooks: [Hook]
         /// The drop-ins installed with the plugin, when found.
@@ -48,7 +48,10 @@ public enum HooksCheck {
         for entry in node.entries(of: directory) where entry.hasSuffix(".sh") {
             let path = directory + "/" + entry
             let hook = describe(node, entry, at: path)
-            guard Paths.name(of: hook.target).hasPrefix("pyxis-hook-") || node.linkTarget(path)?.containsSubstring("/pyxis/") == true else { continue }
+            let name = Paths.name(of: hook.target)
+            guard name.hasPrefix("pyxis-hook-") || name == "pyxis-tools" || node.linkTarget(path)?.containsSubstring("/pyxis/") == true else {
+                continue
+            }
             facts.hooks.append(hook)
         }
         var prefix = plugin.map { Paths.directory(of: $0) }

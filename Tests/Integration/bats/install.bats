@@ -25,6 +25,23 @@ lacks() {
 @test "install: plugin at PREFIX/lib/slurm/spank_pyxis.so" { [[ -x $plugin ]]; }
 @test "install: its Swift core at PREFIX/lib/slurm/pyxis/spank_pyxis_core.so" { [[ -x $core ]]; }
 
+@test "install: one executable under PREFIX/libexec/pyxis, each tool a link to it beside it" {
+    [[ -f $root/libexec/pyxis/pyxis-tools && ! -L $root/libexec/pyxis/pyxis-tools ]]
+    local tool dropin count=0
+    while read -r tool dropin; do
+        [[ $(readlink "$root/libexec/pyxis/$tool") == pyxis-tools ]] || { echo "$tool: $(readlink "$root/libexec/pyxis/$tool")" >&2; false; }
+        count=$((count + 1))
+    done < <("$root/libexec/pyxis/pyxis-tools" --list)
+    [[ $count -eq 12 ]]
+    # Nothing else is an executable there: the enroot scripts the hooks hand over to have their own directory.
+    [[ $(find "$root/libexec/pyxis" -maxdepth 1 -type f | wc -l) -eq 1 ]]
+}
+@test "install: a drop-in in PREFIX/share/pyxis/hooks.d for every hook pyxis-tools lists, and nothing else" {
+    local listed
+    listed=$("$root/libexec/pyxis/pyxis-tools" --list | awk 'NF == 2 { print $2 }' | sort)
+    [[ $(wc -l <<<"$listed") -eq 10 ]]
+    [[ $(ls "$root/share/pyxis/hooks.d" | sort) == "$listed" ]]
+}
 @test "install: pyxis-hook-pytorch under PREFIX/libexec/pyxis" { [[ -x $root/libexec/pyxis/pyxis-hook-pytorch ]]; }
 @test "install: pyxis-hook-pmi under PREFIX/libexec/pyxis" { [[ -x $root/libexec/pyxis/pyxis-hook-pmi ]]; }
 @test "install: pyxis-hook-home under PREFIX/libexec/pyxis" { [[ -x $root/libexec/pyxis/pyxis-hook-home ]]; }

@@ -23,7 +23,7 @@ export PYXIS_HOOKS_BIN=${PYXIS_HOOKS_BIN:-$repo/.build/stage}
 export ENROOT_HOOKS_DIR=${ENROOT_HOOKS_DIR:-/etc/enroot/hooks.d}
 # enroot's optional hooks, which a site links into hooks.d: 50-slurm-pmi.
 export ENROOT_EXTRA_HOOKS_DIR=${ENROOT_EXTRA_HOOKS_DIR:-/usr/share/enroot/hooks.d}
-[[ -x $PYXIS_HOOKS_BIN/pyxis-hook-shadow ]] || die "no hooks in $PYXIS_HOOKS_BIN (run make, or set PYXIS_HOOKS_BIN)"
+[[ -x $PYXIS_HOOKS_BIN/pyxis-tools ]] || die "no pyxis-tools in $PYXIS_HOOKS_BIN (run make, or set PYXIS_HOOKS_BIN)"
 command -v unsquashfs >/dev/null || die "needs unsquashfs (squashfs-tools)"
 # enroot's own scripts, not links to ours (a site that enabled ours has links there).
 for hook in 10-aptfix 10-cgroups 10-devices 10-home 10-localtime 10-shadow 98-nvidia 99-mellanox; do
@@ -62,10 +62,11 @@ for image in debian busybox; do
 done
 chown -R "$PARITY_USER:" "$PARITY_WORK/base"
 
-# Our hooks are copied (not linked): 98-nvidia and 99-mellanox find enroot's scripts in
-# enroot-hooks/ beside their own executable, as `make install` lays them out.
+# Our executable is copied (not linked), each hook a link to it: 98-nvidia and 99-mellanox find
+# enroot's scripts in enroot-hooks/ beside the executable, as `make install` lays them out.
 mkdir -p "$PARITY_WORK/libexec/enroot-hooks"
-cp "$PYXIS_HOOKS_BIN"/pyxis-hook-* "$PARITY_WORK/libexec/"
+cp "$PYXIS_HOOKS_BIN/pyxis-tools" "$PARITY_WORK/libexec/"
+while read -r tool _; do ln -s pyxis-tools "$PARITY_WORK/libexec/$tool"; done < <("$PARITY_WORK/libexec/pyxis-tools" --list)
 cp "$ENROOT_HOOKS_DIR/98-nvidia.sh" "$ENROOT_HOOKS_DIR/99-mellanox.sh" "$PARITY_WORK/libexec/enroot-hooks/"
 chmod -R a+rX "$PARITY_WORK/libexec"
 

@@ -136,14 +136,16 @@ func getFile(_ uri: String, from fetch: CacheFetch) throws -> CacheFetch.Result 
     }
 }
 
-@main
-struct PyxisImageCache: ParsableCommand {
+public struct PyxisImageCache: ParsableCommand {
+    public init() {}
+
+    /// Runs the command line `arguments` (without the command's name) and exits.
     /// Files and directories the cache makes are the user's alone (0600, 0700), whatever the
     /// caller's umask: enroot import creates the file.
-    static func main() {
+    public static func main(arguments: [String]) -> Never {
         umask(0o077)
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let failure as Failure {
             say(failure.description)
@@ -151,9 +153,10 @@ struct PyxisImageCache: ParsableCommand {
         } catch {
             exit(withError: error)
         }
+        Glibc.exit(0)
     }
 
-    static let configuration = CommandConfiguration(
+    public static let configuration = CommandConfiguration(
         commandName: "pyxis-image-cache",
         abstract: "Squashfs files of container images by digest, imported once and shared by every later step.",
         discussion: "The cache directory is private to its user (0700, files 0600). See docs/image-cache.md.",

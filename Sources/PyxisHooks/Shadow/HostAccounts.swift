@@ -5,9 +5,9 @@ import StandardHooks
 /// user namespace, looked up in the node's passwd and group databases.
 enum HostAccounts {
     static func callingUser() throws(HookFailure) -> UserAccounts.HostUser {
-        let uid = NameService.mappedID(try text("/proc/self/uid_map"))
-        let gid = NameService.mappedID(try text("/proc/self/gid_map"))
-        let nsswitch = regularFile("/etc/nsswitch.conf")
+        let uid = NameService.mappedID(try ShadowHook.text("/proc/self/uid_map"))
+        let gid = NameService.mappedID(try ShadowHook.text("/proc/self/gid_map"))
+        let nsswitch = ShadowHook.regularFile("/etc/nsswitch.conf")
         return UserAccounts.HostUser(
             passwdLine: lookup("passwd", uid, nsswitch: nsswitch, NameService.passwdLine(uid:in:)) ?? "",
             groupLine: lookup("group", gid, nsswitch: nsswitch, NameService.groupLine(gid:in:)) ?? "")
@@ -17,7 +17,7 @@ enum HostAccounts {
         _ database: String, _ id: String, nsswitch: String?, _ fromFile: (String, String) -> String?
     ) -> String? {
         if NameService.filesFirst(database: database, nsswitch: nsswitch),
-           let file = regularFile("/etc/" + database), let line = fromFile(id, file) {
+           let file = ShadowHook.regularFile("/etc/" + database), let line = fromFile(id, file) {
             return line
         }
         return getentBytes(database, id).map(String.init(bytes:))

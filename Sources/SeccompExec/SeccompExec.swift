@@ -3,12 +3,39 @@
 import Glibc
 import SeccompFilter
 
+public enum SeccompExec {
+    /// Runs the command line `arguments` (without the command's name): returns only when it
+    /// does not exec, with the exit status.
+    public static func main(arguments: [String]) -> Int32 {
+        do throws(ExecArguments.UsageError) {
+            switch try ExecArguments.parse(arguments) {
+            case .help:
+                writeAll(1, ExecArguments.helpText + "\n")
+                return 0
+            case .printFilter:
+                do throws(SeccompError) {
+                    writeAll(1, try FakeSuccessFilter().pseudoFilterCode())
+                    return 0
+                } catch {
+                    printError("cannot build the seccomp filter: \(error)")
+                    return 1
+                }
+            case .run(let options):
+                return run(options)
+            }
+        } catch {
+            printError(error.message)
+            return 2
+        }
+    }
+}
+
 /// Writes one line to stderr (Swift 6 cannot name the C `stderr` global; fd 2 is enough).
-func printError(_ message: String) {
+private func printError(_ message: String) {
     writeAll(2, "pyxis-seccomp-exec: \(message)\n")
 }
 
-func writeAll(_ fd: Int32, _ text: String) {
+private func writeAll(_ fd: Int32, _ text: String) {
     var bytes = Array(text.utf8)[...]
     while !bytes.isEmpty {
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -18,14 +45,14 @@ func writeAll(_ fd: Int32, _ text: String) {
     }
 }
 
-func monotonicMicroseconds() -> Double {
+private func monotonicMicroseconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) * 1e6 + Double(now.tv_nsec) / 1e3
 }
 
 /// Installs the filter and execs the command; returns only on failure, with the exit status.
-func run(_ options: ExecArguments.Run) -> Int32 {
+private func run(_ options: ExecArguments.Run) -> Int32 {
     let start = monotonicMicroseconds()
     let installation: FakeSuccessFilter.Installation
     let built: Double
@@ -55,25 +82,3 @@ func run(_ options: ExecArguments.Run) -> Int32 {
     return 127
 }
 
-let status: Int32
-do throws(ExecArguments.UsageError) {
-    switch try ExecArguments.parse(Array(CommandLine.arguments.dropFirst())) {
-    case .help:
-        writeAll(1, ExecArguments.helpText + "\n")
-        status = 0
-    case .printFilter:
-        do throws(SeccompError) {
-            writeAll(1, try FakeSuccessFilter().pseudoFilterCode())
-            status = 0
-        } catch {
-            printError("cannot build the seccomp filter: \(error)")
-            status = 1
-        }
-    case .run(let options):
-        status = run(options)
-    }
-} catch {
-    printError(error.message)
-    status = 2
-}
-exit(status)

@@ -1,1 +1,0 @@
-../../../libexec/pyxis/pyxis-hook-cgroups
