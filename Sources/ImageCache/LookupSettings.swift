@@ -20,10 +20,11 @@ public struct LookupSettings: Equatable, Sendable {
                               "ENROOT_TRANSFER_TIMEOUT", "ENROOT_TRANSFER_RETRIES", "SSL_CERT_DIR", "SSL_CERT_FILE",
                               "all_proxy", "no_proxy", "http_proxy", "https_proxy"]
 
-    /// From the environment, what enroot.conf and its drop-ins assign
-    /// (`EnrootInstallation.configuredAssignments`), `uname -m`, and a reader of the credentials file.
-    public init(environment: (String) -> String?, configured: [String: String], machine: String,
+    /// From the environment, the node's enroot (what enroot.conf and its drop-ins assign, the
+    /// user's configuration directory), `uname -m`, and a reader of the credentials file.
+    public init(environment: (String) -> String?, site: EnrootSite, machine: String,
                 credentials: (String) -> String?) {
+        let configured = site.assignments
         switch machine {
         case "x86_64": architecture = "amd64"
         case "aarch64": architecture = "arm64"
@@ -40,8 +41,7 @@ public struct LookupSettings: Equatable, Sendable {
         for value in [connectTimeout, transferTimeout, retries] where value.isEmpty || !value.utf8.allSatisfy({ (48...57).contains($0) }) {
             enrootOnly = "a timeout or retry count of '\(value)'"
         }
-        let configPath = EnrootInstallation.userConfigDirectory(environment: environment, configured: configured)
-        credentialsText = credentials(configPath + "/.credentials") ?? ""
+        credentialsText = credentials(site.userConfigDirectory(environment: environment) + "/.credentials") ?? ""
     }
 
     /// The user's enroot credentials file (netrc), whose entries enroot uses for their registry.

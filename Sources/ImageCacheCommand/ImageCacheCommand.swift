@@ -88,13 +88,18 @@ struct StepOptions: ParsableArguments {
 /// drop-ins (where the enroot script at ENROOT says: its `config::init`), the machine, the
 /// user's credentials file.
 func lookupSettings(enroot: String) -> LookupSettings {
-    let installation = Executables.readText(enroot).map(EnrootInstallation.init(script:)) ?? EnrootInstallation()
-    let configured = installation.configuredAssignments(listing: { Executables.directoryEntries($0) }, read: { Executables.readText($0) })
+    let site = EnrootSite.read(enroot: enroot, probe: NodeFiles())
     var name = utsname()
     uname(&name)
     let machine = withUnsafeBytes(of: name.machine) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-    return LookupSettings(environment: environment, configured: configured, machine: machine,
+    return LookupSettings(environment: environment, site: site, machine: machine,
                           credentials: { Executables.readText($0) })
+}
+
+/// This node's files, as `EnrootSite` reads them.
+struct NodeFiles: EnrootProbe {
+    func readText(_ path: String) -> String? { Executables.readText(path) }
+    func entries(of directory: String) -> [String] { Executables.directoryEntries(directory) }
 }
 
 /// A failure reported on stderr (one line, then the log of the command that failed) and a

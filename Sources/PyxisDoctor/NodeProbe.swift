@@ -1,7 +1,8 @@
+import PyxisCore
 /// Everything the doctor learns about the node goes through this protocol: the checks' verdicts
 /// are pure functions of what it returns, and unit tests give a fake node. Paths are the node's
 /// (`/etc/slurm/plugstack.conf`); `LiveNode` may read them under another root (`--root`).
-public protocol NodeProbe {
+public protocol NodeProbe: EnrootProbe {
     /// The text of a file, following symbolic links (nil when missing or unreadable).
     func readText(_ path: String) -> String?
     /// The bytes of a file (at most 16 MiB), following symbolic links (nil when missing or unreadable).

@@ -5,18 +5,18 @@ import PyxisCore
 final class InstalledEnroot {
     let path: String
     private let node: NodeFacts
-    private var loaded: (installation: EnrootInstallation, configured: [String: String])?
+    private var loaded: EnrootSite?
 
     init(path: String, node: NodeFacts) {
         self.path = path
         self.node = node
     }
 
-    var value: EnrootInstallation { load().installation }
+    var value: EnrootInstallation { site.installation }
 
-    private func load() -> (installation: EnrootInstallation, configured: [String: String]) {
+    var site: EnrootSite {
         if let loaded { return loaded }
-        let read = node.enrootInstallation(at: path)
+        let read = node.enrootSite(at: path)
         loaded = read
         return read
     }
@@ -25,7 +25,6 @@ final class InstalledEnroot {
     /// wins, then the job's environment (which reaches enroot), then enroot's configuration.
     func isEnabled(_ name: String, option: Bool?, job: (String) -> String?) -> Bool {
         if let option { return option }
-        let (installation, configured) = load()
-        return installation.isEnabled(name, environment: job(name), configured: configured)
+        return site.isEnabled(name, environment: job(name))
     }
 }

@@ -10,10 +10,8 @@ public final class PosixStepNode: StepNode {
         self.commands = commands
     }
 
-    public func enrootInstallation(at path: String) -> (installation: EnrootInstallation, configured: [String: String]) {
-        guard let script = Executables.readText(path) else { return (EnrootInstallation(), [:]) }
-        let installation = EnrootInstallation(script: script)
-        return (installation, installation.configured(listing: { Executables.directoryEntries($0) }, read: { Executables.readText($0) }))
+    public func enrootSite(at path: String) -> EnrootSite {
+        EnrootSite.read(enroot: path, probe: self)
     }
 
     /// `SquashfuseSupport.judge` on this node's facts.
@@ -110,4 +108,10 @@ extension StepTools {
                          node: PosixStepNode(commands: commands),
                          imageCache: context.config.imageCacheCommand.map { ImageCacheCommand(path: $0, commands: commands) })
     }
+}
+
+/// The node's files as `EnrootSite` reads them.
+extension PosixStepNode: EnrootProbe {
+    public func readText(_ path: String) -> String? { Executables.readText(path) }
+    public func entries(of directory: String) -> [String] { Executables.directoryEntries(directory) }
 }

@@ -8,8 +8,8 @@ public typealias StepNode = NodeFacts & NodeFiles & ContainerProcesses
 
 /// What the node is: read, never changed.
 public protocol NodeFacts: AnyObject {
-    /// The node's enroot installation and what its configuration files set (read once).
-    func enrootInstallation(at path: String) -> (installation: EnrootInstallation, configured: [String: String])
+    /// The node's enroot, its script at `path` (read once per step, by `InstalledEnroot`).
+    func enrootSite(at path: String) -> EnrootSite
     /// Whether `enroot start FILE` can mount a squashfs file here.
     func squashfuseSupport(nativeOverlay: Bool) -> ContainerPlan.SquashfuseSupport
     /// Throws when the user cannot create files in `directory` (`--container-save`'s target).

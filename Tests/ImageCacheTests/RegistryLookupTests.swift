@@ -85,7 +85,8 @@ import Testing
 
     func settings(_ variables: [String: String] = [:], configurations: [String] = [], machine: String = "x86_64",
                   credentials: String? = nil) -> LookupSettings {
-        LookupSettings(environment: { variables[$0] }, configured: EnrootInstallation.assignments(inConfigurationFiles: configurations),
+        LookupSettings(environment: { variables[$0] },
+                       site: EnrootSite(enroot: "/usr/bin/enroot", assignments: EnrootInstallation.assignments(inConfigurationFiles: configurations)),
                        machine: machine,
                        credentials: { $0 == "/home/u/.config/enroot/.credentials" ? credentials : nil })
     }

@@ -121,7 +121,7 @@ import Testing
 @Suite struct EnrootVerdictTests {
     @Test(arguments: [("export ENROOT_VERSION=\"4.1.2\"", "4.1.2"), ("readonly ENROOT_VERSION='3.4.0'", "3.4.0"), ("ENROOT_VERSION=${X}", nil)])
     func readsTheVersion(line: String, version: String?) {
-        #expect(EnrootCheck.version(inScript: "#!/bin/bash\n\(line)\n") == version)
+        #expect(EnrootSite.version(inScript: "#!/bin/bash\n\(line)\n") == version)
     }
 
     @Test func mainBranchPasses412Warns31Fails() {

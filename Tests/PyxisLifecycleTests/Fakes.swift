@@ -127,8 +127,8 @@ final class FakeNode: StepNode {
     var moved: [(String, String)] = []
     var removedAsUser: [String] = []
 
-    func enrootInstallation(at path: String) -> (installation: EnrootInstallation, configured: [String: String]) {
-        (installation, configured)
+    func enrootSite(at path: String) -> EnrootSite {
+        EnrootSite(enroot: path, installation: installation, assignments: configured)
     }
     func squashfuseSupport(nativeOverlay: Bool) -> ContainerPlan.SquashfuseSupport {
         .init(available: fuse, reason: fuse ? "squashfuse found" : "squashfuse is not installed")

@@ -3,8 +3,8 @@ import PyxisCore
 
 /// enroot is found in slurmstepd's PATH (the plugin looks it up there, never in the job's), is
 /// 3.1 or later, and has (or lacks, a warning) the features of its main branch the plugin uses:
-/// fstab escapes in mount entries and `ENROOT_UNSHARE_*`. Features are read from the script as
-/// the plugin reads them (`EnrootInstallation`).
+/// fstab escapes in mount entries and `ENROOT_UNSHARE_*`. Features and settings are read as the
+/// plugin reads them (`EnrootSite`).
 public enum EnrootCheck {
     public static let name = "enroot"
     static let minimum = [3, 1]
@@ -37,23 +37,11 @@ public enum EnrootCheck {
         var facts = Facts(searchPath: searchPath)
         guard let path = node.findExecutable("enroot", in: searchPath) else { return facts }
         facts.path = path
-        let script = node.readText(path) ?? ""
-        facts.installation = EnrootInstallation(script: script)
-        if let configDirectory { facts.installation.sysconfDirectory = configDirectory }
-        facts.version = version(inScript: script)
-        facts.configured = facts.installation.configured(listing: { node.entries(of: $0) }, read: { node.readText($0) })
+        let site = EnrootSite.read(enroot: path, probe: node, configDirectory: configDirectory)
+        facts.installation = site.installation
+        facts.version = site.version
+        facts.configured = site.configured
         return facts
-    }
-
-    /// `export ENROOT_VERSION="4.1.2"` → `4.1.2`.
-    public static func version(inScript script: String) -> String? {
-        for line in script.split(separator: "\n") {
-            let key = "ENROOT_VERSION="
-            guard let start = line.firstIndex(ofSubstring: key) else { continue }
-            let value = line[line.index(start, offsetBy: key.count)...].filter { $0 != "\"" && $0 != "'" }
-            if let first = value.first, first.isNumber { return String(value.split(separator: " ").first ?? "") }
-        }
-        return nil
     }
 
     public static func verdict(_ facts: Facts) -> CheckResult {

@@ -84,9 +84,8 @@ struct DryRun {
     /// The system's is the installation's: the plugin never passes the job's
     /// `ENROOT_SYSCONF_PATH` on to enroot (`EnrootEnvironment.denied`).
     private var hooks: [String] {
-        let (installation, configured) = tools.facts.enrootInstallation(at: tools.enroot.path)
-        let user = EnrootInstallation.userConfigDirectory(environment: context.host.jobEnvironment, configured: configured)
-        return tools.facts.hookFiles(in: installation.sysconfDirectory + "/hooks.d") + tools.facts.hookFiles(in: user + "/hooks.d")
+        let site = tools.facts.enrootSite(at: tools.enroot.path)
+        return site.hookDirectories(environment: context.host.jobEnvironment).flatMap { tools.facts.hookFiles(in: $0) }
             + ["hooks() of the start configuration"]
     }
 }
