@@ -46,7 +46,7 @@ STRIP ?= strip
 PATCHELF ?= patchelf
 
 # pyxis-tools (the hooks, pyxis-seccomp-exec, pyxis-image-cache) is a fully static executable: a
-# hook starts 0.2 ms above /bin/true, against 0.9 ms linked dynamically (bench/README.md). Built
+# hook starts within 0.5 ms of /bin/true, against 0.9 ms linked dynamically (bench/README.md). Built
 # separately so that -static-executable does not reach the plugin.
 TOOLS_BUILD_FLAGS ?= -c release --disable-local-rpath -Xswiftc -static-executable -Xlinker --gc-sections
 TOOLS_SCRATCH := .build-hooks-release

@@ -2,8 +2,8 @@
 import Glibc
 
 public enum EnrootScript {
-    /// Where `make install` copies enroot's original hook scripts: `enroot-hooks/` beside the
-    /// hook executables ($(LIBEXECDIR)/pyxis/enroot-hooks/), found from /proc/self/exe so that
+    /// Where `make install` copies enroot's original hook scripts: `enroot-hooks/` beside
+    /// `pyxis-tools` ($(LIBEXECDIR)/pyxis/enroot-hooks/), found from /proc/self/exe so that
     /// no variable a user controls can point it elsewhere.
     public static func path(_ name: String) -> String {
         let executable = FileSystem.readLink("/proc/self/exe") ?? ""

@@ -1,4 +1,4 @@
-// What every hook executable shares: the running hook, its environment, the site
+// What every hook shares: the running hook, its environment, the site
 // configuration, and one-line failures (files: Files.swift, FileSystem.swift; processes: Subprocess.swift).
 // Glibc only (no Foundation): hooks run at every container start, so start-up time is the cost.
 import EnvRemap

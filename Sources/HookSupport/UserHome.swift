@@ -6,7 +6,7 @@ import Glibc
 /// the passwd entry of the uid outside the user namespace (`common::getpwent`: the second field
 /// of `/proc/self/uid_map`; never `$USER`, which the job can set to anyone).
 ///
-/// The hooks are built as fully static executables (no dynamic loader: start-up at the floor),
+/// The hooks run in `pyxis-tools`, a fully static executable (no dynamic loader: start-up at the floor),
 /// where glibc's in-process NSS would need the build machine's libnss at run time. So passwd is
 /// read directly from /etc/passwd, and only for users not found there (LDAP, SSSD) is
 /// `getent passwd` asked, which uses the node's own NSS configuration.

@@ -1,6 +1,6 @@
 /// Where `getent passwd UID` (enroot's `common::getpwent`) finds the calling user.
 ///
-/// The hooks are static executables (no in-process NSS), so they read `/etc/passwd` and
+/// The hooks run in a static executable (no in-process NSS), so they read `/etc/passwd` and
 /// `/etc/group` themselves when the node's `nsswitch.conf` asks files first (or says nothing,
 /// glibc's default), and only otherwise, or when the files lack the id, run `getent`.
 public enum NameService {
