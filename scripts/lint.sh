@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs shellcheck (Debian's, 0.9 or later) on every shell script and bats file that git tracks:
 # *.sh, *.bash, *.bats, and any other file whose first line is an sh, bash or bats shebang
-# (.ci/run, bench/hooks, scripts/fuzz-hostlist, ...). Symlinks are skipped (hooks.d's point
-# at installed binaries). Settings: .shellcheckrc, and the bats suites' directories' own (the
+# (.ci/run, bench/hooks, scripts/fuzz-hostlist, ...). Symlinks are skipped (a link is checked
+# as the file it leads to). Settings: .shellcheckrc, and the bats suites' directories' own (the
 # suites' variables come through bats's load); every other exception is a
 # `# shellcheck disable=SCxxxx  # reason` on its line.
 #

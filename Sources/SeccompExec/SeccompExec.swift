@@ -81,4 +81,3 @@ private func run(_ options: ExecArguments.Run) -> Int32 {
     printError("cannot execute '\(options.command[0])': \(String(cString: strerror(error)))")
     return 127
 }
-

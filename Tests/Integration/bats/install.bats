@@ -27,8 +27,8 @@ lacks() {
 
 @test "install: one executable under PREFIX/libexec/pyxis, each tool a link to it beside it" {
     [[ -f $root/libexec/pyxis/pyxis-tools && ! -L $root/libexec/pyxis/pyxis-tools ]]
-    local tool dropin count=0
-    while read -r tool dropin; do
+    local tool count=0
+    while read -r tool _; do
         [[ $(readlink "$root/libexec/pyxis/$tool") == pyxis-tools ]] || { echo "$tool: $(readlink "$root/libexec/pyxis/$tool")" >&2; false; }
         count=$((count + 1))
     done < <("$root/libexec/pyxis/pyxis-tools" --list)
@@ -40,7 +40,7 @@ lacks() {
     local listed
     listed=$("$root/libexec/pyxis/pyxis-tools" --list | awk 'NF == 2 { print $2 }' | sort)
     [[ $(wc -l <<<"$listed") -eq 10 ]]
-    [[ $(ls "$root/share/pyxis/hooks.d" | sort) == "$listed" ]]
+    [[ $(find "$root/share/pyxis/hooks.d" -mindepth 1 -printf '%f\n' | sort) == "$listed" ]]
 }
 @test "install: pyxis-hook-pytorch under PREFIX/libexec/pyxis" { [[ -x $root/libexec/pyxis/pyxis-hook-pytorch ]]; }
 @test "install: pyxis-hook-pmi under PREFIX/libexec/pyxis" { [[ -x $root/libexec/pyxis/pyxis-hook-pmi ]]; }
