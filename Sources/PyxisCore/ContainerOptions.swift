@@ -104,17 +104,74 @@ public enum OptionResolver {
         environment: (String) -> String?,
         config: PluginConfig
     ) throws(PyxisError) -> Resolution {
-        func defaultValue(_ option: OptionID) -> String? {
-            guard let value = environment(option.environmentVariable), !value.isEmpty else { return nil }
+        try withoutActuallyEscaping(environment) { environment throws(PyxisError) in
+            try resolve(GivenOptions(commandLine: commandLine, environment: environment), config: config)
+        }
+    }
+
+    private static func resolve(_ given: GivenOptions, config: PluginConfig) throws(PyxisError) -> Resolution {
+        let commandLine = given.commandLine
+        var options = ContainerOptions()
+        for option in OptionID.allCases {
+            switch try given.parse(option) {
+            case .image(let image)?: options.image = image
+            case .mounts(let mounts)?: options.mounts = mounts
+            case .workdir(let workdir)?: options.workdir = workdir
+            case .name(let name)?: options.name = name
+            case .save(let save)?: options.save = save
+            case .environmentNames(let names)?: options.environmentNames = names
+            case .unshare(let namespaces)?: options.unshare = namespaces
+            case .flag?, nil: break
+            }
+        }
+        options.imageText = given.value(.image)?.text
+
+        options.mountHome = try given.pair(.mountHome, .noMountHome)
+        options.remapRoot = try given.pair(.remapRoot, .noRemapRoot)
+        options.entrypoint = try given.pair(.entrypoint, .noEntrypoint) ?? config.executeEntrypoint
+        options.entrypointLog = try given.flag(.entrypointLog)
+        options.writable = try resolveWritable(commandLine: commandLine, environmentBoolean: given.environmentBoolean)
+        options.dryRun = try given.flag(.dryRun)
+        if options.dryRun {
+            options.origins = OptionOrigin.describe(options, commandLine: commandLine, environment: given.defaultValue, config: config)
+        }
+
+        try checkNoSlurmContainer(options, environment: given.environment)
+        return Resolution(options: options, warnings: ignoredOptionWarnings(options, commandLine: commandLine))
+    }
+
+    /// Options given without `--container-image` or `--container-name` do nothing: one warning
+    /// each, as pyxis prints them.
+    static func ignoredOptionWarnings(_ options: ContainerOptions, commandLine: CommandLineOptions) -> [String] {
+        guard !options.isActive else { return [] }
+        var warnings: [String] = []
+        for option in commandLine.given where option != .image && option != .name {
+            let warning = "ignoring \(option.ignoredName) because neither --container-image nor --container-name is set"
+            if !warnings.contains(warning) {
+                warnings.append(warning)
+            }
+        }
+        return warnings
+    }
+
+    /// What the user gave: the command line, then the `PYXIS_*` variables (empty ones unset).
+    struct GivenOptions {
+        let commandLine: CommandLineOptions
+        let environment: (String) -> String?
+
+        func defaultValue(_ variable: String) -> String? {
+            guard let value = environment(variable), !value.isEmpty else { return nil }
             return value
         }
+
         /// The value of an argument option and the variable it came from, if it did (for
         /// error messages).
         func value(_ option: OptionID) -> (text: String, variable: String?)? {
             if let text = commandLine.values[option] { return (text, nil) }
-            if let text = defaultValue(option) { return (text, option.environmentVariable) }
+            if let text = defaultValue(option.environmentVariable) { return (text, option.environmentVariable) }
             return nil
         }
+
         /// Errors read as pyxis's (`--container-x: ...`, also for a value from a `PYXIS_*`
         /// variable, which pyxis hands to the option's callback), then name the variable.
         func parse(_ option: OptionID) throws(PyxisError) -> ParsedOption? {
@@ -125,13 +182,21 @@ public enum OptionResolver {
                 throw error.naming(option, variable: variable)
             }
         }
+
         func environmentBoolean(_ variable: String) throws(PyxisError) -> Bool? {
-            guard let text = environment(variable), !text.isEmpty else { return nil }
+            guard let text = defaultValue(variable) else { return nil }
             guard let parsed = BooleanValue.parse(text) else {
                 throw PyxisError("\(variable)=\(quoted(text)) is not a boolean; expected \(BooleanValue.accepted)")
             }
             return parsed
         }
+
+        /// A flag without a `--no-` form: on when given, else as its variable says.
+        func flag(_ option: OptionID) throws(PyxisError) -> Bool {
+            if commandLine.flags.contains(option) { return true }
+            return try environmentBoolean(option.environmentVariable) ?? false
+        }
+
         /// A `--x`/`--no-x` pair: both on the command line is a conflict; otherwise the
         /// command line wins over the variable.
         func pair(_ on: OptionID, _ off: OptionID) throws(PyxisError) -> Bool? {
@@ -143,52 +208,6 @@ public enum OptionResolver {
             if hasOff { return false }
             return try environmentBoolean(on.environmentVariable)
         }
-
-        var options = ContainerOptions()
-        for option in OptionID.allCases {
-            switch try parse(option) {
-            case .image(let image)?: options.image = image
-            case .mounts(let mounts)?: options.mounts = mounts
-            case .workdir(let workdir)?: options.workdir = workdir
-            case .name(let name)?: options.name = name
-            case .save(let save)?: options.save = save
-            case .environmentNames(let names)?: options.environmentNames = names
-            case .unshare(let namespaces)?: options.unshare = namespaces
-            case .flag?, nil: break
-            }
-        }
-        options.imageText = value(.image)?.text
-
-        options.mountHome = try pair(.mountHome, .noMountHome)
-        options.remapRoot = try pair(.remapRoot, .noRemapRoot)
-        options.entrypoint = try pair(.entrypoint, .noEntrypoint) ?? config.executeEntrypoint
-        if commandLine.flags.contains(.entrypointLog) {
-            options.entrypointLog = true
-        } else {
-            options.entrypointLog = try environmentBoolean(OptionID.entrypointLog.environmentVariable) ?? false
-        }
-        options.writable = try resolveWritable(commandLine: commandLine, environmentBoolean: environmentBoolean)
-        let dryRunVariable = try environmentBoolean(OptionID.dryRun.environmentVariable) ?? false
-        options.dryRun = commandLine.flags.contains(.dryRun) || dryRunVariable
-        if options.dryRun {
-            options.origins = OptionOrigin.describe(options, commandLine: commandLine, environment: {
-                guard let value = environment($0), !value.isEmpty else { return nil }
-                return value
-            }, config: config)
-        }
-
-        try checkNoSlurmContainer(options, environment: environment)
-
-        var warnings: [String] = []
-        if !options.isActive {
-            for option in commandLine.given where option != .image && option != .name {
-                let warning = "ignoring \(option.ignoredName) because neither --container-image nor --container-name is set"
-                if !warnings.contains(warning) {
-                    warnings.append(warning)
-                }
-            }
-        }
-        return Resolution(options: options, warnings: warnings)
     }
 
     /// Slurm's own OCI container support (`srun --container=BUNDLE`, `--container-id`, from 21.08
