@@ -70,7 +70,7 @@ public struct EnrootSite: Equatable, Sendable {
 
     /// `export ENROOT_VERSION="4.1.2"` → `4.1.2`.
     public static func version(inScript script: String) -> String? {
-        for line in script.split(separator: "\n") {
+        for line in EnrootInstallation.lines(of: script, mentioning: ["ENROOT_VERSION="]) {
             let key = "ENROOT_VERSION="
             guard let start = line.firstIndex(ofSubstring: key) else { continue }
             let value = line[line.index(start, offsetBy: key.count)...].filter { $0 != "\"" && $0 != "'" }
