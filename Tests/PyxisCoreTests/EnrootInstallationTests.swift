@@ -70,7 +70,8 @@ import Testing
         }
         #expect(installation.configurationFiles(listing: listing) == [
             "/etc/enroot/enroot.conf", "/etc/enroot/enroot.conf.d/10-a.conf", "/etc/enroot/enroot.conf.d/20-b.conf"])
-        let configured = installation.configured(listing: listing, read: { files[$0] })
+        let configured = EnrootSite(enroot: "/usr/bin/enroot", installation: installation,
+                                    assignments: installation.configuredAssignments(listing: listing, read: { files[$0] })).configured
         #expect(configured == ["ENROOT_ROOTFS_WRITABLE": "no", "ENROOT_MOUNT_HOME": "no"])
         #expect(installation.configuredAssignments(listing: listing, read: { files[$0] })["https_proxy"] == "http://proxy:3128")
     }

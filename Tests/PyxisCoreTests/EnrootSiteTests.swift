@@ -33,7 +33,7 @@ struct EnrootSiteTests {
     @Test func theScriptSaysWhereTheConfigurationIsAndWhatItHas() {
         let site = EnrootSite.read(enroot: "/usr/bin/enroot", probe: files)
         #expect(site.installation.sysconfDirectory == "/opt/enroot/etc")
-        #expect(site.version == "3.5.0")
+        #expect(site.installation.version == "3.5.0")
         #expect(site.installation.supportsUnshare)
         #expect(site.systemHookDirectory == "/opt/enroot/etc/hooks.d")
     }
@@ -74,7 +74,7 @@ struct EnrootSiteTests {
         #expect(moved.configured.isEmpty)
         let missing = EnrootSite.read(enroot: "/nowhere/enroot", probe: files)
         #expect(missing.installation == EnrootInstallation())
-        #expect(missing.version == nil)
+        #expect(missing.installation.version == nil)
         #expect(missing.systemHookDirectory == "/etc/enroot/hooks.d")
     }
 }

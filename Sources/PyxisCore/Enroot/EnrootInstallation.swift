@@ -19,19 +19,24 @@ public struct EnrootInstallation: Equatable, Sendable {
     /// so the unshare switches in the script tell both.
     public var supportsUnshare: Bool
     public var unescapesMountFields: Bool { supportsUnshare }
+    /// `ENROOT_VERSION` as the script exports it (the doctor reports it).
+    public var version: String?
 
     public static let fallbackSysconfDirectory = "/etc/enroot"
 
-    public init(sysconfDirectory: String = fallbackSysconfDirectory, defaults: [String: String] = [:], supportsUnshare: Bool = false) {
+    public init(sysconfDirectory: String = fallbackSysconfDirectory, defaults: [String: String] = [:], supportsUnshare: Bool = false,
+                version: String? = nil) {
         self.sysconfDirectory = sysconfDirectory
         self.defaults = defaults
         self.supportsUnshare = supportsUnshare
+        self.version = version
     }
 
     /// Reads the facts out of the text of the `enroot` script.
     public init(script: String) {
         self.init()
-        for line in Self.lines(of: script, mentioning: ["config::", "ENROOT_UNSHARE_NET"]) {
+        for line in Self.lines(of: script, mentioning: ["config::", "ENROOT_UNSHARE_NET", Self.versionKey]) {
+            if version == nil { version = Self.version(inLine: line) }
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard words.count >= 2 else { continue }
             if words.contains(where: { $0.hasPrefix("ENROOT_UNSHARE_NET") }) {
@@ -46,6 +51,16 @@ public struct EnrootInstallation: Equatable, Sendable {
         }
     }
 
+    static let versionKey = "ENROOT_VERSION="
+
+    /// `export ENROOT_VERSION="4.1.2"` → `4.1.2`; nil for a line that sets no version number.
+    static func version(inLine line: Substring) -> String? {
+        guard let start = line.firstIndex(ofSubstring: versionKey) else { return nil }
+        let value = line[line.index(start, offsetBy: versionKey.count)...].filter { $0 != "\"" && $0 != "'" }
+        guard let first = value.first, first.isNumber else { return nil }
+        return String(value.split(separator: " ").first ?? "")
+    }
+
     /// The files enroot reads its settings from, in its order: `enroot.conf`, then
     /// `enroot.conf.d/*.conf` as bash's glob sorts them. `listing` gives a directory's names.
     public func configurationFiles(listing: (String) -> [String]) -> [String] {
@@ -58,11 +73,6 @@ public struct EnrootInstallation: Equatable, Sendable {
     /// as `assignments(inConfigurationFiles:)` reads them; `read` gives a file's text.
     public func configuredAssignments(listing: (String) -> [String], read: (String) -> String?) -> [String: String] {
         Self.assignments(inConfigurationFiles: configurationFiles(listing: listing).compactMap(read))
-    }
-
-    /// The `ENROOT_*` settings of those files.
-    public func configured(listing: (String) -> [String], read: (String) -> String?) -> [String: String] {
-        configuredAssignments(listing: listing, read: read).filter { Self.isEnrootSetting($0.key) }
     }
 
     /// enroot's directory of the user's configuration (`hooks.d`, `.credentials`):

@@ -1,5 +1,3 @@
-import EnvRemap
-
 /// The read-only look at a node's files that `EnrootSite` is built over: the plugin's, the
 /// doctor's (`NodeProbe`, which can read under another root) and the cache command's.
 public protocol EnrootProbe {
@@ -17,17 +15,13 @@ public struct EnrootSite: Equatable, Sendable {
     /// The `enroot` script's path.
     public var enroot: String
     public var installation: EnrootInstallation
-    /// `ENROOT_VERSION` as the script exports it.
-    public var version: String?
     /// Every assignment of the configuration files, whatever the name (enroot exports proxies
     /// and `SSL_CERT_*` too), the first of each name in enroot's order.
     public var assignments: [String: String]
 
-    public init(enroot: String, installation: EnrootInstallation = EnrootInstallation(), version: String? = nil,
-                assignments: [String: String] = [:]) {
+    public init(enroot: String, installation: EnrootInstallation = EnrootInstallation(), assignments: [String: String] = [:]) {
         self.enroot = enroot
         self.installation = installation
-        self.version = version
         self.assignments = assignments
     }
 
@@ -35,13 +29,11 @@ public struct EnrootSite: Equatable, Sendable {
     /// names (the doctor's `--enroot-config-dir`). A script that cannot be read is enroot's
     /// defaults (`/etc/enroot`, nothing configured).
     public static func read(enroot: String, probe: some EnrootProbe, configDirectory: String? = nil) -> EnrootSite {
-        let script = probe.readText(enroot)
-        var installation = script.map(EnrootInstallation.init(script:)) ?? EnrootInstallation()
+        var installation = probe.readText(enroot).map(EnrootInstallation.init(script:)) ?? EnrootInstallation()
         if let configDirectory { installation.sysconfDirectory = configDirectory }
         let assignments = installation.configuredAssignments(
             listing: { probe.entries(of: $0) }, read: { probe.readText($0) })
-        return EnrootSite(enroot: enroot, installation: installation, version: script.flatMap(version(inScript:)),
-                          assignments: assignments)
+        return EnrootSite(enroot: enroot, installation: installation, assignments: assignments)
     }
 
     /// The `ENROOT_*` settings of the configuration files.
@@ -66,16 +58,5 @@ public struct EnrootSite: Equatable, Sendable {
     /// enroot's `hook_dirs` before the start configuration's: the system's, then the user's.
     public func hookDirectories(environment: (String) -> String?) -> [String] {
         [systemHookDirectory, userConfigDirectory(environment: environment) + "/hooks.d"]
-    }
-
-    /// `export ENROOT_VERSION="4.1.2"` → `4.1.2`.
-    public static func version(inScript script: String) -> String? {
-        for line in EnrootInstallation.lines(of: script, mentioning: ["ENROOT_VERSION="]) {
-            let key = "ENROOT_VERSION="
-            guard let start = line.firstIndex(ofSubstring: key) else { continue }
-            let value = line[line.index(start, offsetBy: key.count)...].filter { $0 != "\"" && $0 != "'" }
-            if let first = value.first, first.isNumber { return String(value.split(separator: " ").first ?? "") }
-        }
-        return nil
     }
 }

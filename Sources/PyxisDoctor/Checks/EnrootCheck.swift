@@ -11,37 +11,29 @@ public enum EnrootCheck {
 
     public struct Facts: Equatable, Sendable {
         public var searchPath: String
-        public var path: String?
-        public var version: String?
-        public var installation: EnrootInstallation
-        /// `ENROOT_*` settings of enroot.conf and enroot.conf.d/*.conf.
-        public var configured: [String: String]
+        /// The enroot found in `searchPath` (nil: none).
+        public var site: EnrootSite?
 
-        public init(searchPath: String, path: String? = nil, version: String? = nil,
-                    installation: EnrootInstallation = EnrootInstallation(), configured: [String: String] = [:]) {
+        public init(searchPath: String, site: EnrootSite? = nil) {
             self.searchPath = searchPath
-            self.path = path
-            self.version = version
-            self.installation = installation
-            self.configured = configured
+            self.site = site
         }
+
+        public var path: String? { site?.enroot }
+        /// enroot's defaults (`/etc/enroot`, nothing on) when there is no enroot.
+        public var installation: EnrootInstallation { site?.installation ?? EnrootInstallation() }
+
+        /// Whether switch `name` is on for an enroot started without it in its environment.
+        public func isEnabled(_ name: String) -> Bool { site?.isEnabled(name, environment: nil) ?? false }
 
         /// enroot's start path on a squashfs file uses the kernel's overlayfs (no fuse-overlayfs).
-        public var nativeOverlay: Bool {
-            installation.isEnabled("ENROOT_NATIVE_OVERLAYFS", environment: nil, configured: configured)
-        }
+        public var nativeOverlay: Bool { isEnabled("ENROOT_NATIVE_OVERLAYFS") }
     }
 
     /// `configDirectory` replaces the directory enroot's script names (`--enroot-config-dir`).
     public static func gather(_ node: NodeProbe, searchPath: String, configDirectory: String?) -> Facts {
-        var facts = Facts(searchPath: searchPath)
-        guard let path = node.findExecutable("enroot", in: searchPath) else { return facts }
-        facts.path = path
-        let site = EnrootSite.read(enroot: path, probe: node, configDirectory: configDirectory)
-        facts.installation = site.installation
-        facts.version = site.version
-        facts.configured = site.configured
-        return facts
+        guard let path = node.findExecutable("enroot", in: searchPath) else { return Facts(searchPath: searchPath) }
+        return Facts(searchPath: searchPath, site: EnrootSite.read(enroot: path, probe: node, configDirectory: configDirectory))
     }
 
     public static func verdict(_ facts: Facts) -> CheckResult {
@@ -50,7 +42,7 @@ public enum EnrootCheck {
                             fix: "install enroot (https://github.com/NVIDIA/enroot), or link it into /usr/local/bin")
         }
         let features = facts.installation.supportsUnshare ? "fstab escapes and unshare" : "no fstab escapes, no unshare"
-        guard let version = facts.version else {
+        guard let version = facts.installation.version else {
             return .warning(name, "\(path): not enroot's script, or its version cannot be read (ENROOT_VERSION)",
                             fix: "install enroot 3.1 or later from its packages or sources")
         }

@@ -18,8 +18,7 @@ public enum LoginShellCheck {
     }
 
     public static func gather(user: DoctorUser, enroot: EnrootCheck.Facts) -> Facts {
-        Facts(user: user, enrootUsesLoginShell: enroot.installation.isEnabled(
-            "ENROOT_LOGIN_SHELL", environment: nil, configured: enroot.configured))
+        Facts(user: user, enrootUsesLoginShell: enroot.isEnabled("ENROOT_LOGIN_SHELL"))
     }
 
     public static func verdict(_ facts: Facts) -> CheckResult {
